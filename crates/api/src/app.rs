@@ -1,0 +1,130 @@
+//! Building and running the server: configuration in, a bound listener and a running
+//! `HttpServer` out. Tests use the same path with port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use chrono::Utc;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::error::extractors;
+use crate::http::{headers, metrics, problems};
+use crate::keys::MasterKey;
+use crate::spa::SpaAssets;
+use crate::state::AppState;
+use crate::{openapi, routes, spa, telemetry};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens and migrates the database, seeds the built-in accounts, loads the app files and
+    /// binds the listener. Every failure here names its cause.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let settings = Arc::new(settings);
+        let master_key = Arc::new(MasterKey::load(&settings)?);
+        let db = open_database(&settings).await?;
+        let (_, first_start) = portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, Utc::now())
+            .await
+            .context("seeding the built-in accounts")?;
+        if first_start {
+            tracing::info!(email = %settings.admin_email, "first start: created the built-in Administrator");
+        }
+        let assets = web::Data::new(
+            SpaAssets::load(&settings.frontend_dir)
+                .with_context(|| format!("reading the browser app from {}", settings.frontend_dir.display()))?,
+        );
+        let address = settings.bind_addr()?;
+        let listener = TcpListener::bind(address).with_context(|| format!("listening on {address} (PORTICO_BIND)"))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            db,
+            settings: settings.clone(),
+            master_key,
+            metrics: telemetry::metrics_handle(),
+            started_at: Instant::now(),
+        });
+        let hsts = settings.is_https();
+        let json_limit = usize::try_from(settings.json_limit.0).unwrap_or(usize::MAX);
+        let server = HttpServer::new(move || {
+            let (app, doc) = App::new()
+                .into_utoipa_app()
+                .openapi(openapi::base())
+                .app_data(state.clone())
+                .app_data(assets.clone())
+                .app_data(web::JsonConfig::default().limit(json_limit).error_handler(extractors::json))
+                .app_data(web::QueryConfig::default().error_handler(extractors::query))
+                .app_data(web::PathConfig::default().error_handler(extractors::path))
+                .configure(routes::configure)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", doc))
+                .route(
+                    "/api-docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect().insert_header(("Location", "/api-docs/")).finish()
+                    }),
+                )
+                .default_service(web::to(spa::serve))
+                .wrap(from_fn(problems::fill_bare_errors))
+                .wrap(from_fn(metrics::record))
+                .wrap(from_fn(move |request, next| headers::security_headers(hsts, request, next)))
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        // The `portico` command owns the signals (see `shutdown_on_signals`); tests stop
+        // servers by dropping them.
+        .disable_signals()
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped, then lets requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// Stops the server gracefully on SIGTERM or SIGINT. The handlers are installed before this
+    /// returns, so a signal that arrives once the server is listening is never lost.
+    pub fn shutdown_on_signals(&self) -> std::io::Result<()> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let handle = self.server.handle();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = terminate.recv() => tracing::info!("SIGTERM: finishing requests in flight"),
+                _ = interrupt.recv() => tracing::info!("SIGINT: finishing requests in flight"),
+            }
+            handle.stop(true).await;
+        });
+        Ok(())
+    }
+}
+
+/// Connects and applies pending migrations (creating the data dir for SQLite).
+pub async fn open_database(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    if settings.uses_sqlite() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data dir {} (PORTICO_DATA_DIR)", settings.data_dir.display()))?;
+    }
+    let db = portico_store::connect(&settings.database_url())
+        .await
+        .context("opening the database (PORTICO_DATABASE_URL)")?;
+    portico_store::migrate(&db).await.context("applying database migrations")?;
+    Ok(db)
+}

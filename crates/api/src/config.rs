@@ -1,0 +1,289 @@
+//! Configuration: built-in defaults < `portico.toml` < `PORTICO_*` environment variables.
+//! Unknown keys and invalid values stop the server with a message naming the key.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Environment variables with the `PORTICO_` prefix that are not server settings: the test
+/// harness's database and the deployment CLI's token.
+const NOT_SETTINGS: &[&str] = &["test_database_url", "token", "url"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Listen address.
+    pub bind: String,
+    /// SQLite file, packages and the generated master key live here.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; a SQLite file in `data_dir` when unset.
+    pub database_url: Option<Secret>,
+    /// Base of links in emails; https turns on Secure cookies and HSTS.
+    pub public_url: Option<String>,
+    /// Master key (64 hex characters).
+    pub secret_key: Option<Secret>,
+    /// File holding the master key.
+    pub secret_key_file: Option<PathBuf>,
+    /// Email of the built-in Administrator (used on first start).
+    pub admin_email: String,
+    /// Bearer token for `/metrics`; without it only loopback clients may read metrics.
+    pub metrics_token: Option<Secret>,
+    /// Folder of the built browser app.
+    pub frontend_dir: PathBuf,
+    /// Log filter, e.g. `info` or `portico_api=debug,info`.
+    pub log: String,
+    /// Largest JSON request body.
+    pub json_limit: ByteSize,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            public_url: None,
+            secret_key: None,
+            secret_key_file: None,
+            admin_email: "admin@localhost".into(),
+            metrics_token: None,
+            frontend_dir: PathBuf::from("frontend/dist"),
+            log: "info".into(),
+            json_limit: ByteSize(64 * 1024),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+fn invalid(key: &str, message: impl fmt::Display) -> ConfigError {
+    ConfigError::Invalid(format!("{} ({key}): {message}", env_name(key)))
+}
+
+fn env_name(key: &str) -> String {
+    format!("PORTICO_{}", key.to_uppercase())
+}
+
+impl Settings {
+    /// Reads `config_file` (when it exists) and the environment over the defaults.
+    pub fn load(config_file: &Path) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if config_file.exists() {
+            figment = figment.merge(Toml::file_exact(config_file));
+        }
+        Self::from_figment(figment.merge(
+            Env::prefixed("PORTICO_").filter(|key| !NOT_SETTINGS.contains(&key.as_str().to_lowercase().as_str())),
+        ))
+    }
+
+    /// Settings for a test or a tool: the defaults with `overrides` on top, no file, no environment.
+    pub fn from_overrides(overrides: impl Serialize) -> Result<Self, ConfigError> {
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Settings::default())).merge(Serialized::defaults(overrides)),
+        )
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment.extract().map_err(|error| {
+            let messages: Vec<String> = error
+                .into_iter()
+                .map(|e| match e.path.last() {
+                    Some(key) => format!("{} ({key}): {}", env_name(key), e.kind),
+                    None => e.to_string(),
+                })
+                .collect();
+            ConfigError::Invalid(messages.join("; "))
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.bind_addr()?;
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(invalid("public_url", "must start with http:// or https://"));
+        }
+        if let Some(url) = &self.database_url {
+            let url = url.expose();
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(invalid("database_url", "must start with sqlite:, postgres:// or postgresql://"));
+            }
+        }
+        if self.secret_key.is_some() && self.secret_key_file.is_some() {
+            return Err(invalid("secret_key", "set PORTICO_SECRET_KEY or PORTICO_SECRET_KEY_FILE, not both"));
+        }
+        if self.json_limit.0 < 1024 {
+            return Err(invalid("json_limit", "must be at least 1KiB"));
+        }
+        Ok(())
+    }
+
+    pub fn bind_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.bind.parse().map_err(|e| invalid("bind", format!("`{}` is not host:port ({e})", self.bind)))
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_owned(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("portico.db").display()),
+        }
+    }
+
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// Base URL of links in emails, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}
+
+/// A configuration value that must never be printed.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+/// A duration written like `30m`, `12h` or `10d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanDuration(pub Duration);
+
+impl Serialize for HumanDuration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&humantime::format_duration(self.0).to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for HumanDuration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        humantime::parse_duration(&text)
+            .map(HumanDuration)
+            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not a duration like 30m, 12h or 10d ({e})")))
+    }
+}
+
+/// A size written like `64KiB`, `2GiB` or a plain number of bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl ByteSize {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        let (digits, unit) = text.split_at(split);
+        let number: u64 = digits.parse().map_err(|_| format!("`{text}` is not a size like 64KiB or 2GiB"))?;
+        let factor: u64 = match unit.trim() {
+            "" | "B" => 1,
+            "KiB" | "KB" | "K" => 1 << 10,
+            "MiB" | "MB" | "M" => 1 << 20,
+            "GiB" | "GB" | "G" => 1 << 30,
+            "TiB" | "TB" | "T" => 1 << 40,
+            other => {
+                return Err(format!("unknown size unit `{other}` (use B, KiB, MiB, GiB or TiB)"));
+            }
+        };
+        number.checked_mul(factor).map(ByteSize).ok_or_else(|| format!("`{text}` is too large"))
+    }
+}
+
+impl Serialize for ByteSize {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{}B", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => Ok(ByteSize(n)),
+            Raw::Text(text) => ByteSize::parse(&text).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_accept_binary_units() {
+        assert_eq!(ByteSize::parse("2GiB").unwrap().0, 2 * 1024 * 1024 * 1024);
+        assert_eq!(ByteSize::parse("64KiB").unwrap().0, 65536);
+        assert_eq!(ByteSize::parse("100").unwrap().0, 100);
+        assert!(ByteSize::parse("2 parsecs").is_err());
+        assert!(ByteSize::parse("GiB").is_err());
+    }
+
+    #[test]
+    fn invalid_values_name_the_key() {
+        let error = Settings::from_overrides(serde_json::json!({"bind": "not an address"})).unwrap_err();
+        assert!(error.to_string().contains("PORTICO_BIND"), "{error}");
+        let error = Settings::from_overrides(serde_json::json!({"json_limit": "lots"})).unwrap_err();
+        assert!(error.to_string().contains("PORTICO_JSON_LIMIT"), "{error}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let error = Settings::from_overrides(serde_json::json!({"bnid": "127.0.0.1:1"})).unwrap_err();
+        assert!(error.to_string().contains("bnid"), "{error}");
+    }
+
+    #[test]
+    fn database_defaults_to_sqlite_in_the_data_dir() {
+        let settings = Settings::from_overrides(serde_json::json!({"data_dir": "/srv/portico"})).unwrap();
+        assert_eq!(settings.database_url(), "sqlite:///srv/portico/portico.db?mode=rwc");
+        assert!(settings.uses_sqlite());
+        assert_eq!(settings.public_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let settings = Settings::from_overrides(serde_json::json!({"metrics_token": "hunter2hunter2"})).unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,24 @@
+//! Request counters and latency histograms for `/metrics`, labelled by route pattern (never
+//! by raw path, which would carry ids and explode the label space).
+
+use std::time::Instant;
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+
+pub async fn record(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let response = next.call(request).await?;
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("portico_http_requests_total", &labels).increment(1);
+    metrics::histogram!("portico_http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    Ok(response)
+}

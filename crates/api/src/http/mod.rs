@@ -1,0 +1,6 @@
+//! Middleware shared by every response.
+
+pub mod client;
+pub mod headers;
+pub mod metrics;
+pub mod problems;

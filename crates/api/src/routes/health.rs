@@ -1,0 +1,98 @@
+//! Liveness, readiness and metrics: for load balancers, orchestrators and Prometheus.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use portico_domain::status::{CheckState, Health};
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::client_ip;
+use crate::state::AppState;
+
+fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The process is alive.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "Alive", body = Health)),
+)]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health { status: CheckState::Ok, version: version(), database: None })
+}
+
+/// The database answers and every migration is applied.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "Database unreachable or migrations pending", body = portico_domain::problem::Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
+    let pending = match portico_store::ping(&state.db).await {
+        Ok(()) => portico_store::pending_migrations(&state.db).await,
+        Err(error) => Err(error),
+    };
+    match pending {
+        Ok(pending) if pending.is_empty() => {
+            Ok(web::Json(Health { status: CheckState::Ok, version: version(), database: Some(CheckState::Ok) }))
+        }
+        Ok(pending) => Err(ApiError::unavailable(
+            "migrations_pending",
+            format!("{} migration(s) are not applied; run `portico migrate`.", pending.len()),
+            5,
+        )),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check: database unreachable");
+            Err(ApiError::unavailable("database_unavailable", "The database does not answer.", 5))
+        }
+    }
+}
+
+/// Prometheus metrics. With `PORTICO_METRICS_TOKEN` set it needs that bearer token; without
+/// it only loopback clients may read them.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"),
+        (status = 401, description = "Missing or wrong metrics token", body = portico_domain::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No token is configured and the client is not on loopback", body = portico_domain::problem::Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("metrics_token" = [])),
+)]
+#[get("/metrics")]
+pub async fn metrics(request: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    match &state.settings.metrics_token {
+        Some(token) => {
+            let presented = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "));
+            if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.expose().as_bytes())) {
+                return Err(ApiError::unauthorized(
+                    "metrics_token_required",
+                    "Send `Authorization: Bearer <PORTICO_METRICS_TOKEN>` to read metrics.",
+                ));
+            }
+        }
+        None => {
+            let loopback = client_ip(&request, false).is_some_and(|ip| ip.is_loopback());
+            if !loopback {
+                return Err(ApiError::forbidden(
+                    "metrics_loopback_only",
+                    "Metrics are served to loopback clients only; set PORTICO_METRICS_TOKEN to read them remotely.",
+                ));
+            }
+        }
+    }
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render()))
+}
+
+/// Compares secrets without leaking where they differ through timing.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,44 @@
+//! Health and the public status report.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Whether a dependency answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    Ok,
+    Failing,
+}
+
+/// Answer of `/healthz` and `/readyz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: CheckState,
+    /// Server version.
+    pub version: String,
+    /// Database check (`/readyz` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<CheckState>,
+}
+
+/// Overall state shown on the public status page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceState {
+    Operational,
+    Degraded,
+}
+
+/// Answer of `GET /api/v1/status`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusReport {
+    pub state: ServiceState,
+    pub database: CheckState,
+    pub version: String,
+    pub checked_at: DateTime<Utc>,
+}

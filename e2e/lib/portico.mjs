@@ -1,0 +1,95 @@
+// Starts a real `portico serve` on a free port with a fresh data dir, and a browser.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+export const porticoBin = process.env.E2E_PORTICO_BIN ?? join(targetDir, 'debug', 'portico');
+
+/** Environment for the server: ours, minus PORTICO_* variables meant for other tools. */
+function serverEnv(extra) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('PORTICO_')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+export async function startServer(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+  const child = spawn(porticoBin, ['serve'], {
+    cwd: repo,
+    env: serverEnv({
+      PORTICO_BIND: '127.0.0.1:0',
+      PORTICO_DATA_DIR: dataDir,
+      PORTICO_FRONTEND_DIR: join(repo, 'frontend', 'dist'),
+      PORTICO_LOG: 'info',
+      ...extraEnv,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines = [];
+  const port = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`portico did not start:\n${lines.join('\n')}`)), 30_000);
+    const onData = (chunk) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line);
+        const match = line.match(/"message":"listening".*"port":(\d+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolvePort(Number(match[1]));
+        }
+      }
+    };
+    child.stderr.on('data', onData);
+    child.stdout.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`portico exited with ${code}:\n${lines.join('\n')}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    dataDir,
+    logs: lines,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'portico-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A page that collects console errors and failed requests, so a test can insist on none. */
+export async function openPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { page, problems };
+}
+
+export const screenshotDir = join(repo, 'e2e', 'screenshots');

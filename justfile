@@ -1,0 +1,144 @@
+# Portico's verbs. `just run` and `just test` install whatever is missing first (idempotent:
+# each step checks before it installs), so a fresh machine needs only rustup and `just`.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export CARGO_TERM_COLOR := "never"
+
+# Where to keep tool stamps (outside the repo so a fresh clone reuses them).
+stamps := env_var_or_default("XDG_CACHE_HOME", env_var("HOME") + "/.cache") + "/portico-tools"
+
+# List the recipes.
+default:
+    @just --list
+
+# Build the browser app and start the server on SQLite at http://127.0.0.1:8080.
+run: tools-build build-frontend
+    cargo run -p portico-api -- serve
+
+# Every test: formatting, lints, unit and API tests on SQLite and PostgreSQL, the wasm build, browser journeys.
+test: tools lint test-sqlite test-postgres build-frontend e2e
+
+# Build the server (release) and the browser app.
+build: tools-build build-frontend
+    cargo build --release -p portico-api
+
+# Build the browser app into frontend/dist.
+build-frontend: tools-build
+    frontend/build.sh
+
+# Unit tests and API tests on SQLite.
+test-sqlite:
+    cargo test --quiet
+
+# The API tests again on a throwaway PostgreSQL cluster (one fresh database per test).
+test-postgres: tools-postgres
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ -n "${PORTICO_TEST_DATABASE_URL:-}" ]; then
+      cargo test --quiet -p portico-api --test api
+      exit 0
+    fi
+    source <(just --quiet pg-start)
+    trap 'just --quiet pg-stop "$PG_DIR"' EXIT
+    PORTICO_TEST_DATABASE_URL="$PG_URL" cargo test --quiet -p portico-api --test api
+
+# Browser journeys against a real server (Playwright + Debian's Chromium).
+e2e: tools-e2e build-frontend
+    cargo build --quiet -p portico-api
+    cd e2e && npm test --silent
+
+# Write the OpenAPI document generated from the code to openapi/portico.json.
+openapi:
+    cargo run --quiet -p portico-api -- openapi > openapi/portico.json
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# Formatting check and clippy with warnings as errors (server crates and the wasm app).
+lint: tools-build
+    cargo fmt --all -- --check
+    cargo clippy --quiet --all-targets -- -D warnings
+    cargo clippy --quiet -p portico-frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Benchmarks (not part of `just test`).
+bench:
+    @echo "no benchmarks yet: they arrive with the proof-of-quality issue (see BENCHMARKS.md when present)"
+
+# Start a throwaway PostgreSQL cluster; prints PG_DIR and PG_URL for `source`.
+pg-start: tools-postgres
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n1 || command -v initdb)")
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/portico-pg.XXXXXX")
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_pg=()
+    if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; as_pg=(runuser -u postgres --); fi
+    "${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --no-sync >"$dir/initdb.log" 2>&1
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+      start >/dev/null
+    echo "PG_DIR=$dir"
+    echo "PG_URL=postgres://postgres@127.0.0.1:$port/postgres"
+
+# Stop a cluster started by pg-start and delete it.
+pg-stop dir:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n1 || command -v pg_ctl)")
+    as_pg=()
+    if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi
+    "${as_pg[@]}" "$bin/pg_ctl" -D "{{dir}}/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "{{dir}}"
+
+# --- installers: each checks first and does nothing when the tool is there -----------------
+
+# Everything `just test` needs.
+tools: tools-build tools-postgres tools-e2e
+
+# Rust wasm target, wasm-bindgen-cli at Cargo.lock's version, npm binaryen (wasm-opt), brotli.
+tools-build:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+    want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+    have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+    if [ "$have" != "$want" ]; then
+      echo "installing wasm-bindgen-cli $want (a few minutes, once)"
+      cargo install --quiet --force wasm-bindgen-cli --version "$want"
+    fi
+    just --quiet apt-install brotli brotli
+    just --quiet npm-install frontend
+
+# Debian's PostgreSQL server binaries.
+tools-postgres:
+    @ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || just --quiet apt-install initdb postgresql
+
+# Debian's Chromium and the e2e node packages.
+tools-e2e:
+    @just --quiet apt-install chromium chromium
+    @just --quiet npm-install e2e
+
+# apt-get install PACKAGE unless COMMAND exists.
+apt-install command package:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v {{command}} >/dev/null && exit 0
+    echo "installing {{package}} with apt-get" >&2
+    sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+    if [ ! -f "{{stamps}}/apt-updated" ] || [ -n "$(find "{{stamps}}/apt-updated" -mmin +1440)" ]; then
+      "${sudo[@]}" apt-get update -qq
+      mkdir -p "{{stamps}}" && touch "{{stamps}}/apt-updated"
+    fi
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq {{package}} >/dev/null
+
+# npm ci in DIR unless its lockfile is unchanged since the last install.
+npm-install dir:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    stamp="{{dir}}/node_modules/.portico-lock-sha"
+    want=$(sha256sum "{{dir}}/package-lock.json" | cut -d' ' -f1)
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && exit 0
+    (cd "{{dir}}" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"

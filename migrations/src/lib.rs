@@ -1,0 +1,15 @@
+//! Portico's schema, one migration per capability. A migration that has shipped is never
+//! edited: change the schema with a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_accounts::Migration)]
+    }
+}
