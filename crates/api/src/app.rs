@@ -3,28 +3,29 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use chrono::Utc;
+use tokio::sync::{Notify, watch};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::error::extractors;
-use crate::http::{headers, metrics, problems};
+use crate::http::{csrf, headers, metrics, problems};
 use crate::keys::MasterKey;
 use crate::spa::SpaAssets;
 use crate::state::AppState;
-use crate::{openapi, routes, spa, telemetry};
+use crate::{openapi, routes, spa, usecases, workers};
 
 pub struct Application {
     port: u16,
     server: Server,
+    stop_workers: watch::Sender<bool>,
 }
 
 impl Application {
@@ -34,11 +35,18 @@ impl Application {
         let settings = Arc::new(settings);
         let master_key = Arc::new(MasterKey::load(&settings)?);
         let db = open_database(&settings).await?;
-        let (_, first_start) = portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, Utc::now())
-            .await
-            .context("seeding the built-in accounts")?;
+        let wake_mailer = Arc::new(Notify::new());
+        let state = web::Data::new(AppState::new(db, settings.clone(), master_key, wake_mailer.clone())?);
+        state.hasher.warm_up();
+        let (administrator, first_start) =
+            portico_store::accounts::ensure_builtin_accounts(&state.db, &settings.admin_email, Utc::now())
+                .await
+                .context("seeding the built-in accounts")?;
         if first_start {
             tracing::info!(email = %settings.admin_email, "first start: created the built-in Administrator");
+            usecases::bootstrap::first_start(&state, &administrator)
+                .await
+                .map_err(|e| anyhow::anyhow!("issuing the Administrator's set-up link: {e}"))?;
         }
         let assets = web::Data::new(
             SpaAssets::load(&settings.frontend_dir)
@@ -47,13 +55,8 @@ impl Application {
         let address = settings.bind_addr()?;
         let listener = TcpListener::bind(address).with_context(|| format!("listening on {address} (PORTICO_BIND)"))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState {
-            db,
-            settings: settings.clone(),
-            master_key,
-            metrics: telemetry::metrics_handle(),
-            started_at: Instant::now(),
-        });
+        let (stop_workers, workers_stop) = watch::channel(false);
+        workers::spawn_all(&state, wake_mailer, workers_stop)?;
         let hsts = settings.is_https();
         let json_limit = usize::try_from(settings.json_limit.0).unwrap_or(usize::MAX);
         let server = HttpServer::new(move || {
@@ -75,6 +78,7 @@ impl Application {
                     }),
                 )
                 .default_service(web::to(spa::serve))
+                .wrap(from_fn(csrf::require_header))
                 .wrap(from_fn(problems::fill_bare_errors))
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(move |request, next| headers::security_headers(hsts, request, next)))
@@ -86,7 +90,7 @@ impl Application {
         .disable_signals()
         .shutdown_timeout(10)
         .run();
-        Ok(Self { port, server })
+        Ok(Self { port, server, stop_workers })
     }
 
     pub fn port(&self) -> u16 {
@@ -95,7 +99,9 @@ impl Application {
 
     /// Serves until stopped, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        let _ = self.stop_workers.send(true);
+        result
     }
 
     /// Stops the server gracefully on SIGTERM or SIGINT. The handlers are installed before this

@@ -31,6 +31,28 @@ pub struct Settings {
     pub secret_key_file: Option<PathBuf>,
     /// Email of the built-in Administrator (used on first start).
     pub admin_email: String,
+    /// `smtp://host:port` or `smtps://user:pass@host`; unset: mail goes to the log.
+    pub smtp_url: Option<Secret>,
+    /// Sender of every email.
+    pub mail_from: String,
+    /// Folder of email templates overriding the built-in ones (same file names).
+    pub template_dir: Option<PathBuf>,
+    /// How long invitations stay valid.
+    pub invitation_ttl: HumanDuration,
+    /// How long reset, enrolment, verification and unlock links stay valid.
+    pub link_ttl: HumanDuration,
+    /// Failed attempts before a lock.
+    pub lockout_threshold: u32,
+    /// How long a lock lasts.
+    pub lockout_duration: HumanDuration,
+    /// A signed-in session ends after this long without a request.
+    pub session_idle: HumanDuration,
+    /// A signed-in session ends this long after sign-in whatever happens.
+    pub session_max: HumanDuration,
+    /// Requests per minute per client address on the sign-in and link endpoints.
+    pub credential_rate_limit: u32,
+    /// Password hashes computed at once (19 MiB each); 0 means one per CPU.
+    pub hashing_concurrency: usize,
     /// Bearer token for `/metrics`; without it only loopback clients may read metrics.
     pub metrics_token: Option<Secret>,
     /// Folder of the built browser app.
@@ -53,6 +75,17 @@ impl Default for Settings {
             secret_key: None,
             secret_key_file: None,
             admin_email: "admin@localhost".into(),
+            smtp_url: None,
+            mail_from: "portico@localhost".into(),
+            template_dir: None,
+            invitation_ttl: HumanDuration(Duration::from_secs(10 * 86_400)),
+            link_ttl: HumanDuration(Duration::from_secs(86_400)),
+            lockout_threshold: 5,
+            lockout_duration: HumanDuration(Duration::from_secs(5 * 60)),
+            session_idle: HumanDuration(Duration::from_secs(30 * 60)),
+            session_max: HumanDuration(Duration::from_secs(12 * 3600)),
+            credential_rate_limit: 60,
+            hashing_concurrency: 0,
             metrics_token: None,
             frontend_dir: PathBuf::from("frontend/dist"),
             log: "info".into(),
@@ -126,6 +159,29 @@ impl Settings {
         if self.secret_key.is_some() && self.secret_key_file.is_some() {
             return Err(invalid("secret_key", "set PORTICO_SECRET_KEY or PORTICO_SECRET_KEY_FILE, not both"));
         }
+        if self.lockout_threshold == 0 {
+            return Err(invalid("lockout_threshold", "must be at least 1"));
+        }
+        if self.credential_rate_limit == 0 {
+            return Err(invalid("credential_rate_limit", "must be at least 1"));
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid("mail_from", "must be an email address like portico@example.com"));
+        }
+        if portico_domain::identity::Email::parse(&self.admin_email).is_err() {
+            return Err(invalid("admin_email", "must be an email address"));
+        }
+        for (key, value) in [
+            ("session_idle", self.session_idle),
+            ("session_max", self.session_max),
+            ("link_ttl", self.link_ttl),
+            ("invitation_ttl", self.invitation_ttl),
+            ("lockout_duration", self.lockout_duration),
+        ] {
+            if value.0 < Duration::from_secs(1) {
+                return Err(invalid(key, "must be at least 1s"));
+            }
+        }
         if self.json_limit.0 < 1024 {
             return Err(invalid("json_limit", "must be at least 1KiB"));
         }
@@ -154,6 +210,28 @@ impl Settings {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.bind),
         }
+    }
+
+    pub fn hashing_concurrency(&self) -> usize {
+        match self.hashing_concurrency {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            n => n,
+        }
+    }
+
+    pub fn lockout_limits(&self) -> portico_store::throttles::Limits {
+        portico_store::throttles::Limits {
+            threshold: self.lockout_threshold,
+            lock_for: chrono::Duration::from_std(self.lockout_duration.0).unwrap_or(chrono::Duration::minutes(5)),
+        }
+    }
+
+    pub fn link_ttl(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.link_ttl.0).unwrap_or(chrono::Duration::days(1))
+    }
+
+    pub fn invitation_ttl(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.invitation_ttl.0).unwrap_or(chrono::Duration::days(10))
     }
 
     pub fn is_https(&self) -> bool {

@@ -86,6 +86,12 @@ impl ApiError {
         }
     }
 
+    /// The same problem with a more specific code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
     pub fn code(&self) -> &'static str {
         self.code
     }

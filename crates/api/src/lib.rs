@@ -1,12 +1,18 @@
 //! Portico's HTTP server: routes, extractors, use cases and workers.
 
 pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod keys;
+pub mod mail;
 pub mod openapi;
 pub mod routes;
 pub mod spa;
 pub mod state;
 pub mod telemetry;
+pub mod usecases;
+pub mod workers;

@@ -10,7 +10,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use portico_api::app::{Application, open_database};
 use portico_api::config::Settings;
-use portico_api::{openapi, telemetry};
+use portico_api::keys::MasterKey;
+use portico_api::state::AppState;
+use portico_api::{openapi, telemetry, usecases};
 
 #[derive(Parser)]
 #[command(name = "portico", version, about = "Portico: a self-hostable project portal")]
@@ -30,11 +32,37 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (what `openapi/portico.json` must contain).
     Openapi,
+    /// Account administration from the server's machine (works when nobody can sign in).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Ask a running server whether it is ready (exit 0) or not (exit 1); for container health checks.
     Healthcheck {
         /// Address to ask; defaults to PORTICO_BIND.
         #[arg(long)]
         address: Option<SocketAddr>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Make the account with this email an Administrator (creating it if needed) and print a
+    /// set-up link when it has no password yet.
+    CreateAdministrator {
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove the authenticator of the account with this email, end its sessions, and print
+    /// (and email) an enrolment link: how a locked-out sole Administrator gets back in.
+    ResetMfa {
+        #[arg(long)]
+        email: String,
+    },
+    /// Import accounts from a CSV file with columns email, user_name, first_name, last_name,
+    /// password_hash (ASP.NET Identity v3, as Xperience stores it) and optionally system_role.
+    /// They sign in with their old password and set up MFA through an emailed link.
+    ImportUsers {
+        /// The CSV file (with a header row).
+        file: PathBuf,
     },
 }
 
@@ -78,6 +106,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             })
         }
+        Command::Admin(command) => {
+            telemetry::init_logging(&settings.log);
+            runtime()?.block_on(admin(settings, command))
+        }
         Command::Migrate => {
             telemetry::init_logging(&settings.log);
             runtime()?.block_on(async {
@@ -87,6 +119,54 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<ExitCode> {
+    let settings = std::sync::Arc::new(settings);
+    let master_key = std::sync::Arc::new(MasterKey::load(&settings)?);
+    let db = open_database(&settings).await?;
+    portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, chrono::Utc::now()).await?;
+    let state = AppState::new(db, settings, master_key, Default::default())?;
+    let problem = |e: portico_api::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
+    match command {
+        AdminCommand::CreateAdministrator { email } => {
+            let outcome = usecases::bootstrap::create_administrator(&state, &email).await.map_err(problem)?;
+            println!("{email} is {} Administrator.", if outcome.created { "a new" } else { "now an" });
+            match outcome.setup_link {
+                Some(link) => println!("Set-up link (also emailed):\n\n    {link}\n"),
+                None => println!("The account already has a password; it signs in as before."),
+            }
+        }
+        AdminCommand::ResetMfa { email } => {
+            let link = usecases::bootstrap::reset_mfa_by_email(&state, &email).await.map_err(problem)?;
+            println!("The authenticator of {email} was removed and its sessions ended.");
+            println!("Enrolment link (also emailed):\n\n    {link}\n");
+        }
+        AdminCommand::ImportUsers { file } => {
+            let mut reader = csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_path(&file)
+                .with_context(|| format!("opening {}", file.display()))?;
+            let rows = reader
+                .deserialize()
+                .collect::<Result<Vec<usecases::bootstrap::ImportRow>, _>>()
+                .with_context(|| format!("reading {}", file.display()))?;
+            let report = usecases::bootstrap::import_users(&state, rows).await.map_err(|e| {
+                let problem = e.problem();
+                let fields: Vec<String> =
+                    problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+                anyhow::anyhow!(
+                    "nothing was imported: {}",
+                    if fields.is_empty() { problem.detail } else { fields.join("; ") }
+                )
+            })?;
+            println!("Imported {} account(s).", report.imported);
+            for email in report.skipped_existing {
+                println!("Skipped {email}: an account with this email exists.");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

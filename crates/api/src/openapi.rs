@@ -2,7 +2,7 @@
 //! the rest (title, security schemes, shared schemas) from here.
 
 use actix_web::App;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
@@ -23,6 +23,13 @@ struct SecuritySchemes;
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "portico_session",
+                "The browser session (named `__Host-portico_session` when the public URL is https). Requests that change something must also send `X-Requested-With: portico`.",
+            ))),
+        );
         components.add_security_scheme(
             "metrics_token",
             SecurityScheme::Http(

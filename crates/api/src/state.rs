@@ -1,13 +1,19 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+
 use std::time::Instant;
+use tokio::sync::Notify;
 
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::limits::IpLimiter;
+use crate::auth::passwords::PasswordHasherPool;
+use crate::auth::session::SessionSettings;
 use crate::config::Settings;
 use crate::keys::MasterKey;
+use crate::mail::Mailer;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -15,4 +21,32 @@ pub struct AppState {
     pub master_key: Arc<MasterKey>,
     pub metrics: PrometheusHandle,
     pub started_at: Instant,
+    pub sessions: SessionSettings,
+    pub hasher: PasswordHasherPool,
+    pub credential_limiter: IpLimiter,
+    pub mailer: Mailer,
+}
+
+impl AppState {
+    pub fn new(
+        db: DatabaseConnection,
+        settings: Arc<Settings>,
+        master_key: Arc<MasterKey>,
+        wake_mailer: Arc<Notify>,
+    ) -> anyhow::Result<Self> {
+        let templates = crate::mail::templates::Templates::new(settings.template_dir.clone())
+            .map_err(|e| anyhow::anyhow!("PORTICO_TEMPLATE_DIR (template_dir): {e}"))?;
+        let concurrency = settings.hashing_concurrency();
+        Ok(Self {
+            sessions: SessionSettings::new(&settings, &master_key),
+            hasher: PasswordHasherPool::new(concurrency, concurrency * 16),
+            credential_limiter: IpLimiter::new(settings.credential_rate_limit),
+            mailer: Mailer::new(templates, wake_mailer),
+            metrics: crate::telemetry::metrics_handle(),
+            started_at: Instant::now(),
+            db,
+            settings,
+            master_key,
+        })
+    }
 }

@@ -3,7 +3,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod credentials;
 pub mod entities;
+pub mod invitations;
+pub mod links;
+pub mod outbox;
+pub mod sessions;
+pub mod settings;
+pub mod throttles;
 
 use std::time::Duration;
 

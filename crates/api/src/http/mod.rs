@@ -1,6 +1,7 @@
 //! Middleware shared by every response.
 
 pub mod client;
+pub mod csrf;
 pub mod headers;
 pub mod metrics;
 pub mod problems;

@@ -3,7 +3,14 @@
 
 mod support;
 
+mod bad_input;
 mod cli;
 mod health;
+mod identity_bootstrap;
+mod identity_cli;
+mod identity_mfa;
+mod identity_passwords;
+mod identity_profile;
+mod identity_sign_in;
 mod openapi_drift;
 mod spa;

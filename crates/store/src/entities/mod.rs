@@ -2,3 +2,12 @@
 
 pub mod account;
 pub mod audit_event;
+pub mod invitation;
+pub mod one_time_link;
+pub mod outbox_email;
+pub mod password;
+pub mod recovery_code;
+pub mod session;
+pub mod setting;
+pub mod throttle;
+pub mod totp_authenticator;

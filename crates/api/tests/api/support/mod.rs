@@ -1,16 +1,28 @@
-//! `spawn_app()`: the real server on port 0 with a fresh database, and a client for it.
+//! `spawn_app()`: the real server on port 0 with a fresh database and a real SMTP sink, and
+//! helpers that act like users (register, enrol an authenticator, sign in).
+
+pub mod smtp;
+pub mod users;
 
 use std::path::PathBuf;
 
 use portico_api::app::Application;
 use portico_api::config::Settings;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+pub use smtp::Mailbox;
+
+pub const ADMIN_EMAIL: &str = "admin@portico.test";
+pub const PUBLIC_URL: &str = "http://portal.test";
+
 pub struct TestApp {
     pub address: String,
+    /// A client without a session (anonymous).
     pub client: reqwest::Client,
+    pub mailbox: Mailbox,
+    pub database_url: String,
     /// Deleted (with the SQLite file) when the test ends.
     _data_dir: TempDir,
 }
@@ -33,6 +45,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         Ok(server_url) => fresh_postgres_database(&server_url).await,
         Err(_) => format!("sqlite://{}?mode=rwc", data_dir.path().join("portico.db").display()),
     };
+    let mailbox = Mailbox::start().await;
     let mut settings = json!({
         "bind": "127.0.0.1:0",
         "data_dir": data_dir.path(),
@@ -40,6 +53,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "secret_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
         "frontend_dir": options.frontend_dir.unwrap_or_else(|| data_dir.path().join("no-frontend")),
         "log": "warn",
+        "public_url": PUBLIC_URL,
+        "admin_email": ADMIN_EMAIL,
+        "smtp_url": format!("smtp://127.0.0.1:{}", mailbox.port),
+        "mail_from": "portico@portal.test",
     });
     if let Value::Object(extra) = options.settings {
         settings.as_object_mut().unwrap().extend(extra);
@@ -48,9 +65,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let app = Application::build(settings).await.expect("the server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    TestApp { address, client, _data_dir: data_dir }
+    TestApp { address, client: browser(), mailbox, database_url, _data_dir: data_dir }
+}
+
+/// A client that keeps cookies, like a browser.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
 }
 
 /// Creates an empty database on the PostgreSQL server and returns its URL.
@@ -61,6 +81,7 @@ async fn fresh_postgres_database(server_url: &str) -> String {
         .execute_raw(Statement::from_string(server.get_database_backend(), format!("CREATE DATABASE {name}")))
         .await
         .expect("CREATE DATABASE");
+    server.close().await.ok();
     let (base, _) = server_url.rsplit_once('/').expect("a URL with a database name");
     format!("{base}/{name}")
 }
@@ -73,6 +94,44 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request sent")
     }
+
+    /// POSTs JSON as the anonymous client.
+    pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
+        post_as(&self.client, &self.url(path), body).await
+    }
+
+    /// A second connection to the server's database, to check what it stored.
+    pub async fn db(&self) -> DatabaseConnection {
+        portico_store::connect(&self.database_url).await.unwrap()
+    }
+
+    /// Runs one SQL query returning a single number.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let db = self.db().await;
+        let row =
+            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap().unwrap();
+        let value: i64 = row.try_get_by_index(0).unwrap();
+        db.close().await.ok();
+        value
+    }
+}
+
+impl TestApp {
+    /// Enables or disables an account directly in the database.
+    pub async fn set_enabled(&self, id: uuid::Uuid, enabled: bool) {
+        use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+        let db = self.db().await;
+        let account = portico_store::entities::account::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        let mut model = account.into_active_model();
+        model.enabled = Set(enabled);
+        model.update(&db).await.unwrap();
+        db.close().await.ok();
+    }
+}
+
+/// POST with the CSRF header, as the browser app sends it.
+pub async fn post_as(client: &reqwest::Client, url: &str, body: Value) -> reqwest::Response {
+    client.post(url).header("X-Requested-With", "portico").json(&body).send().await.expect("request sent")
 }
 
 /// Reads a problem+json answer, checking its content type and status member.
@@ -83,5 +142,13 @@ pub async fn problem(response: reqwest::Response) -> Value {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], status);
     assert!(!body["detail"].as_str().unwrap_or_default().is_empty(), "a problem says what to do: {body}");
+    body
+}
+
+/// Asserts the status and the problem code of an answer, returning the problem.
+pub async fn expect_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "expected {status} {code}");
+    let body = problem(response).await;
+    assert_eq!(body["code"], code, "{body}");
     body
 }

@@ -1,0 +1,103 @@
+//! Attempt limits: per client address in memory (a flood guard for credential endpoints),
+//! and per sign-in identifier or account in the database (atomic, shared by every server).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use portico_store::throttles::{self, Limits, Reservation};
+use sea_orm::ConnectionTrait;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Requests per minute per client address on the credential endpoints.
+pub struct IpLimiter {
+    per_minute: u32,
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+impl IpLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self { per_minute, windows: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn check(&self, ip: Option<IpAddr>) -> ApiResult<()> {
+        let Some(ip) = ip else { return Ok(()) };
+        let now = Instant::now();
+        let mut windows = self.windows.lock().expect("limiter lock");
+        if windows.len() > 50_000 {
+            windows.retain(|_, (started, _)| now.duration_since(*started) < WINDOW);
+        }
+        let entry = windows.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= WINDOW {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.per_minute {
+            let retry = WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
+            return Err(ApiError::too_many_requests(
+                "Too many attempts from your address. Wait a moment and try again.",
+                retry,
+            ));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+/// The key counting password attempts for a sign-in identifier (whether or not it exists).
+pub fn password_key(identifier_key: &str) -> String {
+    format!("password:{identifier_key}")
+}
+
+/// The key counting second-factor attempts (TOTP and recovery code) of an account.
+pub fn second_factor_key(account_id: uuid::Uuid) -> String {
+    format!("mfa:{account_id}")
+}
+
+/// The key counting password confirmations of a signed-in account (change password, reset MFA).
+pub fn reauthentication_key(account_id: uuid::Uuid) -> String {
+    format!("reauth:{account_id}")
+}
+
+/// Reserves an attempt, or answers 429 with how long to wait.
+pub async fn reserve(db: &impl ConnectionTrait, key: &str, limits: Limits, now: DateTime<Utc>) -> ApiResult<()> {
+    match throttles::reserve(db, key, limits, now).await? {
+        Reservation::Granted => Ok(()),
+        Reservation::Refused { retry_at } => {
+            let seconds = (retry_at - now).num_seconds().max(1) as u64;
+            Err(ApiError::too_many_requests(
+                format!("Too many failed attempts. Try again in {}.", describe_wait(seconds)),
+                seconds,
+            )
+            .with_code("locked_out"))
+        }
+    }
+}
+
+fn describe_wait(seconds: u64) -> String {
+    match seconds {
+        0..=90 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limiter_counts_per_address() {
+        let limiter = IpLimiter::new(2);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(limiter.check(Some(a)).is_ok());
+        assert!(limiter.check(Some(a)).is_ok());
+        let refused = limiter.check(Some(a)).unwrap_err();
+        assert_eq!(refused.code(), "too_many_requests");
+        assert!(limiter.check(Some(b)).is_ok());
+    }
+}

@@ -1,0 +1,8 @@
+//! Credentials and who is calling: secrets, password hashing, TOTP seeds at rest, session
+//! cookies and their extractors, attempt limits.
+
+pub mod crypto;
+pub mod limits;
+pub mod passwords;
+pub mod secrets;
+pub mod session;

@@ -1,0 +1,274 @@
+//! Session cookies and the extractors that turn them into the signed-in caller.
+//!
+//! The cookie holds a JWT (HS256 under a key derived for this purpose) carrying the session
+//! secret, the stage and the expiry. Every request also loads the session row (found by the
+//! secret's SHA-256), so ending a session takes effect at once. Each stage opens a different
+//! set of endpoints; the extractor a handler takes says which.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use portico_domain::identity::SessionStage;
+use portico_store::entities::{account, session};
+use portico_store::sessions::{self, NewSession};
+use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
+
+use super::secrets;
+use crate::config::Settings;
+use crate::error::{ApiError, ApiResult};
+use crate::keys::{MasterKey, Purpose};
+use crate::state::AppState;
+
+/// How long the password step lasts before the second factor must follow.
+pub const PRE_AUTH_LIFETIME: Duration = Duration::minutes(5);
+/// Last-seen is written at most this often, so reads cost no write.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+pub struct SessionSettings {
+    jwt_encoding: EncodingKey,
+    jwt_decoding: DecodingKey,
+    pub cookie_name: &'static str,
+    secure: bool,
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+impl SessionSettings {
+    pub fn new(settings: &Settings, master_key: &MasterKey) -> Self {
+        let key = master_key.derive(Purpose::SessionJwt);
+        let secure = settings.is_https();
+        Self {
+            jwt_encoding: EncodingKey::from_secret(&key),
+            jwt_decoding: DecodingKey::from_secret(&key),
+            // The __Host- prefix pins the cookie to this host, path / and https.
+            cookie_name: if secure { "__Host-portico_session" } else { "portico_session" },
+            secure,
+            idle: Duration::from_std(settings.session_idle.0).unwrap_or(Duration::minutes(30)),
+            max: Duration::from_std(settings.session_max.0).unwrap_or(Duration::hours(12)),
+        }
+    }
+
+    /// When a new session of `stage` ends at the latest.
+    pub fn lifetime(&self, stage: SessionStage) -> Duration {
+        match stage {
+            SessionStage::PreAuth => PRE_AUTH_LIFETIME,
+            SessionStage::Enrolment => self.idle,
+            SessionStage::SignedIn => self.max,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    /// The session secret.
+    sid: String,
+    stg: String,
+    exp: i64,
+    iat: i64,
+}
+
+/// A session just created: the secret goes into the cookie and nowhere else.
+pub struct IssuedSession {
+    secret: String,
+    pub row: session::Model,
+    stage: SessionStage,
+}
+
+impl IssuedSession {
+    pub fn cookie(&self, config: &SessionSettings) -> Cookie<'static> {
+        let claims = Claims {
+            sid: self.secret.clone(),
+            stg: self.stage.as_str().to_owned(),
+            exp: self.row.expires_at.timestamp(),
+            iat: self.row.created_at.timestamp(),
+        };
+        let jwt = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &config.jwt_encoding)
+            .expect("HS256 signing works");
+        let max_age = (self.row.expires_at - self.row.created_at).num_seconds().max(0);
+        base_cookie(config, jwt).max_age(CookieDuration::seconds(max_age)).finish()
+    }
+}
+
+fn base_cookie(config: &SessionSettings, value: String) -> actix_web::cookie::CookieBuilder<'static> {
+    Cookie::build(config.cookie_name, value).path("/").http_only(true).secure(config.secure).same_site(SameSite::Strict)
+}
+
+/// A cookie that makes the browser forget the session.
+pub fn removal_cookie(config: &SessionSettings) -> Cookie<'static> {
+    let mut cookie = base_cookie(config, String::new()).finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// Creates a session row for `account` at `stage`.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    config: &SessionSettings,
+    account_id: uuid::Uuid,
+    stage: SessionStage,
+    recovery_code_used: bool,
+    client: &crate::http::client::ClientInfo,
+    now: DateTime<Utc>,
+) -> ApiResult<IssuedSession> {
+    let secret = secrets::new_token();
+    let row = sessions::insert(
+        db,
+        NewSession {
+            secret_hash: secrets::hash(&secret),
+            account_id,
+            stage: stage.as_str(),
+            recovery_code_used,
+            expires_at: now + config.lifetime(stage),
+            ip: client.ip_text(),
+            user_agent: client.user_agent.clone(),
+        },
+        now,
+    )
+    .await?;
+    Ok(IssuedSession { secret, row, stage })
+}
+
+/// The caller's session and account, checked against the database.
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub session: session::Model,
+    pub account: account::Model,
+    pub stage: SessionStage,
+}
+
+fn unauthenticated(detail: &str) -> ApiError {
+    ApiError::unauthorized("unauthenticated", detail.to_owned())
+}
+
+async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
+    let state = request.app_data::<web::Data<AppState>>().expect("AppState is registered");
+    let config = &state.sessions;
+    let Some(cookie) = request.cookie(config.cookie_name) else {
+        return Err(unauthenticated("Sign in first."));
+    };
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    let claims = jsonwebtoken::decode::<Claims>(cookie.value(), &config.jwt_decoding, &validation)
+        .map_err(|_| unauthenticated("Your session has ended. Sign in again."))?
+        .claims;
+    let Some((session, account)) = sessions::find_with_account(&state.db, &secrets::hash(&claims.sid)).await? else {
+        return Err(unauthenticated("Your session has ended. Sign in again."));
+    };
+    let now = Utc::now();
+    let stage = SessionStage::parse(&session.stage).ok_or_else(|| unauthenticated("Sign in again."))?;
+    let idle_expired = stage == SessionStage::SignedIn && session.last_seen_at + config.idle <= now;
+    if session.expires_at <= now || idle_expired || claims.stg != session.stage {
+        sessions::delete(&state.db, session.id).await?;
+        return Err(unauthenticated("Your session has expired. Sign in again."));
+    }
+    if !account.enabled {
+        sessions::delete_for_account(&state.db, account.id, None).await?;
+        return Err(unauthenticated("Your session has ended. Sign in again."));
+    }
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        sessions::touch(&state.db, session.id, now).await?;
+    }
+    Ok(CurrentSession { session, account, stage })
+}
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+fn mfa_required() -> ApiError {
+    ApiError::unauthorized("mfa_required", "Enter the code from your authenticator app first (POST /api/v1/auth/mfa).")
+}
+
+fn mfa_setup_required() -> ApiError {
+    ApiError::forbidden(
+        "mfa_setup_required",
+        "Set up your authenticator app first (POST /api/v1/me/mfa/totp, then /api/v1/me/mfa/totp/confirm).",
+    )
+}
+
+macro_rules! session_extractor {
+    ($(#[$doc:meta])* $name:ident, |$current:ident| $check:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub CurrentSession);
+
+        impl FromRequest for $name {
+            type Error = actix_web::Error;
+            type Future = Extracted<Self>;
+
+            fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+                let request = request.clone();
+                Box::pin(async move {
+                    let $current = load(&request).await?;
+                    let checked: ApiResult<CurrentSession> = $check;
+                    Ok($name(checked?))
+                })
+            }
+        }
+    };
+}
+
+session_extractor!(
+    /// A fully signed-in session (password and second factor).
+    SignedIn,
+    |current| match current.stage {
+        SessionStage::SignedIn => Ok(current),
+        SessionStage::PreAuth => Err(mfa_required()),
+        SessionStage::Enrolment => Err(mfa_setup_required()),
+    }
+);
+
+session_extractor!(
+    /// A session that may read its own profile: signed in, or setting up an authenticator.
+    ProfileReader,
+    |current| match current.stage {
+        SessionStage::SignedIn | SessionStage::Enrolment => Ok(current),
+        SessionStage::PreAuth => Err(mfa_required()),
+    }
+);
+
+session_extractor!(
+    /// A session setting up its authenticator.
+    Enrolling,
+    |current| match current.stage {
+        SessionStage::Enrolment => Ok(current),
+        SessionStage::PreAuth => Err(mfa_required()),
+        SessionStage::SignedIn => Err(ApiError::conflict(
+            "mfa_already_enrolled",
+            "An authenticator app is already set up. To replace it, reset MFA first.",
+        )),
+    }
+);
+
+session_extractor!(
+    /// A session that passed the password step and must now give the second factor.
+    PreAuth,
+    |current| match current.stage {
+        SessionStage::PreAuth => Ok(current),
+        SessionStage::Enrolment => Err(mfa_setup_required()),
+        SessionStage::SignedIn => Err(ApiError::conflict("already_signed_in", "You are already signed in.")),
+    }
+);
+
+session_extractor!(
+    /// Any live session (for signing out).
+    AnySession,
+    |current| Ok(current)
+);
+
+session_extractor!(
+    /// A signed-in account with the system role Administrator.
+    Administrator,
+    |current| match current.stage {
+        SessionStage::SignedIn if current.account.system_role == "administrator" => Ok(current),
+        SessionStage::SignedIn => Err(ApiError::forbidden(
+            "administrator_required",
+            "Only an Administrator may do this.",
+        )),
+        SessionStage::PreAuth => Err(mfa_required()),
+        SessionStage::Enrolment => Err(mfa_setup_required()),
+    }
+);

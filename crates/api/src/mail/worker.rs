@@ -1,0 +1,122 @@
+//! The outbox worker: leases one due email at a time, sends it with a stable Message-ID (a
+//! retry is recognisable as the same message), marks it sent, or schedules a retry with
+//! backoff. Several server processes can run it against one database.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use lettre::message::header::ContentType;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use portico_store::entities::outbox_email;
+use sea_orm::DatabaseConnection;
+use tokio::sync::{Notify, watch};
+
+/// How long a worker holds an email before another may retry it.
+const LEASE: Duration = Duration::seconds(120);
+const MAX_ATTEMPTS: i32 = 12;
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// No SMTP configured: development only.
+    Log,
+}
+
+impl Transport {
+    pub fn from_settings(smtp_url: Option<&str>) -> anyhow::Result<Self> {
+        match smtp_url {
+            None => {
+                tracing::warn!("PORTICO_SMTP_URL is not set: emails are written to the log (development only)");
+                Ok(Transport::Log)
+            }
+            Some(url) => Ok(Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("PORTICO_SMTP_URL (smtp_url): {e}"))?
+                    .timeout(Some(StdDuration::from_secs(20)))
+                    .build(),
+            )),
+        }
+    }
+
+    pub fn is_log(&self) -> bool {
+        matches!(self, Transport::Log)
+    }
+}
+
+pub struct OutboxWorker {
+    pub db: DatabaseConnection,
+    pub transport: Transport,
+    pub from: String,
+    /// Domain part of Message-IDs.
+    pub message_id_domain: String,
+    pub wake: Arc<Notify>,
+    pub poll_every: StdDuration,
+}
+
+impl OutboxWorker {
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            loop {
+                match self.deliver_one().await {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(error) => {
+                        tracing::error!(error = ?error, "outbox: database error");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.poll_every) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// Sends the next due email; false when none is due.
+    async fn deliver_one(&self) -> anyhow::Result<bool> {
+        let Some(email) = portico_store::outbox::claim_next(&self.db, Utc::now(), LEASE).await? else {
+            return Ok(false);
+        };
+        match self.send(&email).await {
+            Ok(()) => {
+                portico_store::outbox::mark_sent(&self.db, email.id, Utc::now()).await?;
+                tracing::info!(email_id = %email.id, attempts = email.attempts, "outbox: sent");
+            }
+            Err(error) => {
+                let now = Utc::now();
+                let retry_at = (email.attempts < MAX_ATTEMPTS)
+                    .then(|| now + Duration::seconds((10i64 << email.attempts.min(9)).min(3600)));
+                tracing::warn!(email_id = %email.id, attempts = email.attempts, error = %error, retry = retry_at.is_some(), "outbox: sending failed");
+                portico_store::outbox::mark_failed(&self.db, email.id, &error.to_string(), retry_at, now).await?;
+            }
+        }
+        Ok(true)
+    }
+
+    async fn send(&self, email: &outbox_email::Model) -> anyhow::Result<()> {
+        match &self.transport {
+            Transport::Log => {
+                tracing::warn!(
+                    to = %email.recipient,
+                    subject = %email.subject,
+                    body = %email.body,
+                    "development mail (PORTICO_SMTP_URL is not set)"
+                );
+                Ok(())
+            }
+            Transport::Smtp(smtp) => {
+                let message = Message::builder()
+                    .from(self.from.parse()?)
+                    .to(email.recipient.parse()?)
+                    .subject(email.subject.clone())
+                    .message_id(Some(format!("<{}@{}>", email.id, self.message_id_domain)))
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(email.body.clone())?;
+                smtp.send(message).await?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `/api/v1/invitations`: what an invitation link offers, and registering with it.
+
+use actix_web::{HttpResponse, post, web};
+use portico_domain::identity::api::{InvitationSummary, RegisterRequest, SignInStep, TokenRequest};
+use portico_domain::problem::Problem;
+
+use crate::error::ApiResult;
+use crate::http::client::ClientInfo;
+use crate::routes::auth::step_response;
+use crate::state::AppState;
+use crate::usecases::registration;
+
+/// What an invitation is for: the invited email, the project and role, who sent it, and
+/// whether an account with that email exists (then sign in and accept instead of registering).
+#[utoipa::path(
+    tag = "invitations",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "The invitation", body = InvitationSummary),
+        (status = 400, description = "`invitation_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`invitation_expired`, `invitation_revoked` or `invitation_used`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(()),
+)]
+#[post("/invitations/lookup")]
+pub async fn lookup(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    body: web::Json<TokenRequest>,
+) -> ApiResult<web::Json<InvitationSummary>> {
+    Ok(web::Json(registration::lookup(&state, &client, &body.token).await?))
+}
+
+/// Register the invited account: a password that meets the policy and optional names. Answers
+/// `mfa_setup_required` with an enrolment-stage session.
+#[utoipa::path(
+    tag = "invitations",
+    request_body = RegisterRequest,
+    responses(
+        (status = 200, description = "Registered; set up the authenticator next", body = SignInStep),
+        (status = 400, description = "`invitation_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`account_exists`: sign in and accept instead", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`invitation_expired`, `invitation_revoked` or `invitation_used`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password breaks the policy, or a name is too long", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(()),
+)]
+#[post("/invitations/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    body: web::Json<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    let (step, issued) = registration::register(&state, &client, body.into_inner()).await?;
+    Ok(step_response(&state, step, &issued))
+}

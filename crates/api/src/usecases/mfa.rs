@@ -1,0 +1,318 @@
+//! The authenticator app and the recovery code: set-up, regeneration, reset.
+
+use chrono::{DateTime, Duration, Utc};
+use portico_domain::identity::api::{NextStep, RecoveryCode, SignInStep, TotpEnrolment};
+use portico_domain::identity::{SessionStage, totp};
+use portico_store::entities::account;
+use portico_store::{accounts, audit, credentials, links, sessions, throttles};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
+use totp_rs::{Algorithm, TOTP};
+
+use super::{display_name, human_duration, link, require_account_email};
+use crate::audit::{AuditEventExt, event};
+use crate::auth::crypto;
+use crate::auth::limits::{self, reauthentication_key, second_factor_key};
+use crate::auth::passwords::Verification;
+use crate::auth::secrets;
+use crate::auth::session::{self, CurrentSession, IssuedSession};
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::keys::Purpose;
+use crate::state::AppState;
+
+/// After resetting MFA with recovery code and password, set-up by password alone is allowed
+/// this long; later only an emailed link opens it.
+pub const SELF_ENROL_WINDOW: Duration = Duration::hours(1);
+const ISSUER: &str = "Portico";
+
+fn authenticator_for(account: &account::Model, seed: Vec<u8>) -> ApiResult<TOTP> {
+    let label = account.email.clone().unwrap_or_else(|| account.user_name.clone());
+    TOTP::new(
+        Algorithm::SHA1,
+        totp::DIGITS,
+        totp::SKEW_STEPS as u8,
+        totp::PERIOD_SECS,
+        seed,
+        Some(ISSUER.into()),
+        label,
+    )
+    .map_err(|e| ApiError::internal(anyhow::anyhow!("building the TOTP: {e:?}")))
+}
+
+/// Starts set-up: a new seed, shown as a QR code, an otpauth URI and the base32 secret.
+pub async fn start_enrolment(state: &AppState, current: &CurrentSession) -> ApiResult<TotpEnrolment> {
+    let account = &current.account;
+    let seed = secrets::random_bytes::<{ totp::SECRET_BYTES }>().to_vec();
+    let sealed = crypto::seal(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &seed);
+    if !credentials::put_pending_authenticator(&state.db, account.id, &sealed, now()).await? {
+        return Err(ApiError::conflict(
+            "mfa_already_enrolled",
+            "An authenticator app is already set up. To replace it, reset MFA first.",
+        ));
+    }
+    let authenticator = authenticator_for(account, seed)?;
+    Ok(TotpEnrolment {
+        secret: authenticator.get_secret_base32(),
+        otpauth_uri: authenticator.get_url(),
+        qr_png_base64: authenticator
+            .get_qr_base64()
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("QR code: {e}")))?,
+    })
+}
+
+/// Confirms set-up with a first code: returns the recovery code (shown once) and a new,
+/// fully signed-in session in place of the enrolment one.
+pub async fn confirm_enrolment(
+    state: &AppState,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    code: &str,
+) -> ApiResult<(RecoveryCode, IssuedSession)> {
+    state.credential_limiter.check(client.ip)?;
+    if !totp::is_well_formed(code) {
+        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
+    }
+    let account = &current.account;
+    let pending = credentials::authenticator_of(&state.db, account.id).await?.filter(|a| a.confirmed_at.is_none());
+    let Some(pending) = pending else {
+        return Err(ApiError::conflict(
+            "mfa_enrolment_not_started",
+            "Start the set-up first (POST /api/v1/me/mfa/totp), then confirm with a code.",
+        ));
+    };
+    let seed = crypto::open(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &pending.secret_ciphertext)
+        .map_err(ApiError::internal)?;
+    let now = now();
+    let Some(step) = totp::matching_step(&seed, code, now.timestamp().max(0) as u64) else {
+        return Err(ApiError::unauthorized(
+            "invalid_code",
+            "The code is not right. Check the time on your phone and enter the current code.",
+        ));
+    };
+    let recovery_code = secrets::new_recovery_code();
+    let txn = state.db.begin().await?;
+    if !credentials::confirm_authenticator(&txn, account.id, step as i64, now).await? {
+        return Err(ApiError::conflict("mfa_already_enrolled", "This authenticator app is already set up."));
+    }
+    credentials::set_recovery_code(
+        &txn,
+        account.id,
+        &secrets::hash(&secrets::normalize_recovery_code(&recovery_code)),
+        now,
+    )
+    .await?;
+    let mut model = account.clone().into_active_model();
+    model.mfa_self_enrol_until = Set(None);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    sessions::delete(&txn, current.session.id).await?;
+    let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::SignedIn, false, client, now).await?;
+    audit::record(&txn, event("mfa.enrolled", "success", client).actor(account.id).subject(account.id), now).await?;
+    txn.commit().await?;
+    Ok((RecoveryCode { recovery_code }, issued))
+}
+
+/// A new recovery code in exchange for a current authenticator code; the old code dies.
+pub async fn regenerate_recovery_code(
+    state: &AppState,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    code: &str,
+) -> ApiResult<RecoveryCode> {
+    if !totp::is_well_formed(code) {
+        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
+    }
+    let account = &current.account;
+    let limits = state.settings.lockout_limits();
+    let throttle_key = second_factor_key(account.id);
+    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
+    let now = now();
+    let authenticator = credentials::authenticator_of(&state.db, account.id)
+        .await?
+        .filter(|a| a.confirmed_at.is_some())
+        .ok_or_else(|| ApiError::conflict("mfa_not_enrolled", "Set up an authenticator app first."))?;
+    let seed =
+        crypto::open(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &authenticator.secret_ciphertext)
+            .map_err(ApiError::internal)?;
+    let step = totp::matching_step(&seed, code, now.timestamp().max(0) as u64);
+    let recovery_code = secrets::new_recovery_code();
+    let txn = state.db.begin().await?;
+    let accepted = match step {
+        Some(step) => credentials::use_totp_step(&txn, account.id, step as i64).await?,
+        None => false,
+    };
+    if !accepted {
+        txn.commit().await?;
+        throttles::fail(&state.db, &throttle_key, limits, now).await?;
+        return Err(ApiError::unauthorized(
+            "invalid_code",
+            "The code is not right or was already used. Enter the current code from your authenticator app.",
+        ));
+    }
+    credentials::set_recovery_code(
+        &txn,
+        account.id,
+        &secrets::hash(&secrets::normalize_recovery_code(&recovery_code)),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        event("mfa.recovery_code_regenerated", "success", client).actor(account.id).subject(account.id),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    throttles::succeed(&state.db, &throttle_key).await?;
+    Ok(RecoveryCode { recovery_code })
+}
+
+/// The user removes their authenticator (password re-entered): every session ends, and
+/// signing in with the password within the next hour leads to set-up again.
+pub async fn reset_own(
+    state: &AppState,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    password: &str,
+) -> ApiResult<()> {
+    super::bounded_password(password, "password")?;
+    let account = &current.account;
+    confirm_password(state, account, password).await?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    credentials::remove_mfa(&txn, account.id).await?;
+    let mut model = account.clone().into_active_model();
+    model.mfa_self_enrol_until = Set(Some(now + SELF_ENROL_WINDOW));
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    sessions::delete_for_account(&txn, account.id, None).await?;
+    audit::record(&txn, event("mfa.reset", "success", client).actor(account.id).subject(account.id), now).await?;
+    state
+        .mailer
+        .queue(
+            &txn,
+            "mfa_reset",
+            require_account_email(account)?,
+            minijinja::context! { name => display_name(account), by_administrator => false, reset_at => super::format_time(now) },
+            now,
+        )
+        .await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}
+
+/// Checks the signed-in user's password again (throttled per account).
+pub async fn confirm_password(state: &AppState, account: &account::Model, password: &str) -> ApiResult<()> {
+    let limits = state.settings.lockout_limits();
+    let throttle_key = reauthentication_key(account.id);
+    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
+    let stored = credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash));
+    match state.hasher.verify(password, stored).await.map_err(super::busy)? {
+        Verification::Match { .. } => {
+            throttles::succeed(&state.db, &throttle_key).await?;
+            Ok(())
+        }
+        Verification::Mismatch => {
+            throttles::fail(&state.db, &throttle_key, limits, now()).await?;
+            Err(ApiError::forbidden("wrong_password", "The password is not right."))
+        }
+    }
+}
+
+/// An Administrator removes someone's authenticator: their sessions end and an enrolment
+/// link is emailed. Returns the link (the CLI prints it).
+pub async fn reset_by_administrator(
+    state: &AppState,
+    client: &ClientInfo,
+    administrator: Option<&account::Model>,
+    target: &account::Model,
+) -> ApiResult<String> {
+    let now = now();
+    let txn = state.db.begin().await?;
+    credentials::remove_mfa(&txn, target.id).await?;
+    let mut model = target.clone().into_active_model();
+    model.mfa_self_enrol_until = Set(None);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    sessions::delete_for_account(&txn, target.id, None).await?;
+    let link = queue_enrolment_link(state, &txn, target, true, now).await?;
+    let mut audit_event = event("mfa.reset_by_administrator", "success", client).subject(target.id);
+    if let Some(administrator) = administrator {
+        audit_event = audit_event.actor(administrator.id);
+    }
+    audit::record(&txn, audit_event, now).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(link)
+}
+
+/// Creates an enrolment link and queues the email carrying it; returns the link.
+pub async fn queue_enrolment_link(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    account: &account::Model,
+    by_administrator: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<String> {
+    let token = secrets::new_token();
+    let ttl = state.settings.link_ttl();
+    links::insert(
+        txn,
+        links::NewLink {
+            purpose: links::MFA_ENROLMENT,
+            account_id: account.id,
+            token_hash: &secrets::hash(&token),
+            new_email: None,
+            expires_at: now + ttl,
+        },
+        now,
+    )
+    .await?;
+    let url = link(state, "enrol-mfa", &token);
+    let (template, context) = if by_administrator {
+        (
+            "mfa_reset",
+            minijinja::context! {
+                name => display_name(account), by_administrator => true, reset_at => super::format_time(now),
+                link => url.clone(), expires_in => human_duration(ttl),
+            },
+        )
+    } else {
+        (
+            "mfa_enrolment",
+            minijinja::context! { name => display_name(account), link => url.clone(), expires_in => human_duration(ttl) },
+        )
+    };
+    state.mailer.queue(txn, template, require_account_email(account)?, context, now).await?;
+    Ok(url)
+}
+
+/// Follows an emailed enrolment link: an enrolment-stage session.
+pub async fn enrol_by_link(
+    state: &AppState,
+    client: &ClientInfo,
+    token: &str,
+) -> ApiResult<(SignInStep, IssuedSession)> {
+    state.credential_limiter.check(client.ip)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let link =
+        links::consume(&txn, &secrets::hash(token), links::MFA_ENROLMENT, now).await?.map_err(super::link_problem)?;
+    let account = accounts::find(&txn, link.account_id)
+        .await?
+        .filter(|a| a.enabled)
+        .ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
+    if credentials::authenticator_of(&txn, account.id).await?.is_some_and(|a| a.confirmed_at.is_some()) {
+        return Err(ApiError::conflict(
+            "mfa_already_enrolled",
+            "An authenticator app is already set up for this account. Sign in with it.",
+        ));
+    }
+    let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
+    audit::record(&txn, event("mfa.enrolment_link", "success", client).actor(account.id).subject(account.id), now)
+        .await?;
+    txn.commit().await?;
+    Ok((SignInStep::new(NextStep::MfaSetupRequired), issued))
+}

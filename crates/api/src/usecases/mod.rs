@@ -1,0 +1,105 @@
+//! What users can do, one function per use case. Each runs its change, its audit event and
+//! its emails in one database transaction. Attempt counters are the exception: they commit
+//! on their own, before and after, so parallel requests see each other's attempts.
+//!
+//! Never touch `state.db` while a transaction is open: with SQLite's single connection the
+//! call would wait for the transaction forever.
+
+pub mod bootstrap;
+pub mod mfa;
+pub mod passwords;
+pub mod profile;
+pub mod registration;
+pub mod sessions;
+pub mod sign_in;
+
+use chrono::{DateTime, Utc};
+use portico_domain::identity::PasswordPolicy;
+use portico_domain::identity::password_policy::MAX_PASSWORD_CHARS;
+use portico_store::entities::account;
+use portico_store::links::LinkRefusal;
+use sea_orm::ConnectionTrait;
+
+use crate::auth::passwords::Busy;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The platform's password policy (Xperience's defaults until an Administrator edits it).
+pub async fn password_policy(db: &impl ConnectionTrait) -> ApiResult<PasswordPolicy> {
+    match portico_store::settings::get(db, portico_store::settings::PASSWORD_POLICY).await? {
+        Some(value) => serde_json::from_value(value).map_err(ApiError::internal),
+        None => Ok(PasswordPolicy::default()),
+    }
+}
+
+/// Refuses a new password the policy does not accept, naming the field.
+pub fn check_new_password(policy: &PasswordPolicy, password: &str, field: &str) -> ApiResult<()> {
+    match policy.explain(password) {
+        None => Ok(()),
+        Some(message) => Err(ApiError::invalid_field(field, message)),
+    }
+}
+
+/// Refuses passwords too long to be worth hashing before any work is done.
+pub fn bounded_password(password: &str, field: &str) -> ApiResult<()> {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(ApiError::invalid_field(field, format!("must be at most {MAX_PASSWORD_CHARS} characters")));
+    }
+    Ok(())
+}
+
+pub fn busy(_: Busy) -> ApiError {
+    ApiError::unavailable("busy", "The server is busy checking other sign-ins. Try again in a moment.", 1)
+}
+
+/// The problem for an emailed link that cannot be used.
+pub fn link_problem(refusal: LinkRefusal) -> ApiError {
+    match refusal {
+        LinkRefusal::Unknown => ApiError::bad_request(
+            "link_invalid",
+            "This link is not valid. Copy the whole link from the email, or ask for a new one.",
+        ),
+        LinkRefusal::Used => ApiError::new(
+            actix_web::http::StatusCode::GONE,
+            "link_used",
+            "This link was already used. Ask for a new one if you still need it.",
+        ),
+        LinkRefusal::Expired => ApiError::new(
+            actix_web::http::StatusCode::GONE,
+            "link_expired",
+            "This link has expired. Ask for a new one.",
+        ),
+    }
+}
+
+/// How a person is greeted in emails.
+pub fn display_name(account: &account::Model) -> String {
+    let full = format!("{} {}", account.first_name, account.last_name).trim().to_owned();
+    if full.is_empty() { account.user_name.clone() } else { full }
+}
+
+/// `{public_url}/{page}#{token}`: the secret rides in the fragment, which browsers never send.
+pub fn link(state: &AppState, page: &str, token: &str) -> String {
+    format!("{}/{page}#{token}", state.settings.public_url())
+}
+
+pub fn human_duration(duration: chrono::Duration) -> String {
+    let minutes = duration.num_minutes();
+    match minutes {
+        m if m % 1440 == 0 && m >= 1440 => plural(m / 1440, "day"),
+        m if m % 60 == 0 && m >= 60 => plural(m / 60, "hour"),
+        m => plural(m.max(1), "minute"),
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
+}
+
+pub fn format_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn require_account_email(account: &account::Model) -> ApiResult<&str> {
+    account.email.as_deref().ok_or_else(|| ApiError::internal(anyhow::anyhow!("account {} has no email", account.id)))
+}

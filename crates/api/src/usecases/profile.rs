@@ -1,0 +1,184 @@
+//! The signed-in account's own profile: names and email address.
+
+use portico_domain::identity::api::{Me, UpdateProfileRequest};
+use portico_domain::identity::{Email, SystemRole, parse_person_name};
+use portico_domain::problem::FieldError;
+use portico_store::{accounts, audit, credentials, links};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+
+use super::{display_name, human_duration, link, require_account_email};
+use crate::audit::{AuditEventExt, event};
+use crate::auth::secrets;
+use crate::auth::session::CurrentSession;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+pub async fn me(state: &AppState, current: &CurrentSession) -> ApiResult<Me> {
+    let account = &current.account;
+    let now = now();
+    let mfa_enrolled =
+        credentials::authenticator_of(&state.db, account.id).await?.is_some_and(|a| a.confirmed_at.is_some());
+    let pending_email = links::latest_open(&state.db, account.id, links::EMAIL_VERIFICATION, now)
+        .await?
+        .and_then(|link| link.new_email);
+    Ok(Me {
+        id: account.id,
+        user_name: account.user_name.clone(),
+        email: account.email.clone().unwrap_or_default(),
+        first_name: account.first_name.clone(),
+        last_name: account.last_name.clone(),
+        system_role: SystemRole::parse(&account.system_role).unwrap_or(SystemRole::User),
+        stage: current.stage,
+        mfa_enrolled,
+        recovery_code_used: current.session.recovery_code_used,
+        pending_email,
+    })
+}
+
+pub async fn update(
+    state: &AppState,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    request: UpdateProfileRequest,
+) -> ApiResult<Me> {
+    let mut errors = Vec::new();
+    let mut model = current.account.clone().into_active_model();
+    if let Some(first) = &request.first_name {
+        match parse_person_name(first) {
+            Ok(name) => model.first_name = Set(name),
+            Err(message) => errors.push(FieldError::new("first_name", message)),
+        }
+    }
+    if let Some(last) = &request.last_name {
+        match parse_person_name(last) {
+            Ok(name) => model.last_name = Set(name),
+            Err(message) => errors.push(FieldError::new("last_name", message)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let now = now();
+    model.updated_at = Set(now);
+    let txn = state.db.begin().await?;
+    let account = model.update(&txn).await?;
+    audit::record(&txn, event("account.profile_updated", "success", client).actor(account.id).subject(account.id), now)
+        .await?;
+    txn.commit().await?;
+    me(state, &CurrentSession { account, ..current.clone() }).await
+}
+
+/// Starts an email change: a verification link to the new address, a notice to the old one.
+/// The address changes only when the link is followed.
+pub async fn request_email_change(
+    state: &AppState,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    new_email: &str,
+) -> ApiResult<()> {
+    let new_email = Email::parse(new_email).map_err(|message| ApiError::invalid_field("email", message))?;
+    let account = &current.account;
+    if account.email_key.as_deref() == Some(new_email.key().as_str()) {
+        return Err(ApiError::invalid_field("email", "is already your email address"));
+    }
+    if accounts::find_by_email_key(&state.db, &new_email.key()).await?.is_some() {
+        return Err(ApiError::conflict("email_taken", "Another account uses this email address."));
+    }
+    let now = now();
+    let ttl = state.settings.link_ttl();
+    let token = secrets::new_token();
+    let txn = state.db.begin().await?;
+    links::insert(
+        &txn,
+        links::NewLink {
+            purpose: links::EMAIL_VERIFICATION,
+            account_id: account.id,
+            token_hash: &secrets::hash(&token),
+            new_email: Some(new_email.as_str().to_owned()),
+            expires_at: now + ttl,
+        },
+        now,
+    )
+    .await?;
+    let name = display_name(account);
+    state
+        .mailer
+        .queue(
+            &txn,
+            "email_verification",
+            new_email.as_str(),
+            minijinja::context! { name => name.clone(), link => link(state, "verify-email", &token), expires_in => human_duration(ttl) },
+            now,
+        )
+        .await?;
+    state
+        .mailer
+        .queue(
+            &txn,
+            "email_change_requested",
+            require_account_email(account)?,
+            minijinja::context! { name => name, new_email => new_email.as_str() },
+            now,
+        )
+        .await?;
+    audit::record(
+        &txn,
+        event("account.email_change_requested", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"new_email": new_email.as_str()})),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}
+
+/// Follows the verification link sent to the new address.
+pub async fn verify_email(state: &AppState, client: &ClientInfo, token: &str) -> ApiResult<()> {
+    state.credential_limiter.check(client.ip)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let link = links::consume(&txn, &secrets::hash(token), links::EMAIL_VERIFICATION, now)
+        .await?
+        .map_err(super::link_problem)?;
+    let new_email = link.new_email.clone().ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
+    let account = accounts::find(&txn, link.account_id)
+        .await?
+        .filter(|a| a.enabled)
+        .ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
+    let old_email = account.email.clone();
+    let mut model = account.clone().into_active_model();
+    model.email = Set(Some(new_email.clone()));
+    model.email_key = Set(Some(new_email.to_lowercase()));
+    model.updated_at = Set(now);
+    let account = accounts::update(&txn, model).await.map_err(|error| match error.unique_violation() {
+        Some(_) => ApiError::conflict("email_taken", "Another account took this email address meanwhile."),
+        None => error.into(),
+    })?;
+    audit::record(
+        &txn,
+        event("account.email_changed", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"old_email": old_email, "new_email": new_email})),
+        now,
+    )
+    .await?;
+    state
+        .mailer
+        .queue(
+            &txn,
+            "email_changed",
+            &new_email,
+            minijinja::context! { name => display_name(&account), new_email => new_email.clone() },
+            now,
+        )
+        .await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}

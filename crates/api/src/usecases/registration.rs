@@ -1,0 +1,179 @@
+//! Invitations, seen from the invitee: what a link offers, and registering an account with it.
+
+use chrono::{DateTime, Utc};
+use portico_domain::identity::api::{InvitationSummary, NextStep, RegisterRequest, SignInStep};
+use portico_domain::identity::{SessionStage, SystemRole, UserName, parse_person_name};
+use portico_domain::problem::FieldError;
+use portico_store::entities::invitation;
+use portico_store::{accounts, audit, credentials, invitations};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+
+use super::password_policy;
+use crate::audit::{AuditEventExt, event};
+use crate::auth::passwords::SCHEME_ARGON2ID;
+use crate::auth::secrets;
+use crate::auth::session::{self, IssuedSession};
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+fn gone(code: &'static str, detail: &str) -> ApiError {
+    ApiError::new(actix_web::http::StatusCode::GONE, code, detail.to_owned())
+}
+
+/// Finds the invitation a token belongs to and checks it can still be used.
+pub async fn open_invitation(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<invitation::Model> {
+    let invitation = invitations::find_by_token_hash(db, &secrets::hash(token)).await?.ok_or_else(|| {
+        ApiError::bad_request(
+            "invitation_invalid",
+            "This invitation link is not valid. Copy the whole link from the email, or ask for a new invitation.",
+        )
+    })?;
+    if invitation.revoked_at.is_some() {
+        return Err(gone(
+            "invitation_revoked",
+            "This invitation was withdrawn. Ask whoever invited you for a new one.",
+        ));
+    }
+    if invitation.accepted_at.is_some() {
+        return Err(gone("invitation_used", "This invitation was already accepted. Sign in instead."));
+    }
+    if invitation.expires_at <= now {
+        return Err(gone(
+            "invitation_expired",
+            "This invitation has expired. Ask whoever invited you to send it again.",
+        ));
+    }
+    Ok(invitation)
+}
+
+/// Whether the invited person already has an account they can sign in to.
+async fn existing_account(
+    db: &impl ConnectionTrait,
+    invitation: &invitation::Model,
+) -> ApiResult<Option<portico_store::entities::account::Model>> {
+    if invitation.account_id.is_some() {
+        return Ok(None);
+    }
+    let account = accounts::find_by_email_key(db, &invitation.email_key).await?;
+    match account {
+        Some(account) if credentials::password_of(db, account.id).await?.is_some() => Ok(Some(account)),
+        _ => Ok(None),
+    }
+}
+
+pub async fn lookup(state: &AppState, client: &ClientInfo, token: &str) -> ApiResult<InvitationSummary> {
+    state.credential_limiter.check(client.ip)?;
+    let invitation = open_invitation(&state.db, token, now()).await?;
+    let inviter = match invitation.invited_by {
+        Some(id) => accounts::find(&state.db, id).await?.map(|a| super::display_name(&a)),
+        None => None,
+    };
+    Ok(InvitationSummary {
+        email: invitation.email.clone(),
+        account_exists: existing_account(&state.db, &invitation).await?.is_some(),
+        project: None,
+        role: invitation.role.clone(),
+        system_role: invitation.system_role.as_deref().and_then(SystemRole::parse),
+        inviter,
+        expires_at: invitation.expires_at,
+    })
+}
+
+/// Creates (or completes) the invited account with a password and names; the answer is an
+/// enrolment-stage session, since an authenticator app is set up next.
+pub async fn register(
+    state: &AppState,
+    client: &ClientInfo,
+    request: RegisterRequest,
+) -> ApiResult<(SignInStep, IssuedSession)> {
+    state.credential_limiter.check(client.ip)?;
+    super::bounded_password(&request.password, "password")?;
+    let mut errors = Vec::new();
+    let first_name = parse_person_name(&request.first_name).map_err(|m| errors.push(FieldError::new("first_name", m)));
+    let last_name = parse_person_name(&request.last_name).map_err(|m| errors.push(FieldError::new("last_name", m)));
+    let policy = password_policy(&state.db).await?;
+    if let Some(message) = policy.explain(&request.password) {
+        errors.push(FieldError::new("password", message));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let (first_name, last_name) = (first_name.unwrap_or_default(), last_name.unwrap_or_default());
+    let invitation = open_invitation(&state.db, &request.token, now()).await?;
+    if existing_account(&state.db, &invitation).await?.is_some() {
+        return Err(ApiError::conflict(
+            "account_exists",
+            "An account with this email already exists. Sign in, then accept the invitation.",
+        ));
+    }
+    let hash = state.hasher.hash(&request.password).await.map_err(super::busy)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    if !invitations::accept(&txn, invitation.id, now).await? {
+        return Err(gone("invitation_used", "This invitation was already accepted. Sign in instead."));
+    }
+    let account = match invitation.account_id {
+        Some(account_id) => {
+            let account = accounts::find(&txn, account_id)
+                .await?
+                .ok_or_else(|| gone("invitation_revoked", "The account this invitation was for no longer exists."))?;
+            let mut model = account.into_active_model();
+            model.first_name = Set(first_name);
+            model.last_name = Set(last_name);
+            model.updated_at = Set(now);
+            model.update(&txn).await?
+        }
+        None => {
+            let user_name = free_user_name(&txn, &invitation.email).await?;
+            let system_role = invitation.system_role.clone().unwrap_or_else(|| SystemRole::User.as_str().to_owned());
+            accounts::insert(
+                &txn,
+                accounts::NewAccount { user_name, email: invitation.email.clone(), first_name, last_name, system_role },
+                now,
+            )
+            .await
+            .map_err(|error| match error.unique_violation() {
+                Some(_) => ApiError::conflict(
+                    "account_exists",
+                    "An account with this email already exists. Sign in, then accept the invitation.",
+                ),
+                None => error.into(),
+            })?
+        }
+    };
+    credentials::set_password(&txn, account.id, &hash, SCHEME_ARGON2ID, now).await?;
+    let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
+    audit::record(
+        &txn,
+        event("account.registered", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"invitation": invitation.id})),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((SignInStep::new(NextStep::MfaSetupRequired), issued))
+}
+
+/// A user name derived from the email that no other account has.
+async fn free_user_name(db: &impl ConnectionTrait, email: &str) -> ApiResult<String> {
+    let local = email.rsplit_once('@').map(|(local, _)| local).unwrap_or(email);
+    let base = UserName::from_email_local_part(local);
+    if !accounts::user_name_taken(db, &base.key()).await? {
+        return Ok(base.as_str().to_owned());
+    }
+    for n in 2..1000 {
+        let candidate = base.with_suffix(n);
+        if !accounts::user_name_taken(db, &candidate.key()).await? {
+            return Ok(candidate.as_str().to_owned());
+        }
+    }
+    Err(ApiError::internal(anyhow::anyhow!("no free user name for {local}")))
+}

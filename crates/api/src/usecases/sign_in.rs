@@ -1,0 +1,354 @@
+//! Signing in: the password step, then the authenticator code or the recovery code.
+
+use chrono::{DateTime, Duration, Utc};
+use portico_domain::identity::api::{NextStep, SignInRequest, SignInStep};
+use portico_domain::identity::{SessionStage, totp};
+use portico_store::entities::account;
+use portico_store::{accounts, audit, credentials, links, sessions, throttles};
+use sea_orm::TransactionTrait;
+
+use super::{busy, display_name, link, require_account_email};
+use crate::audit::{AuditEventExt, event};
+use crate::auth::crypto;
+use crate::auth::limits::{self, password_key, second_factor_key};
+use crate::auth::passwords::Verification;
+use crate::auth::secrets;
+use crate::auth::session::{self, CurrentSession, IssuedSession};
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::keys::Purpose;
+use crate::state::AppState;
+
+/// An automatic enrolment link is not sent again within this time.
+const ENROLMENT_LINK_RESEND_AFTER: Duration = Duration::minutes(10);
+
+fn invalid_credentials() -> ApiError {
+    ApiError::unauthorized(
+        "invalid_credentials",
+        "The email, user name or password is not right. Check them and try again, or reset your password.",
+    )
+}
+
+/// The password step. Unknown accounts, wrong passwords and disabled accounts get the same
+/// answer after the same work.
+pub async fn password_step(
+    state: &AppState,
+    client: &ClientInfo,
+    request: SignInRequest,
+) -> ApiResult<(SignInStep, IssuedSession)> {
+    state.credential_limiter.check(client.ip)?;
+    let identifier = match (request.email.as_deref(), request.user_name.as_deref()) {
+        (Some(email), None) => email,
+        (None, Some(user_name)) => user_name,
+        _ => {
+            return Err(ApiError::invalid_field("email", "send either `email` or `user_name`, with `password`"));
+        }
+    };
+    if identifier.chars().count() > 254 {
+        return Err(ApiError::invalid_field("email", "must be at most 254 characters"));
+    }
+    super::bounded_password(&request.password, "password")?;
+    let key = identifier.trim().to_lowercase();
+    let limits = state.settings.lockout_limits();
+    let throttle_key = password_key(&key);
+    let started = now();
+    limits::reserve(&state.db, &throttle_key, limits, started).await?;
+
+    let account = accounts::find_by_sign_in_key(&state.db, &key).await?;
+    let stored = match &account {
+        Some(account) => credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash)),
+        None => None,
+    };
+    let verification = state.hasher.verify(&request.password, stored.clone()).await.map_err(busy)?;
+    let now = now();
+    let account = match (account, verification) {
+        (Some(account), Verification::Match { rehash }) if account.enabled => {
+            throttles::succeed(&state.db, &throttle_key).await?;
+            if let (Some(new_hash), Some((_, old_hash))) = (rehash, stored) {
+                credentials::upgrade_password_hash(
+                    &state.db,
+                    account.id,
+                    &old_hash,
+                    &new_hash,
+                    crate::auth::passwords::SCHEME_ARGON2ID,
+                )
+                .await?;
+            }
+            account
+        }
+        (account, verification) => {
+            let reason = match (&account, verification) {
+                (None, _) => "unknown_account",
+                (Some(a), Verification::Match { .. }) if !a.enabled => "account_disabled",
+                (Some(a), _) if !a.enabled => "account_disabled",
+                _ => "wrong_password",
+            };
+            let locked_now = throttles::fail(&state.db, &throttle_key, limits, now).await?;
+            let txn = state.db.begin().await?;
+            let mut failure = event("sign_in.password", "failure", client).details(serde_json::json!({
+                "reason": reason,
+                "identifier": key,
+            }));
+            if let Some(account) = &account {
+                failure = failure.actor(account.id).subject(account.id);
+            }
+            audit::record(&txn, failure, now).await?;
+            if locked_now {
+                announce_lock(state, &txn, client, account.as_ref(), &key, now).await?;
+            }
+            txn.commit().await?;
+            state.mailer.wake();
+            return Err(invalid_credentials());
+        }
+    };
+
+    let authenticator = credentials::authenticator_of(&state.db, account.id).await?;
+    let enrolled = authenticator.as_ref().is_some_and(|a| a.confirmed_at.is_some());
+    let may_self_enrol = account.mfa_self_enrol_until.is_some_and(|until| until > now);
+    let (stage, next) = if enrolled {
+        (SessionStage::PreAuth, NextStep::MfaRequired)
+    } else if may_self_enrol {
+        (SessionStage::Enrolment, NextStep::MfaSetupRequired)
+    } else {
+        send_enrolment_link(state, client, &account, now).await?;
+        return Err(ApiError::forbidden(
+            "mfa_enrolment_link_required",
+            "Your account needs an authenticator app, which is set up through a link sent by email. \
+             Check your inbox: we have sent you one.",
+        ));
+    };
+    let txn = state.db.begin().await?;
+    let issued = session::issue(&txn, &state.sessions, account.id, stage, false, client, now).await?;
+    audit::record(&txn, event("sign_in.password", "success", client).actor(account.id).subject(account.id), now)
+        .await?;
+    txn.commit().await?;
+    Ok((SignInStep::new(next), issued))
+}
+
+/// Queues the lockout email (with an unlock link) and the audit event, once per lock.
+async fn announce_lock(
+    state: &AppState,
+    txn: &sea_orm::DatabaseTransaction,
+    client: &ClientInfo,
+    account: Option<&account::Model>,
+    key: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut locked = event("sign_in.lockout", "locked", client).details(serde_json::json!({"identifier": key}));
+    if let Some(account) = account {
+        locked = locked.actor(account.id).subject(account.id);
+    }
+    audit::record(txn, locked, now).await?;
+    let Some(account) = account.filter(|a| a.enabled && a.email.is_some()) else { return Ok(()) };
+    let token = secrets::new_token();
+    let limits = state.settings.lockout_limits();
+    links::insert(
+        txn,
+        links::NewLink {
+            purpose: links::UNLOCK,
+            account_id: account.id,
+            token_hash: &secrets::hash(&token),
+            new_email: None,
+            expires_at: now + limits.lock_for,
+        },
+        now,
+    )
+    .await?;
+    state
+        .mailer
+        .queue(
+            txn,
+            "lockout",
+            require_account_email(account)?,
+            minijinja::context! {
+                name => display_name(account),
+                attempts => limits.threshold,
+                lock_minutes => limits.lock_for.num_minutes().max(1),
+                link => link(state, "unlock", &token),
+            },
+            now,
+        )
+        .await
+}
+
+/// Emails an MFA enrolment link to an account that proved its password but has no
+/// authenticator (imported accounts, abandoned set-ups), unless one went out recently.
+async fn send_enrolment_link(
+    state: &AppState,
+    client: &ClientInfo,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let recent = links::latest_open(&state.db, account.id, links::MFA_ENROLMENT, now)
+        .await?
+        .is_some_and(|link| link.created_at > now - ENROLMENT_LINK_RESEND_AFTER);
+    let txn = state.db.begin().await?;
+    audit::record(
+        &txn,
+        event("sign_in.password", "mfa_enrolment_required", client).actor(account.id).subject(account.id),
+        now,
+    )
+    .await?;
+    if !recent {
+        super::mfa::queue_enrolment_link(state, &txn, account, false, now).await?;
+    }
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}
+
+fn invalid_code() -> ApiError {
+    ApiError::unauthorized(
+        "invalid_code",
+        "The code is not right or was already used. Enter the current code from your authenticator app.",
+    )
+}
+
+/// The second step with a code from the authenticator app.
+pub async fn totp_step(
+    state: &AppState,
+    client: &ClientInfo,
+    current: CurrentSession,
+    code: &str,
+) -> ApiResult<(SignInStep, IssuedSession)> {
+    state.credential_limiter.check(client.ip)?;
+    if !totp::is_well_formed(code) {
+        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
+    }
+    let account = &current.account;
+    let limits = state.settings.lockout_limits();
+    let throttle_key = second_factor_key(account.id);
+    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
+    let now = now();
+    let step = match credentials::authenticator_of(&state.db, account.id).await? {
+        Some(authenticator) if authenticator.confirmed_at.is_some() => {
+            let seed = crypto::open(
+                &state.master_key,
+                Purpose::TotpSeed,
+                account.id.as_bytes(),
+                &authenticator.secret_ciphertext,
+            )
+            .map_err(ApiError::internal)?;
+            totp::matching_step(&seed, code, now.timestamp().max(0) as u64)
+        }
+        _ => None,
+    };
+    let txn = state.db.begin().await?;
+    let accepted = match step {
+        Some(step) => credentials::use_totp_step(&txn, account.id, step as i64).await?,
+        None => false,
+    };
+    if !accepted {
+        audit::record(&txn, event("sign_in.mfa", "failure", client).actor(account.id).subject(account.id), now).await?;
+        txn.commit().await?;
+        second_factor_failed(state, client, account, &throttle_key, now).await?;
+        return Err(invalid_code());
+    }
+    let issued = complete_sign_in(state, &txn, client, &current, false, now).await?;
+    audit::record(&txn, event("sign_in.mfa", "success", client).actor(account.id).subject(account.id), now).await?;
+    txn.commit().await?;
+    throttles::succeed(&state.db, &throttle_key).await?;
+    Ok((SignInStep::new(NextStep::SignedIn), issued))
+}
+
+/// The second step with the recovery code instead: it is used up, and the session is
+/// flagged so the app offers to reset MFA.
+pub async fn recovery_step(
+    state: &AppState,
+    client: &ClientInfo,
+    current: CurrentSession,
+    recovery_code: &str,
+) -> ApiResult<(SignInStep, IssuedSession)> {
+    state.credential_limiter.check(client.ip)?;
+    if recovery_code.len() > 100 {
+        return Err(ApiError::invalid_field("recovery_code", "is not a recovery code"));
+    }
+    let account = &current.account;
+    let limits = state.settings.lockout_limits();
+    let throttle_key = second_factor_key(account.id);
+    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
+    let now = now();
+    let code_hash = secrets::hash(&secrets::normalize_recovery_code(recovery_code));
+    let txn = state.db.begin().await?;
+    if !credentials::consume_recovery_code(&txn, account.id, &code_hash).await? {
+        audit::record(&txn, event("sign_in.recovery", "failure", client).actor(account.id).subject(account.id), now)
+            .await?;
+        txn.commit().await?;
+        second_factor_failed(state, client, account, &throttle_key, now).await?;
+        return Err(ApiError::unauthorized(
+            "invalid_recovery_code",
+            "The recovery code is not right or was already used. Check it, or ask an administrator to reset your MFA.",
+        ));
+    }
+    let issued = complete_sign_in(state, &txn, client, &current, true, now).await?;
+    audit::record(&txn, event("sign_in.recovery", "success", client).actor(account.id).subject(account.id), now)
+        .await?;
+    txn.commit().await?;
+    throttles::succeed(&state.db, &throttle_key).await?;
+    Ok((SignInStep { next: NextStep::SignedIn, recovery_code_used: true }, issued))
+}
+
+/// Swaps the pre-auth session for a signed-in one with a new id.
+async fn complete_sign_in(
+    state: &AppState,
+    txn: &sea_orm::DatabaseTransaction,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    recovery_code_used: bool,
+    now: DateTime<Utc>,
+) -> ApiResult<IssuedSession> {
+    if !sessions::delete(txn, current.session.id).await? {
+        // A parallel request finished this sign-in first.
+        return Err(ApiError::unauthorized("unauthenticated", "This sign-in was already completed. Sign in again."));
+    }
+    session::issue(txn, &state.sessions, current.account.id, SessionStage::SignedIn, recovery_code_used, client, now)
+        .await
+}
+
+async fn second_factor_failed(
+    state: &AppState,
+    client: &ClientInfo,
+    account: &account::Model,
+    throttle_key: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let limits = state.settings.lockout_limits();
+    if throttles::fail(&state.db, throttle_key, limits, now).await? {
+        let txn = state.db.begin().await?;
+        let key = account.email_key.clone().unwrap_or_else(|| account.user_name_key.clone());
+        announce_lock(state, &txn, client, Some(account), &key, now).await?;
+        txn.commit().await?;
+        state.mailer.wake();
+    }
+    Ok(())
+}
+
+pub async fn sign_out(state: &AppState, client: &ClientInfo, current: &CurrentSession) -> ApiResult<()> {
+    let now = now();
+    let txn = state.db.begin().await?;
+    sessions::delete(&txn, current.session.id).await?;
+    audit::record(&txn, event("sign_out", "success", client).actor(current.account.id), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Lifts a lock with the emailed unlock link.
+pub async fn unlock(state: &AppState, client: &ClientInfo, token: &str) -> ApiResult<()> {
+    state.credential_limiter.check(client.ip)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let link = links::consume(&txn, &secrets::hash(token), links::UNLOCK, now).await?.map_err(super::link_problem)?;
+    let account =
+        accounts::find(&txn, link.account_id).await?.ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
+    audit::record(&txn, event("sign_in.unlock", "success", client).actor(account.id).subject(account.id), now).await?;
+    txn.commit().await?;
+    let mut keys = vec![password_key(&account.user_name_key), second_factor_key(account.id)];
+    if let Some(email_key) = &account.email_key {
+        keys.push(password_key(email_key));
+    }
+    for key in keys {
+        throttles::clear(&state.db, &key).await?;
+    }
+    Ok(())
+}
