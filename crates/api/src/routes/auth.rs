@@ -1,6 +1,7 @@
 //! `/api/v1/auth`: signing in and out, and the emailed links that lead back in.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
+use portico_domain::identity::PasswordPolicy;
 use portico_domain::identity::api::{
     CodeRequest, ForgotPasswordRequest, RecoveryRequest, ResetPasswordRequest, SignInRequest, SignInStep, TokenRequest,
 };
@@ -10,7 +11,7 @@ use crate::auth::session::{AnySession, IssuedSession, PreAuth, removal_cookie};
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::state::AppState;
-use crate::usecases::{mfa as mfa_flow, passwords, profile, sign_in as sign_in_flow};
+use crate::usecases::{mfa as mfa_flow, password_policy, passwords, profile, sign_in as sign_in_flow};
 
 /// Answers a sign-in step and sets the session cookie of its stage.
 pub fn step_response(state: &AppState, step: SignInStep, issued: &IssuedSession) -> HttpResponse {
@@ -218,4 +219,15 @@ pub async fn unlock(
 ) -> ApiResult<HttpResponse> {
     sign_in_flow::unlock(&state, &client, &body.token).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The password policy in force, for forms that check a new password as it is typed.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, description = "The policy", body = PasswordPolicy)),
+    security(()),
+)]
+#[get("/auth/password-policy")]
+pub async fn get_password_policy(state: web::Data<AppState>) -> ApiResult<web::Json<PasswordPolicy>> {
+    Ok(web::Json(password_policy(&state.db).await?))
 }

@@ -26,6 +26,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::enrol_link)
             .service(auth::verify_email)
             .service(auth::unlock)
+            .service(auth::get_password_policy)
             .service(invitations::lookup)
             .service(invitations::register)
             .service(me::get_me)

@@ -37,7 +37,7 @@ async fn every_response_carries_the_security_headers_and_a_request_id() {
         let headers = response.headers();
         assert_eq!(
             headers["content-security-policy"],
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
             "{path}"
         );
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");

@@ -145,3 +145,11 @@ async fn passwords_of_128_characters_are_welcome() {
     let response = app.post("/api/v1/invitations/register", json!({"token": token, "password": password})).await;
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn the_policy_is_public_for_forms_that_check_as_you_type() {
+    let app = spawn_app().await;
+    let policy: Value = app.get("/api/v1/auth/password-policy").await.json().await.unwrap();
+    assert_eq!(policy["preset"], "xperience");
+    assert_eq!(policy["require_digit"], true);
+}
