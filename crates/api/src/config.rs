@@ -53,6 +53,12 @@ pub struct Settings {
     pub credential_rate_limit: u32,
     /// Password hashes computed at once (19 MiB each); 0 means one per CPU.
     pub hashing_concurrency: usize,
+    /// Seats (members plus pending invitations) included in each plan.
+    pub seats_level_1: u32,
+    pub seats_level_2: u32,
+    pub seats_custom: u32,
+    /// How long the built-in provisioner takes to set up a new project.
+    pub provisioning_delay: HumanDuration,
     /// Bearer token for `/metrics`; without it only loopback clients may read metrics.
     pub metrics_token: Option<Secret>,
     /// Folder of the built browser app.
@@ -86,6 +92,10 @@ impl Default for Settings {
             session_max: HumanDuration(Duration::from_secs(12 * 3600)),
             credential_rate_limit: 60,
             hashing_concurrency: 0,
+            seats_level_1: portico_domain::projects::DEFAULT_SEATS,
+            seats_level_2: portico_domain::projects::DEFAULT_SEATS,
+            seats_custom: portico_domain::projects::DEFAULT_SEATS,
+            provisioning_delay: HumanDuration(Duration::from_secs(30)),
             metrics_token: None,
             frontend_dir: PathBuf::from("frontend/dist"),
             log: "info".into(),
@@ -224,6 +234,19 @@ impl Settings {
             threshold: self.lockout_threshold,
             lock_for: chrono::Duration::from_std(self.lockout_duration.0).unwrap_or(chrono::Duration::minutes(5)),
         }
+    }
+
+    pub fn seats(&self, plan: portico_domain::projects::ServicePlan) -> u32 {
+        use portico_domain::projects::ServicePlan;
+        match plan {
+            ServicePlan::Level1 => self.seats_level_1,
+            ServicePlan::Level2 => self.seats_level_2,
+            ServicePlan::Custom => self.seats_custom,
+        }
+    }
+
+    pub fn provisioning_delay(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.provisioning_delay.0).unwrap_or(chrono::Duration::seconds(30))
     }
 
     pub fn link_ttl(&self) -> chrono::Duration {

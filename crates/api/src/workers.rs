@@ -7,6 +7,9 @@ use std::time::Duration as StdDuration;
 use actix_web::web;
 use tokio::sync::{Notify, watch};
 
+use portico_store::entities::project;
+use sea_orm::TransactionTrait;
+
 use crate::clock::now;
 use crate::mail::worker::{OutboxWorker, Transport};
 use crate::state::AppState;
@@ -29,8 +32,64 @@ pub fn spawn_all(
         poll_every: StdDuration::from_secs(5),
     };
     tokio::spawn(outbox.run(stop.clone()));
+    tokio::spawn(provisioning(state.clone(), BuiltInProvisioner, stop.clone()));
     tokio::spawn(session_sweeper(state.clone(), stop));
     Ok(())
+}
+
+/// Sets up a new project's hosting infrastructure. The built-in one has nothing to set up: the
+/// configured delay (`PORTICO_PROVISIONING_DELAY`) stands for the time real infrastructure takes.
+pub trait Provisioner: Send + Sync + 'static {
+    fn provision(&self, project: &project::Model) -> impl std::future::Future<Output = anyhow::Result<()>> + Send;
+}
+
+pub struct BuiltInProvisioner;
+
+impl Provisioner for BuiltInProvisioner {
+    async fn provision(&self, _project: &project::Model) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+const PROVISIONING_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Provisions projects whose time has come, then generates their hash string salt.
+async fn provisioning(state: web::Data<AppState>, provisioner: impl Provisioner, mut stop: watch::Receiver<bool>) {
+    loop {
+        loop {
+            match provision_next(&state, &provisioner).await {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(error) => {
+                    tracing::error!(error = ?error, "provisioning");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(StdDuration::from_millis(500)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn provision_next(state: &AppState, provisioner: &impl Provisioner) -> anyhow::Result<bool> {
+    let Some(project) = portico_store::projects::claim_due_provisioning(&state.db, now(), PROVISIONING_LEASE).await?
+    else {
+        return Ok(false);
+    };
+    provisioner.provision(&project).await?;
+    let salt = hex::encode(crate::auth::secrets::random_bytes::<32>());
+    let now = now();
+    let txn = state.db.begin().await?;
+    if portico_store::projects::mark_provisioned(&txn, project.id, &salt, now).await? {
+        let mut provisioned = crate::audit::event("project.provisioned", "success", &Default::default());
+        provisioned.project_id = Some(project.id);
+        portico_store::audit::record(&txn, provisioned, now).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(project = %project.id, "project provisioned");
+    Ok(true)
 }
 
 /// Deletes sessions past their expiry every few minutes (requests refuse them anyway).

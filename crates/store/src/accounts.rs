@@ -117,3 +117,99 @@ pub async fn user_name_taken(db: &impl ConnectionTrait, user_name_key: &str) -> 
 pub async fn update(db: &impl ConnectionTrait, model: account::ActiveModel) -> StoreResult<account::Model> {
     Ok(model.update(db).await?)
 }
+
+/// Filters of the Administrator's account list.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    /// Lower-cased text matched against user name, email, first and last name.
+    pub search: Option<String>,
+    pub status: Option<&'static str>,
+}
+
+/// One page of accounts for the Administrator (never the Public account), newest first.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &AccountFilter,
+    now: DateTime<Utc>,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(Vec<account::Model>, u64)> {
+    use sea_orm::sea_query::{Expr, Query};
+    use sea_orm::{Condition, PaginatorTrait, QueryOrder, QuerySelect};
+
+    use crate::entities::{invitation, password};
+
+    let mut condition =
+        Condition::all().add(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BUILTIN_PUBLIC)));
+    if let Some(text) = filter.search.as_deref().filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = |p: &str| sea_orm::sea_query::LikeExpr::new(p).escape('\\');
+        let lower = |column: account::Column| Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(column)));
+        condition = condition.add(
+            Condition::any()
+                .add(account::Column::UserNameKey.like(like(&pattern)))
+                .add(account::Column::EmailKey.like(like(&pattern)))
+                .add(lower(account::Column::FirstName).like(like(&pattern)))
+                .add(lower(account::Column::LastName).like(like(&pattern))),
+        );
+    }
+    let has_password = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(password::Entity)
+            .and_where(
+                Expr::col((password::Entity, password::Column::AccountId))
+                    .equals((account::Entity, account::Column::Id)),
+            )
+            .to_owned(),
+    );
+    let open_invitation = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(invitation::Entity)
+            .and_where(
+                Expr::col((invitation::Entity, invitation::Column::AccountId))
+                    .equals((account::Entity, account::Column::Id)),
+            )
+            .and_where(Expr::col((invitation::Entity, invitation::Column::AcceptedAt)).is_null())
+            .and_where(Expr::col((invitation::Entity, invitation::Column::RevokedAt)).is_null())
+            .and_where(Expr::col((invitation::Entity, invitation::Column::ExpiresAt)).gt(now))
+            .to_owned(),
+    );
+    condition = match filter.status {
+        Some("disabled") => condition.add(account::Column::Enabled.eq(false)),
+        Some("active") => condition.add(account::Column::Enabled.eq(true)).add(has_password),
+        Some("invited") => {
+            condition.add(account::Column::Enabled.eq(true)).add(has_password.not()).add(open_invitation)
+        }
+        Some("invitation_expired") => {
+            condition.add(account::Column::Enabled.eq(true)).add(has_password.not()).add(open_invitation.not())
+        }
+        _ => condition,
+    };
+    let query = account::Entity::find().filter(condition).order_by_desc(account::Column::CreatedAt);
+    let total = query.clone().count(db).await?;
+    Ok((query.offset(offset).limit(limit).all(db).await?, total))
+}
+
+pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<bool> {
+    Ok(account::Entity::delete_by_id(id).exec(db).await?.rows_affected == 1)
+}
+
+/// Accounts by id (for names in lists).
+pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<Vec<account::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(account::Entity::find().filter(account::Column::Id.is_in(ids)).all(db).await?)
+}
+
+/// Every enabled Administrator with an email.
+pub async fn administrators(db: &impl ConnectionTrait) -> StoreResult<Vec<account::Model>> {
+    Ok(account::Entity::find()
+        .filter(account::Column::SystemRole.eq("administrator"))
+        .filter(account::Column::Enabled.eq(true))
+        .filter(account::Column::Email.is_not_null())
+        .all(db)
+        .await?)
+}

@@ -37,3 +37,19 @@ pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent, now: DateTi
     .await?;
     Ok(())
 }
+
+/// One page of audit events, newest first; only those of `project_id` when given.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    project_id: Option<Uuid>,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(Vec<audit_event::Model>, u64)> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut query = audit_event::Entity::find().order_by_desc(audit_event::Column::OccurredAt);
+    if let Some(project_id) = project_id {
+        query = query.filter(audit_event::Column::ProjectId.eq(project_id));
+    }
+    let total = query.clone().count(db).await?;
+    Ok((query.offset(offset).limit(limit).all(db).await?, total))
+}

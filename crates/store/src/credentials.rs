@@ -155,3 +155,26 @@ pub async fn consume_recovery_code(db: &impl ConnectionTrait, account_id: Uuid, 
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// Which of `ids` have a password.
+pub async fn accounts_with_password(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
+    Ok(password::Entity::find()
+        .filter(password::Column::AccountId.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.account_id)
+        .collect())
+}
+
+/// Which of `ids` have a confirmed authenticator.
+pub async fn accounts_with_authenticator(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
+    Ok(totp_authenticator::Entity::find()
+        .filter(totp_authenticator::Column::AccountId.is_in(ids.to_vec()))
+        .filter(totp_authenticator::Column::ConfirmedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.account_id)
+        .collect())
+}

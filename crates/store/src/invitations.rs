@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 
 use crate::StoreResult;
@@ -74,4 +76,107 @@ pub async fn revoke_open_for_account(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Invitations of a project, newest first.
+pub async fn list_for_project(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<Vec<invitation::Model>> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::ProjectId.eq(project_id))
+        .order_by_desc(invitation::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+pub async fn find_in_project(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    id: Uuid,
+) -> StoreResult<Option<invitation::Model>> {
+    Ok(invitation::Entity::find_by_id(id).filter(invitation::Column::ProjectId.eq(project_id)).one(db).await?)
+}
+
+fn pending(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(invitation::Column::AcceptedAt.is_null())
+        .add(invitation::Column::RevokedAt.is_null())
+        .add(invitation::Column::ExpiresAt.gt(now))
+}
+
+/// Pending invitations of a project (they hold seats).
+pub async fn count_pending(db: &impl ConnectionTrait, project_id: Uuid, now: DateTime<Utc>) -> StoreResult<u64> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::ProjectId.eq(project_id))
+        .filter(pending(now))
+        .count(db)
+        .await?)
+}
+
+pub async fn pending_for_email(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<invitation::Model>> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::ProjectId.eq(project_id))
+        .filter(invitation::Column::EmailKey.eq(email_key))
+        .filter(pending(now))
+        .one(db)
+        .await?)
+}
+
+/// The newest open (not accepted, not revoked) invitation that completes `account_id`.
+pub async fn open_for_account(db: &impl ConnectionTrait, account_id: Uuid) -> StoreResult<Option<invitation::Model>> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::AccountId.eq(account_id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .order_by_desc(invitation::Column::CreatedAt)
+        .one(db)
+        .await?)
+}
+
+/// A new token and expiry for an invitation that is not accepted or revoked; the old link dies.
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let result = invitation::Entity::update_many()
+        .col_expr(invitation::Column::TokenHash, Expr::value(token_hash))
+        .col_expr(invitation::Column::ExpiresAt, Expr::value(expires_at))
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn revoke(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+    let result = invitation::Entity::update_many()
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Which of `ids` have an invitation that is open and not expired.
+pub async fn accounts_with_open_invitation(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Uuid>> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::AccountId.is_in(ids.to_vec()))
+        .filter(pending(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|i| i.account_id)
+        .collect())
 }

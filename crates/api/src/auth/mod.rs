@@ -4,5 +4,6 @@
 pub mod crypto;
 pub mod limits;
 pub mod passwords;
+pub mod project_access;
 pub mod secrets;
 pub mod session;

@@ -17,6 +17,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("email_change_requested", include_str!("templates/email_change_requested.txt")),
     ("email_changed", include_str!("templates/email_changed.txt")),
     ("mfa_reset", include_str!("templates/mfa_reset.txt")),
+    ("primary_contact_lost", include_str!("templates/primary_contact_lost.txt")),
 ];
 
 pub struct Rendered {

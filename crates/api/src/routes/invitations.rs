@@ -3,12 +3,14 @@
 use actix_web::{HttpResponse, post, web};
 use portico_domain::identity::api::{InvitationSummary, RegisterRequest, SignInStep, TokenRequest};
 use portico_domain::problem::Problem;
+use portico_domain::projects::api::Accepted;
 
+use crate::auth::session::SignedIn;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::routes::auth::step_response;
 use crate::state::AppState;
-use crate::usecases::registration;
+use crate::usecases::{project_invitations, registration};
 
 /// What an invitation is for: the invited email, the project and role, who sent it, and
 /// whether an account with that email exists (then sign in and accept instead of registering).
@@ -53,4 +55,27 @@ pub async fn register(
 ) -> ApiResult<HttpResponse> {
     let (step, issued) = registration::register(&state, &client, body.into_inner()).await?;
     Ok(step_response(&state, step, &issued))
+}
+
+/// Accept a project invitation as the signed-in account; works only for the invited email.
+/// Accepting twice, or in parallel, makes one membership.
+#[utoipa::path(
+    tag = "invitations",
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Joined the project", body = Accepted),
+        (status = 400, description = "`invitation_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`invitation_expired`, `invitation_revoked` or `invitation_used`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[post("/invitations/accept")]
+pub async fn accept(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    SignedIn(current): SignedIn,
+    body: web::Json<TokenRequest>,
+) -> ApiResult<web::Json<Accepted>> {
+    Ok(web::Json(project_invitations::accept(&state, &client, &current.account, &body.token).await?))
 }

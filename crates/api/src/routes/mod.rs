@@ -3,10 +3,14 @@
 
 pub mod admin_settings;
 pub mod admin_users;
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod invitations;
 pub mod me;
+pub mod members;
+pub mod project_invitations;
+pub mod projects;
 pub mod status;
 
 use utoipa_actix_web::scope;
@@ -29,6 +33,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::get_password_policy)
             .service(invitations::lookup)
             .service(invitations::register)
+            .service(invitations::accept)
             .service(me::get_me)
             .service(me::update_me)
             .service(me::change_email)
@@ -42,6 +47,27 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(me::end_other_sessions)
             .service(admin_settings::get_password_policy)
             .service(admin_settings::put_password_policy)
-            .service(admin_users::reset_mfa),
+            .service(admin_users::list_users)
+            .service(admin_users::invite_user)
+            .service(admin_users::get_user)
+            .service(admin_users::update_user)
+            .service(admin_users::delete_user)
+            .service(admin_users::resend_user_invitation)
+            .service(admin_users::reset_mfa)
+            .service(audit::platform_audit)
+            .service(projects::list_projects)
+            .service(projects::create_project)
+            .service(projects::get_project)
+            .service(projects::update_project)
+            .service(projects::archive_project)
+            .service(members::list_members)
+            .service(members::change_member_role)
+            .service(members::remove_member)
+            .service(members::set_primary_contact)
+            .service(project_invitations::list_invitations)
+            .service(project_invitations::create_invitation)
+            .service(project_invitations::resend_invitation)
+            .service(project_invitations::revoke_invitation)
+            .service(audit::project_audit),
     );
 }

@@ -5,10 +5,15 @@
 //! Never touch `state.db` while a transaction is open: with SQLite's single connection the
 //! call would wait for the transaction forever.
 
+pub mod admin_users;
+pub mod audit_log;
 pub mod bootstrap;
+pub mod members;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
+pub mod project_invitations;
+pub mod projects;
 pub mod registration;
 pub mod sessions;
 pub mod sign_in;

@@ -34,6 +34,7 @@ pub async fn me(state: &AppState, current: &CurrentSession) -> ApiResult<Me> {
         mfa_enrolled,
         recovery_code_used: current.session.recovery_code_used,
         pending_email,
+        projects: super::projects::of_member(state, account.id).await?,
     })
 }
 

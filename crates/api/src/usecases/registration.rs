@@ -74,10 +74,16 @@ pub async fn lookup(state: &AppState, client: &ClientInfo, token: &str) -> ApiRe
         Some(id) => accounts::find(&state.db, id).await?.map(|a| super::display_name(&a)),
         None => None,
     };
+    let project = match invitation.project_id {
+        Some(id) => portico_store::projects::find(&state.db, id)
+            .await?
+            .map(|p| portico_domain::identity::api::InvitedProject { guid: p.id, name: p.name }),
+        None => None,
+    };
     Ok(InvitationSummary {
         email: invitation.email.clone(),
         account_exists: existing_account(&state.db, &invitation).await?.is_some(),
-        project: None,
+        project,
         role: invitation.role.clone(),
         system_role: invitation.system_role.as_deref().and_then(SystemRole::parse),
         inviter,
@@ -148,6 +154,7 @@ pub async fn register(
         }
     };
     credentials::set_password(&txn, account.id, &hash, SCHEME_ARGON2ID, now).await?;
+    super::project_invitations::join_project(&txn, client, &invitation, &account, now).await?;
     let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
     audit::record(
         &txn,

@@ -3,6 +3,8 @@
 
 mod support;
 
+mod admin_users;
+mod authorization;
 mod bad_input;
 mod cli;
 mod health;
@@ -12,5 +14,7 @@ mod identity_mfa;
 mod identity_passwords;
 mod identity_profile;
 mod identity_sign_in;
+mod members;
 mod openapi_drift;
+mod projects;
 mod spa;

@@ -194,6 +194,8 @@ pub struct Me {
     pub recovery_code_used: bool,
     /// An email change waiting for its verification link.
     pub pending_email: Option<String>,
+    /// The caller's projects, for the project selector.
+    pub projects: Vec<crate::projects::api::ProjectSummary>,
 }
 
 /// One of the caller's sessions.

@@ -3,9 +3,11 @@
 pub mod account;
 pub mod audit_event;
 pub mod invitation;
+pub mod membership;
 pub mod one_time_link;
 pub mod outbox_email;
 pub mod password;
+pub mod project;
 pub mod recovery_code;
 pub mod session;
 pub mod setting;

@@ -1,6 +1,7 @@
 //! `spawn_app()`: the real server on port 0 with a fresh database and a real SMTP sink, and
 //! helpers that act like users (register, enrol an authenticator, sign in).
 
+pub mod projects;
 pub mod smtp;
 pub mod users;
 
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub use smtp::Mailbox;
+pub use users::User;
 
 pub const ADMIN_EMAIL: &str = "admin@portico.test";
 pub const PUBLIC_URL: &str = "http://portal.test";
@@ -57,6 +59,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         "admin_email": ADMIN_EMAIL,
         "smtp_url": format!("smtp://127.0.0.1:{}", mailbox.port),
         "mail_from": "portico@portal.test",
+        "provisioning_delay": "0s",
     });
     if let Value::Object(extra) = options.settings {
         settings.as_object_mut().unwrap().extend(extra);

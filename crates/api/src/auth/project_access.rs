@@ -1,0 +1,108 @@
+//! What the caller may do in one project, decided from the project row and the caller's
+//! membership, never from the URL alone. A project the caller cannot see answers 404, so
+//! another tenant's GUIDs reveal nothing.
+
+use chrono::Utc;
+use portico_domain::projects::roles::roles_allowed;
+use portico_domain::projects::{self, Action, ProjectRole, ProjectStatus, StatusFacts};
+use portico_store::entities::{account, project};
+use portico_store::{memberships, projects as project_store};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone)]
+pub struct ProjectAccess {
+    pub project: project::Model,
+    pub role: Option<ProjectRole>,
+    pub administrator: bool,
+}
+
+pub fn project_not_found() -> ApiError {
+    ApiError::not_found("project_not_found", "There is no such project, or you are not a member of it.")
+}
+
+impl ProjectAccess {
+    /// Loads the project as `account` sees it; 404 unless they are a member or an Administrator.
+    pub async fn load(db: &impl ConnectionTrait, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
+        Self::from_project(db, account, project_store::find(db, guid).await?).await
+    }
+
+    /// Same, locking the project row for the rest of the transaction.
+    pub async fn load_for_update(db: &impl ConnectionTrait, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
+        Self::from_project(db, account, project_store::find_for_update(db, guid).await?).await
+    }
+
+    async fn from_project(
+        db: &impl ConnectionTrait,
+        account: &account::Model,
+        project: Option<project::Model>,
+    ) -> ApiResult<Self> {
+        let project = project.ok_or_else(project_not_found)?;
+        let administrator = account.system_role == "administrator";
+        let role = memberships::find(db, project.id, account.id).await?.and_then(|m| ProjectRole::parse(&m.role));
+        if role.is_none() && !administrator {
+            return Err(project_not_found());
+        }
+        Ok(Self { project, role, administrator })
+    }
+
+    pub fn status(&self) -> ProjectStatus {
+        status_of(&self.project)
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        if self.administrator {
+            return true;
+        }
+        let Some(role) = self.role else { return false };
+        if action != Action::ViewProject && self.status() == ProjectStatus::AwaitingPrimaryContact {
+            return false;
+        }
+        projects::allows(role, action)
+    }
+
+    /// Every action the caller may take here.
+    pub fn actions(&self) -> Vec<Action> {
+        Action::ALL.into_iter().filter(|a| self.can(*a)).collect()
+    }
+
+    pub fn require(&self, action: Action) -> ApiResult<()> {
+        if self.can(action) {
+            return Ok(());
+        }
+        if self.role.is_some() && self.status() == ProjectStatus::AwaitingPrimaryContact {
+            return Err(ApiError::forbidden(
+                "awaiting_primary_contact",
+                "Until the project's primary contact joins, only Administrators can act on it.",
+            ));
+        }
+        let allowed: Vec<&str> = roles_allowed(action).iter().map(|r| r.label()).collect();
+        let yours = self.role.map(|r| r.label()).unwrap_or("not a member");
+        Err(ApiError::forbidden(
+            "role_forbidden",
+            format!("This needs the role {} in this project; you are {yours}.", allowed.join(" or ")),
+        ))
+    }
+
+    /// Refuses changes to an archived project.
+    pub fn require_writable(&self) -> ApiResult<()> {
+        if self.project.archived_at.is_some() {
+            return Err(ApiError::conflict("project_archived", "This project is archived and read-only."));
+        }
+        Ok(())
+    }
+}
+
+pub fn status_of(project: &project::Model) -> ProjectStatus {
+    projects::status(
+        StatusFacts {
+            archived: project.archived_at.is_some(),
+            provisioned: project.provisioned_at.is_some(),
+            primary_contact_joined: project.primary_contact_id.is_some(),
+            expires_on: project.expires_on,
+        },
+        Utc::now().date_naive(),
+    )
+}

@@ -1,0 +1,291 @@
+//! Inviting people into a project: invite, resend, revoke, and joining by accepting or by
+//! registering.
+
+use chrono::{DateTime, Utc};
+use portico_domain::identity::Email;
+use portico_domain::projects::api::{Accepted, Invitation, InviteRequest, invitation_status};
+use portico_domain::projects::{Action, ProjectRole, ServicePlan};
+use portico_store::entities::{account, invitation, project};
+use portico_store::{accounts, audit, invitations, memberships, projects as project_store};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use uuid::Uuid;
+
+use super::registration::open_invitation;
+use crate::audit::{AuditEventExt, event};
+use crate::auth::project_access::ProjectAccess;
+use crate::auth::secrets;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+/// Stores an invitation and queues its email.
+pub async fn queue_project_invitation(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    project: &project::Model,
+    inviter: &account::Model,
+    email: &Email,
+    role: ProjectRole,
+    now: DateTime<Utc>,
+) -> ApiResult<invitation::Model> {
+    let token = secrets::new_token();
+    let invitation = invitations::insert(
+        txn,
+        invitations::NewInvitation {
+            token_hash: secrets::hash(&token),
+            email: email.as_str().to_owned(),
+            project_id: Some(project.id),
+            role: Some(role.as_str().to_owned()),
+            invited_by: Some(inviter.id),
+            expires_at: now + state.settings.invitation_ttl(),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    send_invitation_email(state, txn, project, inviter, &invitation, &token, now).await?;
+    Ok(invitation)
+}
+
+async fn send_invitation_email(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    project: &project::Model,
+    inviter: &account::Model,
+    invitation: &invitation::Model,
+    token: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let role = invitation.role.as_deref().and_then(ProjectRole::parse).map(|r| r.label()).unwrap_or("member");
+    state
+        .mailer
+        .queue(
+            txn,
+            "invitation",
+            &invitation.email,
+            minijinja::context! {
+                inviter => super::display_name(inviter),
+                project => project.name.clone(),
+                role => role,
+                link => super::link(state, "invitations", token),
+                expires_at => super::format_time(invitation.expires_at),
+            },
+            now,
+        )
+        .await
+}
+
+fn to_dto(invitation: &invitation::Model, inviters: &[account::Model], now: DateTime<Utc>) -> Invitation {
+    Invitation {
+        id: invitation.id,
+        email: invitation.email.clone(),
+        role: invitation.role.as_deref().and_then(ProjectRole::parse).unwrap_or(ProjectRole::Developer),
+        status: invitation_status(
+            invitation.accepted_at.is_some(),
+            invitation.revoked_at.is_some(),
+            invitation.expires_at,
+            now,
+        ),
+        invited_by: invitation.invited_by.and_then(|id| inviters.iter().find(|a| a.id == id)).map(super::display_name),
+        created_at: invitation.created_at,
+        expires_at: invitation.expires_at,
+    }
+}
+
+pub async fn list(state: &AppState, access: &ProjectAccess) -> ApiResult<Vec<Invitation>> {
+    access.require(Action::ManageMembers)?;
+    let rows = invitations::list_for_project(&state.db, access.project.id).await?;
+    let inviters = accounts::find_many(&state.db, rows.iter().filter_map(|i| i.invited_by).collect()).await?;
+    let now = now();
+    Ok(rows.iter().map(|i| to_dto(i, &inviters, now)).collect())
+}
+
+/// Refuses when members plus pending invitations already fill the plan's seats.
+async fn check_seats(state: &AppState, txn: &DatabaseTransaction, project: &project::Model) -> ApiResult<()> {
+    let plan = ServicePlan::parse(&project.service_plan).unwrap_or(ServicePlan::Level1);
+    let seats = state.settings.seats(plan);
+    if super::projects::seats_used(txn, project.id).await? >= seats {
+        return Err(ApiError::conflict(
+            "seat_limit_reached",
+            format!(
+                "The {} plan includes {seats} seats (members plus pending invitations) and they are all used. \
+                 Revoke a pending invitation or remove a member first.",
+                plan.label()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn invite(
+    state: &AppState,
+    client: &ClientInfo,
+    inviter: &account::Model,
+    guid: Uuid,
+    request: InviteRequest,
+) -> ApiResult<Invitation> {
+    let email = Email::parse(&request.email).map_err(|m| ApiError::invalid_field("email", m))?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let access = ProjectAccess::load_for_update(&txn, inviter, guid).await?;
+    access.require(Action::ManageMembers)?;
+    access.require_writable()?;
+    if let Some(existing) = accounts::find_by_email_key(&txn, &email.key()).await?
+        && memberships::find(&txn, guid, existing.id).await?.is_some()
+    {
+        return Err(ApiError::conflict("already_member", format!("{email} is already a member of this project.")));
+    }
+    if invitations::pending_for_email(&txn, guid, &email.key(), now).await?.is_some() {
+        return Err(ApiError::conflict(
+            "invitation_pending",
+            format!("{email} already has a pending invitation; resend it instead."),
+        ));
+    }
+    check_seats(state, &txn, &access.project).await?;
+    let invitation = queue_project_invitation(state, &txn, &access.project, inviter, &email, request.role, now).await?;
+    let mut invited = event("project.invitation_sent", "success", client).actor(inviter.id).details(
+        serde_json::json!({"email": email.as_str(), "role": request.role.as_str(), "invitation": invitation.id}),
+    );
+    invited.project_id = Some(guid);
+    audit::record(&txn, invited, now).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(to_dto(&invitation, std::slice::from_ref(inviter), now))
+}
+
+fn invitation_not_found() -> ApiError {
+    ApiError::not_found("invitation_not_found", "This project has no such invitation.")
+}
+
+/// A new link for a pending or expired invitation; the old link stops working.
+pub async fn resend(
+    state: &AppState,
+    client: &ClientInfo,
+    actor: &account::Model,
+    guid: Uuid,
+    id: Uuid,
+) -> ApiResult<Invitation> {
+    let now = now();
+    let txn = state.db.begin().await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    access.require(Action::ManageMembers)?;
+    access.require_writable()?;
+    let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
+    if invitation.accepted_at.is_some() || invitation.revoked_at.is_some() {
+        return Err(ApiError::conflict(
+            "invitation_closed",
+            "This invitation was accepted or revoked; send a new one.",
+        ));
+    }
+    if invitation.expires_at <= now {
+        // An expired invitation holds no seat; renewing it takes one again.
+        check_seats(state, &txn, &access.project).await?;
+    }
+    let token = secrets::new_token();
+    let expires_at = now + state.settings.invitation_ttl();
+    invitations::renew(&txn, id, &secrets::hash(&token), expires_at).await?;
+    let renewed = invitation::Model { expires_at, ..invitation };
+    send_invitation_email(state, &txn, &access.project, actor, &renewed, &token, now).await?;
+    let mut resent = event("project.invitation_resent", "success", client)
+        .actor(actor.id)
+        .details(serde_json::json!({"invitation": id, "email": renewed.email}));
+    resent.project_id = Some(guid);
+    audit::record(&txn, resent, now).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    let inviters = accounts::find_many(&state.db, renewed.invited_by.into_iter().collect()).await?;
+    Ok(to_dto(&renewed, &inviters, now))
+}
+
+pub async fn revoke(
+    state: &AppState,
+    client: &ClientInfo,
+    actor: &account::Model,
+    guid: Uuid,
+    id: Uuid,
+) -> ApiResult<()> {
+    let now = now();
+    let txn = state.db.begin().await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    access.require(Action::ManageMembers)?;
+    let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
+    if !invitations::revoke(&txn, invitation.id, now).await? {
+        return Err(ApiError::conflict("invitation_closed", "This invitation was already accepted or revoked."));
+    }
+    let mut revoked = event("project.invitation_revoked", "success", client)
+        .actor(actor.id)
+        .details(serde_json::json!({"invitation": id, "email": invitation.email}));
+    revoked.project_id = Some(guid);
+    audit::record(&txn, revoked, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Makes `account` a member as the invitation says; the invited primary contact gets the crown.
+pub async fn join_project(
+    txn: &DatabaseTransaction,
+    client: &ClientInfo,
+    invitation: &invitation::Model,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<project::Model>> {
+    let Some(project_id) = invitation.project_id else { return Ok(None) };
+    let project = project_store::find_for_update(txn, project_id).await?.ok_or_else(|| {
+        ApiError::new(actix_web::http::StatusCode::GONE, "invitation_revoked", "The project no longer exists.")
+    })?;
+    let role = invitation.role.clone().unwrap_or_else(|| ProjectRole::Developer.as_str().to_owned());
+    memberships::insert_if_absent(txn, project_id, account.id, &role, now).await?;
+    if role == ProjectRole::TenantAdministrator.as_str() {
+        let email_key = account.email_key.clone().unwrap_or_default();
+        project_store::set_primary_contact_if_unset(txn, project_id, account.id, &email_key, now).await?;
+    }
+    let mut joined = event("project.member_joined", "success", client)
+        .actor(account.id)
+        .subject(account.id)
+        .details(serde_json::json!({"role": role, "invitation": invitation.id}));
+    joined.project_id = Some(project_id);
+    audit::record(txn, joined, now).await?;
+    Ok(Some(project))
+}
+
+/// A signed-in account accepts an invitation sent to its own email.
+pub async fn accept(
+    state: &AppState,
+    client: &ClientInfo,
+    account: &account::Model,
+    token: &str,
+) -> ApiResult<Accepted> {
+    state.credential_limiter.check(client.ip)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let invitation = open_invitation(&txn, token, now).await?;
+    if invitation.project_id.is_none() {
+        return Err(ApiError::bad_request(
+            "invitation_invalid",
+            "This invitation sets up an account; open it signed out to register.",
+        ));
+    }
+    if account.email_key.as_deref() != Some(invitation.email_key.as_str()) {
+        return Err(ApiError::forbidden(
+            "invitation_email_mismatch",
+            format!(
+                "This invitation is for {}, but you are signed in as {}. Sign in with the invited account.",
+                invitation.email,
+                account.email.as_deref().unwrap_or("another account")
+            ),
+        ));
+    }
+    if !invitations::accept(&txn, invitation.id, now).await? {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::GONE,
+            "invitation_used",
+            "This invitation was already accepted.",
+        ));
+    }
+    let project = join_project(&txn, client, &invitation, account, now).await?.expect("a project invitation");
+    txn.commit().await?;
+    let project = project_store::find(&state.db, project.id).await?.unwrap_or(project);
+    let role = invitation.role.as_deref().and_then(ProjectRole::parse);
+    Ok(Accepted { project: super::projects::summary(&project, role) })
+}
