@@ -81,15 +81,41 @@ export async function startBrowser() {
   };
 }
 
-/** A page that collects console errors and failed requests, so a test can insist on none. */
+/**
+ * A page that collects console errors and failed requests, so a test can insist on none.
+ *
+ * The API answers expected refusals with 4xx problems (`GET /api/v1/me` is 401 until someone
+ * signs in; a wrong password is 401), and Chromium logs every 4xx fetch as a console error
+ * ("Failed to load resource"). Those lines go to `refusals` as "STATUS METHOD PATH" instead,
+ * so a test can say exactly which refusals it expects; anything else stays in `problems`.
+ */
 export async function openPage(context) {
   const page = await context.newPage();
   const problems = [];
+  const refusals = [];
+  const isApiUrl = (text) => URL.canParse(text) && new URL(text).pathname.startsWith('/api/');
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.status() < 500 && isApiUrl(response.url())) {
+      refusals.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+    }
+  });
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    if (process.env.E2E_DEBUG) console.error(`[${new URL(page.url()).pathname}] ${message.type()}: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    const isRefusal = /^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())
+      && isApiUrl(message.location().url);
+    if (!isRefusal) problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return { page, problems };
+  return { page, problems, refusals };
 }
 
 export const screenshotDir = join(repo, 'e2e', 'screenshots');
+
+/** What every anonymous page load costs: the app asks who is signed in, and nobody is yet. */
+export const SIGNED_OUT_PROBE = '401 GET /api/v1/me';
+
+/** The refusals in `refusals` that are not in `expected` (a test asserts this is empty). */
+export function unexpectedRefusals(refusals, expected = [SIGNED_OUT_PROBE]) {
+  return refusals.filter((refusal) => !expected.includes(refusal));
+}

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, startBrowser, openPage, screenshotDir } from '../lib/portico.mjs';
+import { startServer, startBrowser, openPage, screenshotDir, unexpectedRefusals } from '../lib/portico.mjs';
 
 let server;
 let browser;
@@ -19,7 +19,7 @@ after(async () => {
 });
 
 test('the status page is rendered by the WASM app from the API', async () => {
-  const { page, problems } = await openPage(browser.context);
+  const { page, problems, refusals } = await openPage(browser.context);
   const response = await page.goto(`${server.url}/status`);
   assert.equal(response.status(), 200);
   assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
@@ -28,11 +28,12 @@ test('the status page is rendered by the WASM app from the API', async () => {
   assert.match(await page.locator('main').textContent(), /Database: reachable/);
   await page.screenshot({ path: join(screenshotDir, 'status.png') });
   assert.deepEqual(problems, []);
+  assert.deepEqual(unexpectedRefusals(refusals), []);
   await page.close();
 });
 
 test('client-side navigation reaches the sign-in form without a reload', async () => {
-  const { page, problems } = await openPage(browser.context);
+  const { page, problems, refusals } = await openPage(browser.context);
   await page.goto(`${server.url}/status`);
   await page.getByTestId('status-state').waitFor();
   await page.evaluate(() => { window.__sameDocument = true; });
@@ -43,24 +44,27 @@ test('client-side navigation reaches the sign-in form without a reload', async (
   assert.ok(await page.getByLabel('Email or user name').isVisible());
   await page.screenshot({ path: join(screenshotDir, 'sign-in.png') });
   assert.deepEqual(problems, []);
+  assert.deepEqual(unexpectedRefusals(refusals), []);
   await page.close();
 });
 
 test('unknown client routes show the app\'s not-found page', async () => {
-  const { page, problems } = await openPage(browser.context);
+  const { page, problems, refusals } = await openPage(browser.context);
   const response = await page.goto(`${server.url}/no/such/page`);
   assert.equal(response.status(), 200, 'the history-API fallback serves the app shell');
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   assert.deepEqual(problems, []);
+  assert.deepEqual(unexpectedRefusals(refusals), []);
   await page.close();
 });
 
 test('the interactive API reference renders offline', async () => {
-  const { page, problems } = await openPage(browser.context);
+  const { page, problems, refusals } = await openPage(browser.context);
   await page.goto(`${server.url}/api-docs/`);
   await page.getByText('Portico API').first().waitFor();
   await page.locator('.opblock').first().waitFor();
   assert.ok(await page.locator('.opblock').count() >= 3);
   assert.deepEqual(problems, []);
+  assert.deepEqual(unexpectedRefusals(refusals), []);
   await page.close();
 });

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_identity;
 mod m20261122_000003_projects;
+mod m20261122_000004_deployments;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_identity::Migration),
             Box::new(m20261122_000003_projects::Migration),
+            Box::new(m20261122_000004_deployments::Migration),
         ]
     }
 }

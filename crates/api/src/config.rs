@@ -59,6 +59,12 @@ pub struct Settings {
     pub seats_custom: u32,
     /// How long the built-in provisioner takes to set up a new project.
     pub provisioning_delay: HumanDuration,
+    /// The longest lifetime of a personal access token (also the default).
+    pub token_max_lifetime: HumanDuration,
+    /// The largest deployment package.
+    pub upload_limit: ByteSize,
+    /// Packages kept per project; older package files are deleted.
+    pub package_retention: u32,
     /// Bearer token for `/metrics`; without it only loopback clients may read metrics.
     pub metrics_token: Option<Secret>,
     /// Folder of the built browser app.
@@ -96,6 +102,9 @@ impl Default for Settings {
             seats_level_2: portico_domain::projects::DEFAULT_SEATS,
             seats_custom: portico_domain::projects::DEFAULT_SEATS,
             provisioning_delay: HumanDuration(Duration::from_secs(30)),
+            token_max_lifetime: HumanDuration(Duration::from_secs(365 * 86_400)),
+            upload_limit: ByteSize(2 << 30),
+            package_retention: 10,
             metrics_token: None,
             frontend_dir: PathBuf::from("frontend/dist"),
             log: "info".into(),
@@ -169,6 +178,9 @@ impl Settings {
         if self.secret_key.is_some() && self.secret_key_file.is_some() {
             return Err(invalid("secret_key", "set PORTICO_SECRET_KEY or PORTICO_SECRET_KEY_FILE, not both"));
         }
+        if self.package_retention == 0 {
+            return Err(invalid("package_retention", "must be at least 1"));
+        }
         if self.lockout_threshold == 0 {
             return Err(invalid("lockout_threshold", "must be at least 1"));
         }
@@ -187,6 +199,7 @@ impl Settings {
             ("link_ttl", self.link_ttl),
             ("invitation_ttl", self.invitation_ttl),
             ("lockout_duration", self.lockout_duration),
+            ("token_max_lifetime", self.token_max_lifetime),
         ] {
             if value.0 < Duration::from_secs(1) {
                 return Err(invalid(key, "must be at least 1s"));
@@ -247,6 +260,10 @@ impl Settings {
 
     pub fn provisioning_delay(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.provisioning_delay.0).unwrap_or(chrono::Duration::seconds(30))
+    }
+
+    pub fn token_max_lifetime(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.token_max_lifetime.0).unwrap_or(chrono::Duration::days(365))
     }
 
     pub fn link_ttl(&self) -> chrono::Duration {

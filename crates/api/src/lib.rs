@@ -10,6 +10,7 @@ pub mod http;
 pub mod keys;
 pub mod mail;
 pub mod openapi;
+pub mod packages;
 pub mod routes;
 pub mod spa;
 pub mod state;

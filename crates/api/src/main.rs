@@ -14,6 +14,8 @@ use portico_api::keys::MasterKey;
 use portico_api::state::AppState;
 use portico_api::{openapi, telemetry, usecases};
 
+mod deploy;
+
 #[derive(Parser)]
 #[command(name = "portico", version, about = "Portico: a self-hostable project portal")]
 struct Cli {
@@ -32,6 +34,24 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (what `openapi/portico.json` must contain).
     Openapi,
+    /// Upload a deployment package with a personal access token (from PORTICO_TOKEN), showing
+    /// progress; exits non-zero with the server's message when the upload is refused.
+    Deploy {
+        /// The Portico server, e.g. https://portal.example.com (or PORTICO_URL).
+        #[arg(long, env = "PORTICO_URL")]
+        url: String,
+        /// The project GUID.
+        #[arg(long)]
+        project: uuid::Uuid,
+        /// qa, uat, stg or prod.
+        #[arg(long, default_value = portico_client::DEFAULT_ENVIRONMENT)]
+        env: String,
+        /// Wait until the deployment has finished and print its log.
+        #[arg(long)]
+        wait: bool,
+        /// The ZIP package.
+        package: PathBuf,
+    },
     /// Account administration from the server's machine (works when nobody can sign in).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -78,13 +98,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    if let Command::Openapi = cli.command {
-        std::io::stdout().write_all(openapi::document_json().as_bytes())?;
-        return Ok(ExitCode::SUCCESS);
+    match cli.command {
+        Command::Openapi => {
+            std::io::stdout().write_all(openapi::document_json().as_bytes())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Deploy { url, project, env, wait, package } => {
+            let token = std::env::var("PORTICO_TOKEN")
+                .context("set PORTICO_TOKEN to a personal access token of the project (ptc_...)")?;
+            return runtime()?.block_on(deploy::run(&url, &token, project, &env, &package, wait));
+        }
+        _ => {}
     }
     let settings = Settings::load(&cli.config)?;
     match cli.command {
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::Deploy { .. } => unreachable!("handled above"),
         Command::Healthcheck { address } => {
             let mut address = match address {
                 Some(address) => address,

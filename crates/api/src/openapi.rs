@@ -31,6 +31,16 @@ impl Modify for SecuritySchemes {
             ))),
         );
         components.add_security_scheme(
+            "personal_access_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("ptc_...")
+                    .description(Some("A personal access token of one project (scripts and SDKs)"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "metrics_token",
             SecurityScheme::Http(
                 HttpBuilder::new()

@@ -14,6 +14,7 @@ use crate::auth::session::SessionSettings;
 use crate::config::Settings;
 use crate::keys::MasterKey;
 use crate::mail::Mailer;
+use crate::packages::PackageStore;
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -25,6 +26,9 @@ pub struct AppState {
     pub hasher: PasswordHasherPool,
     pub credential_limiter: IpLimiter,
     pub mailer: Mailer,
+    pub packages: Arc<dyn PackageStore>,
+    /// Wakes the deployment runner when a deployment is queued.
+    pub wake_runner: Arc<Notify>,
 }
 
 impl AppState {
@@ -42,6 +46,11 @@ impl AppState {
             hasher: PasswordHasherPool::new(concurrency, concurrency * 16),
             credential_limiter: IpLimiter::new(settings.credential_rate_limit),
             mailer: Mailer::new(templates, wake_mailer),
+            packages: Arc::new(
+                crate::packages::FolderStore::new(settings.data_dir.join("packages"))
+                    .map_err(|e| anyhow::anyhow!("creating the package folder in PORTICO_DATA_DIR: {e}"))?,
+            ),
+            wake_runner: Arc::new(Notify::new()),
             metrics: crate::telemetry::metrics_handle(),
             started_at: Instant::now(),
             db,

@@ -1,9 +1,11 @@
 //! Portico's storage: sea-orm entities and the queries the use cases run. Every function takes
 //! a `ConnectionTrait`, so a use case runs them all inside one transaction.
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod audit;
 pub mod credentials;
+pub mod deployments;
 pub mod entities;
 pub mod invitations;
 pub mod links;

@@ -1,19 +1,87 @@
-//! The sign-in page (the form posts once identity lands in the API).
+//! Sign-in, first step: email or user name, and password. The answer says what comes next.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use portico_domain::identity::api::{NextStep, SignInRequest, SignInStep};
+
+use crate::api;
+use crate::components::{ErrorAlert, FormState, Notice, TextField, set_title};
+use crate::session::Session;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
+    set_title("Sign in");
+    let session = Session::get();
+    let navigate = use_navigate();
+    let notice = RwSignal::new(session.take_notice());
+    let form = FormState::new();
+    let identifier = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        notice.set(None);
+        let navigate = navigate.clone();
+        let request = sign_in_request(&identifier.get_untracked(), password.get_untracked());
+        form.run(async move {
+            let step: SignInStep = api::post("/api/v1/auth/sign-in", &request).await?.json().await?;
+            let next = match step.next {
+                NextStep::MfaRequired => {
+                    session.set_awaiting_second_factor();
+                    "/sign-in/mfa"
+                }
+                NextStep::MfaSetupRequired => {
+                    session.reload().await;
+                    "/setup-mfa"
+                }
+                NextStep::SignedIn => {
+                    session.reload().await;
+                    "/"
+                }
+            };
+            navigate(next, NavigateOptions::default());
+            Ok(())
+        });
+    };
+
     view! {
         <section class="card narrow">
             <h1>"Sign in to Portico"</h1>
-            <form class="stack" on:submit=|ev| ev.prevent_default()>
-                <label for="identifier">"Email or user name"</label>
-                <input id="identifier" name="identifier" type="text" autocomplete="username" required />
-                <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required />
-                <button type="submit">"Sign in"</button>
+            <Notice message=notice />
+            <form class="stack" on:submit=submit>
+                <TextField id="identifier" label="Email or user name" value=identifier autocomplete="username" required=true />
+                <TextField
+                    id="password"
+                    label="Password"
+                    value=password
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <ErrorAlert failure=form.failure() />
+                {move || {
+                    // The server just emailed a set-up link: the next step is in the inbox, not here.
+                    let enrolment_link_sent = form.failure_code().as_deref() == Some("mfa_enrolment_link_required");
+                    enrolment_link_sent.then(|| view! {
+                        <p class="hint">"Check your inbox: the email has a link to set up your authenticator app."</p>
+                    })
+                }}
+                <button type="submit" disabled=move || form.is_busy()>
+                    {move || if form.is_busy() { "Signing in…" } else { "Sign in" }}
+                </button>
             </form>
+            <p><a href="/forgot-password">"Forgot your password?"</a></p>
         </section>
+    }
+}
+
+/// An identifier with '@' is an email address; anything else is a user name.
+fn sign_in_request(identifier: &str, password: String) -> SignInRequest {
+    let identifier = identifier.trim().to_owned();
+    if identifier.contains('@') {
+        SignInRequest { email: Some(identifier), user_name: None, password }
+    } else {
+        SignInRequest { email: None, user_name: Some(identifier), password }
     }
 }

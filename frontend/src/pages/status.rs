@@ -4,11 +4,14 @@ use leptos::prelude::*;
 use portico_domain::status::{CheckState, ServiceState, StatusReport};
 
 use crate::api;
+use crate::components::{Loaded, format_utc_seconds, load, loaded};
 
 #[component]
 pub fn Status() -> impl IntoView {
-    let report = LocalResource::new(|| api::get::<StatusReport>("/api/v1/status"));
-    let handle = set_interval_with_handle(move || report.refetch(), std::time::Duration::from_secs(30));
+    let report: Loaded<StatusReport> = loaded();
+    let refresh = move || load(report, api::get("/api/v1/status"));
+    refresh();
+    let handle = set_interval_with_handle(refresh, std::time::Duration::from_secs(30));
     on_cleanup(move || {
         if let Ok(handle) = handle {
             handle.clear();
@@ -17,16 +20,15 @@ pub fn Status() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Service status"</h1>
-            <Transition fallback=|| view! { <p aria-busy="true">"Checking…"</p> }>
-                {move || report.get().map(|result| match result {
-                    Ok(report) => view! { <StatusDetails report /> }.into_any(),
-                    Err(failure) => view! {
-                        <p class="state state-degraded" role="alert" data-testid="status-state">
-                            "Portico cannot be reached: " {failure.message()}
-                        </p>
-                    }.into_any(),
-                })}
-            </Transition>
+            {move || match report.get() {
+                None => view! { <p aria-busy="true">"Checking…"</p> }.into_any(),
+                Some(Ok(report)) => view! { <StatusDetails report /> }.into_any(),
+                Some(Err(failure)) => view! {
+                    <p class="state state-degraded" role="alert" data-testid="status-state">
+                        "Portico cannot be reached: " {failure.message()}
+                    </p>
+                }.into_any(),
+            }}
         </section>
     }
 }
@@ -46,7 +48,7 @@ fn StatusDetails(report: StatusReport) -> impl IntoView {
         <ul class="plain">
             <li>{database}</li>
             <li>"Version " {report.version}</li>
-            <li>"Checked at " {report.checked_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</li>
+            <li>"Checked at " {format_utc_seconds(&report.checked_at)}</li>
         </ul>
     }
 }

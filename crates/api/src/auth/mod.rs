@@ -7,3 +7,4 @@ pub mod passwords;
 pub mod project_access;
 pub mod secrets;
 pub mod session;
+pub mod token;

@@ -18,6 +18,9 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("email_changed", include_str!("templates/email_changed.txt")),
     ("mfa_reset", include_str!("templates/mfa_reset.txt")),
     ("primary_contact_lost", include_str!("templates/primary_contact_lost.txt")),
+    ("token_leaked", include_str!("templates/token_leaked.txt")),
+    ("token_expiring", include_str!("templates/token_expiring.txt")),
+    ("promotion_not_started", include_str!("templates/promotion_not_started.txt")),
 ];
 
 pub struct Rendered {

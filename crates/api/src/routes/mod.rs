@@ -5,6 +5,7 @@ pub mod admin_settings;
 pub mod admin_users;
 pub mod audit;
 pub mod auth;
+pub mod deployments;
 pub mod health;
 pub mod invitations;
 pub mod me;
@@ -12,12 +13,15 @@ pub mod members;
 pub mod project_invitations;
 pub mod projects;
 pub mod status;
+pub mod tokens;
+pub mod upload;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(health::healthz).service(health::readyz).service(health::metrics);
+    config.service(upload::upload_to_environment).service(upload::upload_to_qa);
     config.service(
         scope::scope("/api/v1")
             .service(status::status)
@@ -68,6 +72,15 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(project_invitations::create_invitation)
             .service(project_invitations::resend_invitation)
             .service(project_invitations::revoke_invitation)
-            .service(audit::project_audit),
+            .service(audit::project_audit)
+            .service(tokens::list_tokens)
+            .service(tokens::create_token)
+            .service(tokens::update_token)
+            .service(tokens::revoke_token)
+            .service(tokens::check_tokens)
+            .service(deployments::list_deployments)
+            .service(deployments::deployment_log)
+            .service(deployments::promote_deployment)
+            .service(deployments::cancel_deployment),
     );
 }

@@ -6,8 +6,8 @@ use portico_domain::problem::Problem;
 use portico_domain::projects::api::{CreateProjectRequest, Project, ProjectSummary, UpdateProjectRequest};
 use uuid::Uuid;
 
-use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::{Administrator, SignedIn};
+use crate::auth::token::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::state::AppState;
@@ -56,7 +56,7 @@ pub async fn create_project(
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/projects/{}", project.guid))).json(project))
 }
 
-/// The project dashboard.
+/// The project dashboard (a session, or an access token of this project).
 #[utoipa::path(
     tag = "projects",
     params(("guid" = Uuid, Path, description = "Project GUID")),
@@ -64,15 +64,15 @@ pub async fn create_project(
         (status = 200, description = "The dashboard", body = Project),
         (status = 404, description = "`project_not_found` (also for projects you are not a member of)", body = Problem, content_type = "application/problem+json"),
     ),
-    security(("session_cookie" = [])),
+    security(("session_cookie" = []), ("personal_access_token" = [])),
 )]
 #[get("/projects/{guid}")]
 pub async fn get_project(
     state: web::Data<AppState>,
-    SignedIn(current): SignedIn,
+    caller: Caller,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Project>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = caller.project_access(&state, guid.into_inner()).await?;
     Ok(web::Json(projects::dashboard(&state, &access).await?))
 }
 

@@ -117,6 +117,7 @@ pub async fn remove(
         return Err(last_tenant_administrator());
     }
     memberships::delete(&txn, guid, account_id).await?;
+    crate::usecases::tokens::revoke_member_tokens(&txn, guid, account_id, now).await?;
     let mut removed = event(if leaving { "project.member_left" } else { "project.member_removed" }, "success", client)
         .actor(actor.id)
         .subject(account_id)

@@ -8,6 +8,7 @@
 pub mod admin_users;
 pub mod audit_log;
 pub mod bootstrap;
+pub mod deployments;
 pub mod members;
 pub mod mfa;
 pub mod passwords;
@@ -17,6 +18,7 @@ pub mod projects;
 pub mod registration;
 pub mod sessions;
 pub mod sign_in;
+pub mod tokens;
 
 use chrono::{DateTime, Utc};
 use portico_domain::identity::PasswordPolicy;

@@ -1,7 +1,9 @@
 //! Table mappings. Column meaning is documented on the migrations that create them.
 
+pub mod access_token;
 pub mod account;
 pub mod audit_event;
+pub mod deployment;
 pub mod invitation;
 pub mod membership;
 pub mod one_time_link;

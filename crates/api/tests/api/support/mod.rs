@@ -1,6 +1,7 @@
 //! `spawn_app()`: the real server on port 0 with a fresh database and a real SMTP sink, and
 //! helpers that act like users (register, enrol an authenticator, sign in).
 
+pub mod packages;
 pub mod projects;
 pub mod smtp;
 pub mod users;
@@ -35,6 +36,8 @@ pub struct Options {
     pub frontend_dir: Option<PathBuf>,
     /// Extra settings, as in portico.toml.
     pub settings: Value,
+    /// Share another test server's database (a second server process) instead of a fresh one.
+    pub database_url: Option<String>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -43,9 +46,10 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = match std::env::var("PORTICO_TEST_DATABASE_URL") {
-        Ok(server_url) => fresh_postgres_database(&server_url).await,
-        Err(_) => format!("sqlite://{}?mode=rwc", data_dir.path().join("portico.db").display()),
+    let database_url = match (options.database_url, std::env::var("PORTICO_TEST_DATABASE_URL")) {
+        (Some(shared), _) => shared,
+        (None, Ok(server_url)) => fresh_postgres_database(&server_url).await,
+        (None, Err(_)) => format!("sqlite://{}?mode=rwc", data_dir.path().join("portico.db").display()),
     };
     let mailbox = Mailbox::start().await;
     let mut settings = json!({
@@ -101,6 +105,10 @@ impl TestApp {
     /// POSTs JSON as the anonymous client.
     pub async fn post(&self, path: &str, body: Value) -> reqwest::Response {
         post_as(&self.client, &self.url(path), body).await
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
     }
 
     /// A second connection to the server's database, to check what it stored.

@@ -1,5 +1,8 @@
-//! Background work inside the server process: email delivery and clean-up of expired
-//! sessions. Each worker stops when the server stops.
+//! Background work inside the server process: email delivery, provisioning, deployments,
+//! reminders and clean-up of expired sessions. Each worker stops when the server stops.
+
+mod deployments;
+mod reminders;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -33,6 +36,8 @@ pub fn spawn_all(
     };
     tokio::spawn(outbox.run(stop.clone()));
     tokio::spawn(provisioning(state.clone(), BuiltInProvisioner, stop.clone()));
+    tokio::spawn(deployments::run(state.clone(), stop.clone()));
+    tokio::spawn(reminders::run(state.clone(), stop.clone()));
     tokio::spawn(session_sweeper(state.clone(), stop));
     Ok(())
 }

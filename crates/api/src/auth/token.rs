@@ -1,0 +1,171 @@
+//! Personal access tokens as callers: `Authorization: Bearer ptc_...`, bound to one project.
+//! A token's rights are its permissions AND its owner's current role, checked at every use:
+//! a demotion narrows it at once; a removed, disabled or deleted owner, a revoked or expired
+//! token, or an archived project stops it.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use portico_domain::projects::{Action, ProjectRole};
+use portico_domain::tokens::{TokenPermission, TokenSecret, permissions_from_text};
+use portico_store::entities::{access_token, account};
+use portico_store::{access_tokens, memberships, projects as project_store};
+use uuid::Uuid;
+
+use super::project_access::{ProjectAccess, project_not_found};
+use super::secrets;
+use super::session::{CurrentSession, SignedIn};
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct TokenCaller {
+    pub token: access_token::Model,
+    pub owner: account::Model,
+}
+
+fn invalid_token(detail: &str) -> ApiError {
+    ApiError::unauthorized("invalid_token", detail.to_owned())
+}
+
+/// The bearer token of a request, if it sends one.
+fn bearer(request: &HttpRequest) -> Option<&str> {
+    request.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
+/// Checks a presented token and records its use (at most once a minute).
+pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo) -> ApiResult<TokenCaller> {
+    let secret = TokenSecret::parse(presented)
+        .map_err(|_| invalid_token("The access token is not valid. Create a new one in Portico."))?;
+    let (token, owner) = access_tokens::find_by_secret_hash(&state.db, &secrets::hash(secret.expose()))
+        .await?
+        .ok_or_else(|| invalid_token("The access token is not valid. Create a new one in Portico."))?;
+    let now = now();
+    if token.revoked_at.is_some() {
+        return Err(invalid_token("The access token was revoked. Create a new one in Portico."));
+    }
+    if token.expires_at <= now {
+        return Err(ApiError::unauthorized(
+            "token_expired",
+            format!("The access token expired at {}. Create a new one in Portico.", token.expires_at.to_rfc3339()),
+        ));
+    }
+    if !owner.enabled {
+        return Err(invalid_token("The access token's owner is disabled."));
+    }
+    access_tokens::record_use(&state.db, token.id, now, client.ip_text()).await?;
+    Ok(TokenCaller { token, owner })
+}
+
+impl TokenCaller {
+    pub fn permissions(&self) -> Vec<TokenPermission> {
+        permissions_from_text(&self.token.permissions)
+    }
+
+    /// The token's project, as its owner currently sees it. Another project's GUID answers
+    /// 404, as for any project the caller cannot see.
+    pub async fn project_access(&self, state: &AppState, guid: Uuid) -> ApiResult<ProjectAccess> {
+        if guid != self.token.project_id {
+            return Err(project_not_found());
+        }
+        let project = project_store::find(&state.db, guid).await?.ok_or_else(project_not_found)?;
+        if project.archived_at.is_some() {
+            return Err(invalid_token("The project is archived; its access tokens no longer work."));
+        }
+        let role = memberships::find(&state.db, guid, self.owner.id)
+            .await?
+            .and_then(|m| ProjectRole::parse(&m.role))
+            .ok_or_else(|| invalid_token("The access token's owner is no longer a member of the project."))?;
+        Ok(ProjectAccess { project, role: Some(role), administrator: false })
+    }
+
+    /// Refuses unless the token holds `permission` and its owner's role still allows it.
+    pub fn require(&self, access: &ProjectAccess, permission: TokenPermission) -> ApiResult<()> {
+        if !self.permissions().contains(&permission) {
+            return Err(ApiError::forbidden(
+                "permission_missing",
+                format!("This access token lacks the `{}` permission.", permission.as_str()),
+            ));
+        }
+        if !access.can(permission.action()) {
+            let role = access.role.map(|r| r.label()).unwrap_or("not a member");
+            return Err(ApiError::forbidden(
+                "role_forbidden",
+                format!(
+                    "The token's owner is {role} in this project, which no longer allows `{}`.",
+                    permission.as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A caller of the reads that accept either a session or an access token.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Session(CurrentSession),
+    Token(TokenCaller),
+}
+
+impl Caller {
+    /// The project as this caller may see it (a token only its own project).
+    pub async fn project_access(&self, state: &AppState, guid: Uuid) -> ApiResult<ProjectAccess> {
+        match self {
+            Caller::Session(current) => ProjectAccess::load(&state.db, &current.account, guid).await,
+            Caller::Token(token) => {
+                let access = token.project_access(state, guid).await?;
+                access.require(Action::ViewProject)?;
+                Ok(access)
+            }
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        let session = SignedIn::from_request(&request, payload);
+        Box::pin(async move {
+            match bearer(&request) {
+                Some(presented) => {
+                    let state = request.app_data::<web::Data<AppState>>().expect("AppState is registered");
+                    let client = ClientInfo::extract(&request).await?;
+                    Ok(Caller::Token(authenticate(state, presented, &client).await?))
+                }
+                None => Ok(Caller::Session(session.await?.0)),
+            }
+        })
+    }
+}
+
+/// A caller that must present an access token (the upload API).
+pub struct Bearer(pub TokenCaller);
+
+impl FromRequest for Bearer {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move {
+            let Some(presented) = bearer(&request) else {
+                return Err(ApiError::unauthorized(
+                    "unauthenticated",
+                    "Send a personal access token: `Authorization: Bearer ptc_...`.",
+                )
+                .into());
+            };
+            let state = request.app_data::<web::Data<AppState>>().expect("AppState is registered");
+            let client = ClientInfo::extract(&request).await?;
+            Ok(Bearer(authenticate(state, presented, &client).await?))
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! Deployment packages: where they are kept (a folder by default, behind a trait so object
+//! storage can take its place) and how one is checked: bounded reads of the ZIP, never an
+//! extraction to disk.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use portico_domain::deployments::{
+    MANIFEST_NAME, PackageLimits, PackageManifest, XPERIENCE_CD_REPOSITORY, is_safe_entry_name, is_valid_version,
+};
+use tokio::io::AsyncWriteExt;
+
+/// Storage of package files, addressed by key.
+#[async_trait]
+pub trait PackageStore: Send + Sync {
+    /// Starts writing a package; nothing is visible under `key` until `commit`.
+    async fn begin(&self, key: &str) -> io::Result<Box<dyn PackageWriter>>;
+    /// A local file with the package's bytes, for reading it.
+    async fn local_path(&self, key: &str) -> io::Result<PathBuf>;
+    async fn delete(&self, key: &str) -> io::Result<()>;
+    /// Every key present.
+    async fn keys(&self) -> io::Result<Vec<String>>;
+    /// Removes writes that never finished (a crash during an upload).
+    async fn sweep_unfinished(&self) -> io::Result<usize>;
+}
+
+#[async_trait]
+pub trait PackageWriter: Send {
+    async fn write(&mut self, chunk: &[u8]) -> io::Result<()>;
+    async fn commit(self: Box<Self>) -> io::Result<()>;
+    /// Throws the partial package away.
+    async fn abort(self: Box<Self>);
+}
+
+/// Packages as files in a folder: `<root>/<key>.zip`, written as `<key>.zip.partial` first.
+pub struct FolderStore {
+    root: PathBuf,
+}
+
+const PARTIAL: &str = ".partial";
+
+impl FolderStore {
+    pub fn new(root: PathBuf) -> io::Result<Self> {
+        std::fs::create_dir_all(&root)?;
+        Ok(Self { root })
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        // Keys are generated ids; anything else is refused rather than joined into a path.
+        assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "package keys are ids");
+        self.root.join(format!("{key}.zip"))
+    }
+}
+
+struct FolderWriter {
+    file: tokio::fs::File,
+    partial: PathBuf,
+    target: PathBuf,
+}
+
+#[async_trait]
+impl PackageStore for FolderStore {
+    async fn begin(&self, key: &str) -> io::Result<Box<dyn PackageWriter>> {
+        let target = self.path(key);
+        let partial = PathBuf::from(format!("{}{PARTIAL}", target.display()));
+        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&partial).await?;
+        Ok(Box::new(FolderWriter { file, partial, target }))
+    }
+
+    async fn local_path(&self, key: &str) -> io::Result<PathBuf> {
+        let path = self.path(key);
+        tokio::fs::metadata(&path).await?;
+        Ok(path)
+    }
+
+    async fn delete(&self, key: &str) -> io::Result<()> {
+        match tokio::fs::remove_file(self.path(key)).await {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    async fn keys(&self) -> io::Result<Vec<String>> {
+        let mut keys = Vec::new();
+        let mut entries = tokio::fs::read_dir(&self.root).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            if let Some(key) = entry.file_name().to_str().and_then(|n| n.strip_suffix(".zip")) {
+                keys.push(key.to_owned());
+            }
+        }
+        Ok(keys)
+    }
+
+    async fn sweep_unfinished(&self) -> io::Result<usize> {
+        let mut removed = 0;
+        let mut entries = tokio::fs::read_dir(&self.root).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            if entry.file_name().to_string_lossy().ends_with(PARTIAL) {
+                tokio::fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+#[async_trait]
+impl PackageWriter for FolderWriter {
+    async fn write(&mut self, chunk: &[u8]) -> io::Result<()> {
+        self.file.write_all(chunk).await
+    }
+
+    async fn commit(mut self: Box<Self>) -> io::Result<()> {
+        self.file.flush().await?;
+        self.file.sync_all().await?;
+        tokio::fs::rename(&self.partial, &self.target).await
+    }
+
+    async fn abort(self: Box<Self>) {
+        drop(self.file);
+        let _ = tokio::fs::remove_file(&self.partial).await;
+    }
+}
+
+/// What a package turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageReport {
+    pub entries: usize,
+    pub uncompressed: u64,
+    /// The manifest's version, or `1.0` for an Xperience package without one.
+    pub version: String,
+    pub layout: &'static str,
+}
+
+/// Reads every entry of the package within bounds: a readable ZIP, no zip-slip names, a
+/// bounded expansion ratio and total, CRCs that match, and the layout of a deployment package.
+pub fn check_package(path: &Path, limits: PackageLimits) -> Result<PackageReport, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("the package cannot be read: {e}"))?;
+    let compressed_total = file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| format!("the package is not a readable ZIP archive: {e}"))?;
+    if archive.len() > limits.max_entries {
+        return Err(format!("the package has {} entries; at most {} are allowed", archive.len(), limits.max_entries));
+    }
+    let budget = limits.max_uncompressed.min(compressed_total.saturating_mul(limits.max_ratio));
+    let mut uncompressed = 0u64;
+    let mut manifest = None;
+    let mut xperience = false;
+    let mut buffer = vec![0u8; 64 * 1024];
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).map_err(|e| format!("entry {index} cannot be read: {e}"))?;
+        let name = entry.name().to_owned();
+        if !is_safe_entry_name(&name) {
+            return Err(format!("the entry name {name:?} points outside the package (zip-slip); rebuild the package"));
+        }
+        if name.starts_with(XPERIENCE_CD_REPOSITORY) {
+            xperience = true;
+        }
+        if entry.is_dir() {
+            continue;
+        }
+        let declared = entry.size();
+        let entry_budget = entry.compressed_size().max(1).saturating_mul(limits.max_ratio).max(1024);
+        let mut seen = 0u64;
+        let mut kept = Vec::new();
+        let keep = name == MANIFEST_NAME;
+        loop {
+            let read = entry.read(&mut buffer).map_err(|e| format!("{name}: {e} (corrupt or tampered)"))?;
+            if read == 0 {
+                break;
+            }
+            seen += read as u64;
+            uncompressed += read as u64;
+            if seen > declared || seen > entry_budget || uncompressed > budget {
+                return Err(format!(
+                    "{name} expands beyond the allowed ratio of {}:1 or the declared size (a zip bomb?)",
+                    limits.max_ratio
+                ));
+            }
+            if keep && kept.len() < 64 * 1024 {
+                kept.extend_from_slice(&buffer[..read]);
+            }
+        }
+        if keep {
+            let parsed: PackageManifest = serde_json::from_slice(&kept)
+                .map_err(|e| format!("{MANIFEST_NAME} is not valid: {e}; it needs {{\"name\", \"version\"}}"))?;
+            if !is_valid_version(&parsed.version) {
+                return Err(format!("{MANIFEST_NAME}: the version {:?} is not valid", parsed.version));
+            }
+            manifest = Some(parsed);
+        }
+    }
+    let (version, layout) = match (manifest, xperience) {
+        (Some(manifest), _) => (manifest.version.trim().to_owned(), "portico-package.json"),
+        (None, true) => ("1.0".to_owned(), "Xperience deployment package"),
+        (None, false) => {
+            return Err(format!(
+                "this is not a deployment package: expected an Xperience package (with {XPERIENCE_CD_REPOSITORY}) \
+                 or a {MANIFEST_NAME} manifest at the root"
+            ));
+        }
+    };
+    Ok(PackageReport { entries: archive.len(), uncompressed, version, layout })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip_with(entries: &[(&str, &[u8])]) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut writer = zip::ZipWriter::new(file.reopen().unwrap());
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in entries {
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(body).unwrap();
+        }
+        writer.finish().unwrap();
+        file
+    }
+
+    #[test]
+    fn a_manifest_package_is_accepted_with_its_version() {
+        let file =
+            zip_with(&[("portico-package.json", br#"{"name":"site","version":"2.3.1"}"#), ("app/site.dll", b"MZ")]);
+        let report = check_package(file.path(), PackageLimits::default()).unwrap();
+        assert_eq!(report.version, "2.3.1");
+        assert_eq!(report.entries, 2);
+    }
+
+    #[test]
+    fn an_xperience_package_is_recognised_by_its_cd_repository() {
+        let file = zip_with(&[("$CDRepository/repository.config", b"<config/>"), ("Site.dll", b"MZ")]);
+        assert_eq!(
+            check_package(file.path(), PackageLimits::default()).unwrap().layout,
+            "Xperience deployment package"
+        );
+    }
+
+    #[test]
+    fn zip_slip_names_are_refused() {
+        let file =
+            zip_with(&[("portico-package.json", br#"{"name":"x","version":"1"}"#), ("../../etc/cron.d/evil", b"x")]);
+        assert!(check_package(file.path(), PackageLimits::default()).unwrap_err().contains("zip-slip"));
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_ratio() {
+        let zeros = vec![0u8; 4 << 20];
+        let file = zip_with(&[("portico-package.json", br#"{"name":"x","version":"1"}"#), ("bomb.bin", &zeros)]);
+        let error = check_package(file.path(), PackageLimits { max_ratio: 100, ..Default::default() }).unwrap_err();
+        assert!(error.contains("zip bomb"), "{error}");
+    }
+
+    #[test]
+    fn other_archives_and_noise_are_refused() {
+        let file = zip_with(&[("readme.txt", b"hello")]);
+        assert!(check_package(file.path(), PackageLimits::default()).unwrap_err().contains("not a deployment package"));
+        let mut noise = tempfile::NamedTempFile::new().unwrap();
+        noise.write_all(b"PK\x03\x04 not really a zip").unwrap();
+        assert!(check_package(noise.path(), PackageLimits::default()).unwrap_err().contains("not a readable ZIP"));
+    }
+
+    #[tokio::test]
+    async fn the_folder_store_hides_unfinished_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FolderStore::new(dir.path().to_owned()).unwrap();
+        let mut writer = store.begin("abc-1").await.unwrap();
+        writer.write(b"PK").await.unwrap();
+        assert!(store.keys().await.unwrap().is_empty());
+        writer.commit().await.unwrap();
+        assert_eq!(store.keys().await.unwrap(), ["abc-1"]);
+        let mut abandoned = store.begin("abc-2").await.unwrap();
+        abandoned.write(b"PK").await.unwrap();
+        drop(abandoned);
+        assert_eq!(store.sweep_unfinished().await.unwrap(), 1);
+        store.delete("abc-1").await.unwrap();
+        assert!(store.keys().await.unwrap().is_empty());
+    }
+}

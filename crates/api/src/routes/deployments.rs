@@ -1,0 +1,118 @@
+//! `/api/v1/projects/{guid}/deployments`: history, logs, promotion, cancellation.
+
+use actix_web::{HttpResponse, get, post, web};
+use portico_domain::deployments::{Deployment, PromoteRequest};
+use portico_domain::paging::{Page, PageQuery, PageRequest};
+use portico_domain::problem::Problem;
+use uuid::Uuid;
+
+use crate::auth::project_access::ProjectAccess;
+use crate::auth::session::SignedIn;
+use crate::auth::token::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+use crate::usecases::deployments;
+
+/// Deployment history, newest first (a session, or an access token of this project).
+#[utoipa::path(
+    tag = "deployments",
+    params(("guid" = Uuid, Path, description = "Project GUID"), PageQuery),
+    responses(
+        (status = 200, description = "A page of deployments", body = Page<Deployment>),
+        (status = 401, description = "No session or token; `token_expired`; `invalid_token`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`project_not_found` (also another project's GUID with a token)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = []), ("personal_access_token" = [])),
+)]
+#[get("/projects/{guid}/deployments")]
+pub async fn list_deployments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    guid: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<Deployment>>> {
+    let page = PageRequest::parse(query.into_inner()).map_err(ApiError::invalid)?;
+    let access = caller.project_access(&state, guid.into_inner()).await?;
+    Ok(web::Json(deployments::list(&state, &access, page).await?))
+}
+
+/// A deployment's log, as plain text.
+#[utoipa::path(
+    tag = "deployments",
+    params(("guid" = Uuid, Path, description = "Project GUID"), ("id" = Uuid, Path, description = "Deployment id")),
+    responses(
+        (status = 200, description = "The log", body = String, content_type = "text/plain"),
+        (status = 404, description = "`project_not_found` or `deployment_not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = []), ("personal_access_token" = [])),
+)]
+#[get("/projects/{guid}/deployments/{id}/log")]
+pub async fn deployment_log(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
+    let (guid, id) = path.into_inner();
+    let access = caller.project_access(&state, guid).await?;
+    let log = deployments::log(&state, &access, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header(("Content-Disposition", format!("inline; filename=\"deployment-{id}.log\"")))
+        .body(log))
+}
+
+/// Promote this (the latest succeeded) deployment's package to a later environment, now or at
+/// `scheduled_at`. UAT needs a role that deploys to non-production; STG and PROD need a
+/// Tenant Administrator or DevOps Engineer.
+#[utoipa::path(
+    tag = "deployments",
+    params(("guid" = Uuid, Path, description = "Project GUID"), ("id" = Uuid, Path, description = "The deployment to promote")),
+    request_body = PromoteRequest,
+    responses(
+        (status = 202, description = "Queued or scheduled", body = Deployment),
+        (status = 403, description = "`role_forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`project_not_found`, `deployment_not_found` or `environment_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_latest_package` or `package_deleted`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a later environment, or a time in the past", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`project_provisioning`; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[post("/projects/{guid}/deployments/{id}/promote")]
+pub async fn promote_deployment(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    SignedIn(current): SignedIn,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<PromoteRequest>,
+) -> ApiResult<HttpResponse> {
+    let (guid, id) = path.into_inner();
+    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    let promoted = deployments::promote(&state, &client, &access, &current.account, id, body.into_inner()).await?;
+    Ok(HttpResponse::Accepted().json(promoted))
+}
+
+/// Cancel a scheduled promotion that has not started.
+#[utoipa::path(
+    tag = "deployments",
+    params(("guid" = Uuid, Path, description = "Project GUID"), ("id" = Uuid, Path, description = "The scheduled promotion")),
+    responses(
+        (status = 200, description = "Cancelled", body = Deployment),
+        (status = 403, description = "`role_forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`project_not_found` or `deployment_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_scheduled`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[post("/projects/{guid}/deployments/{id}/cancel")]
+pub async fn cancel_deployment(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    SignedIn(current): SignedIn,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<web::Json<Deployment>> {
+    let (guid, id) = path.into_inner();
+    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    Ok(web::Json(deployments::cancel(&state, &client, &access, &current.account, id).await?))
+}

@@ -1,0 +1,365 @@
+//! Deployments: the streamed package upload, the history, logs, promotion and cancellation.
+
+use actix_web::web;
+use futures_util::StreamExt;
+use portico_domain::deployments::{Deployment, DeploymentKind, DeploymentState, PromoteRequest, UploadAccepted};
+use portico_domain::paging::{Page, PageRequest};
+use portico_domain::projects::{Action, Environment, ProjectStatus, environments_from_text};
+use portico_domain::tokens::TokenPermission;
+use portico_store::entities::{account, deployment};
+use portico_store::{access_tokens, accounts, audit, deployments};
+use sea_orm::{Set, TransactionTrait};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::audit::{AuditEventExt, event};
+use crate::auth::project_access::ProjectAccess;
+use crate::auth::token::TokenCaller;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+fn environment_not_found(text: &str) -> ApiError {
+    ApiError::not_found(
+        "environment_not_found",
+        format!("This project has no environment `{text}`; see its dashboard for the ones it has."),
+    )
+}
+
+/// The environment named in a path, if the project has it.
+pub fn project_environment(access: &ProjectAccess, text: &str) -> ApiResult<Environment> {
+    let environment = Environment::parse(text).ok_or_else(|| environment_not_found(text))?;
+    if !environments_from_text(&access.project.environments).contains(&environment) {
+        return Err(environment_not_found(text));
+    }
+    Ok(environment)
+}
+
+/// Refuses deployments while the project is still being provisioned.
+fn require_deployable(access: &ProjectAccess) -> ApiResult<()> {
+    access.require_writable()?;
+    if access.status() == ProjectStatus::Provisioning {
+        return Err(ApiError::unavailable(
+            "project_provisioning",
+            "The project's infrastructure is still being set up. Try again in a minute.",
+            60,
+        ));
+    }
+    Ok(())
+}
+
+/// The upload request before its body is read.
+pub struct UploadRequest<'a> {
+    pub guid: Uuid,
+    pub environment: &'a str,
+    pub content_type: Option<&'a str>,
+    pub content_length: Option<u64>,
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "package_too_large",
+        format!("The package is larger than the limit of {limit} bytes (PORTICO_UPLOAD_LIMIT)."),
+    )
+}
+
+fn not_a_zip() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "not_a_zip",
+        "Send the deployment package as a ZIP file with `Content-Type: application/zip`.",
+    )
+}
+
+/// Streams a package into storage (hashing it on the way) and queues its deployment. Memory
+/// stays flat whatever the size; an interrupted upload leaves neither a file nor a row.
+pub async fn upload(
+    state: &AppState,
+    client: &ClientInfo,
+    caller: &TokenCaller,
+    request: UploadRequest<'_>,
+    mut body: web::Payload,
+) -> ApiResult<UploadAccepted> {
+    let access = caller.project_access(state, request.guid).await?;
+    let environment = project_environment(&access, request.environment)?;
+    caller.require(&access, TokenPermission::for_environment(environment))?;
+    require_deployable(&access)?;
+    let mime = request.content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    if !matches!(mime.as_deref(), Some("application/zip" | "application/x-zip-compressed")) {
+        return Err(not_a_zip());
+    }
+    let limit = state.settings.upload_limit.0;
+    if request.content_length.is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+
+    let id = Uuid::now_v7();
+    let key = id.to_string();
+    let mut writer = state.packages.begin(&key).await.map_err(ApiError::internal)?;
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut head: Vec<u8> = Vec::with_capacity(4);
+    let received: ApiResult<()> = async {
+        while let Some(chunk) = body.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::bad_request("upload_interrupted", format!("The upload broke off: {e}")))?;
+            size += chunk.len() as u64;
+            if size > limit {
+                return Err(too_large(limit));
+            }
+            if head.len() < 4 {
+                head.extend(chunk.iter().take(4 - head.len()));
+                if head.len() == 4 && head != b"PK\x03\x04" && head != b"PK\x05\x06" {
+                    return Err(not_a_zip());
+                }
+            }
+            hasher.update(&chunk);
+            writer.write(&chunk).await.map_err(ApiError::internal)?;
+        }
+        if head.len() < 4 {
+            return Err(not_a_zip());
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(error) = received {
+        writer.abort().await;
+        return Err(error);
+    }
+    writer.commit().await.map_err(ApiError::internal)?;
+
+    let sha256 = hex::encode(hasher.finalize());
+    let now = now();
+    let stored: ApiResult<deployment::Model> = async {
+        let txn = state.db.begin().await?;
+        let row = deployments::insert(
+            &txn,
+            deployment::ActiveModel {
+                id: Set(id),
+                project_id: Set(access.project.id),
+                environment: Set(environment.as_str().to_owned()),
+                kind: Set("upload".into()),
+                state: Set(DeploymentState::Queued.as_str().into()),
+                package_key: Set(Some(key.clone())),
+                package_size: Set(size as i64),
+                package_sha256: Set(sha256.clone()),
+                package_version: Set(None),
+                build_number: Set(None),
+                promoted_from: Set(None),
+                created_by: Set(Some(caller.owner.id)),
+                token_id: Set(Some(caller.token.id)),
+                created_at: Set(now),
+                scheduled_at: Set(None),
+                started_at: Set(None),
+                finished_at: Set(None),
+                lease_until: Set(None),
+                log: Set(format!("{} Package received: {size} bytes, SHA-256 {sha256}\n", now.format("%H:%M:%S"))),
+            },
+        )
+        .await?;
+        let mut uploaded = event("deployment.uploaded", "success", client).actor(caller.owner.id).details(serde_json::json!({
+            "deployment": id, "environment": environment.as_str(), "size": size, "sha256": sha256, "token": caller.token.id,
+        }));
+        uploaded.project_id = Some(access.project.id);
+        audit::record(&txn, uploaded, now).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+    .await;
+    let row = match stored {
+        Ok(row) => row,
+        Err(error) => {
+            let _ = state.packages.delete(&key).await;
+            return Err(error);
+        }
+    };
+    state.wake_runner.notify_one();
+    Ok(UploadAccepted {
+        id: row.id,
+        state: DeploymentState::Queued,
+        environment,
+        package_size: row.package_size,
+        package_sha256: row.package_sha256,
+    })
+}
+
+async fn to_dtos(state: &AppState, rows: Vec<deployment::Model>) -> ApiResult<Vec<Deployment>> {
+    let mut people: Vec<Uuid> = rows.iter().filter_map(|d| d.created_by).collect();
+    people.sort();
+    people.dedup();
+    let people = accounts::find_many(&state.db, people).await?;
+    let mut token_names = Vec::new();
+    for token_id in rows.iter().filter_map(|d| d.token_id) {
+        if !token_names.iter().any(|(id, _)| *id == token_id)
+            && let Some(project_id) = rows.first().map(|d| d.project_id)
+            && let Some(token) = access_tokens::find_in_project(&state.db, project_id, token_id).await?
+        {
+            token_names.push((token_id, token.display_name));
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|d| Deployment {
+            id: d.id,
+            environment: Environment::parse(&d.environment).unwrap_or(Environment::Qa),
+            kind: if d.kind == "promotion" { DeploymentKind::Promotion } else { DeploymentKind::Upload },
+            state: DeploymentState::parse(&d.state).unwrap_or(DeploymentState::Failed),
+            build_number: d.build_number,
+            package_size: d.package_size,
+            package_sha256: d.package_sha256,
+            promoted_from: d.promoted_from,
+            created_by: d.created_by.and_then(|id| people.iter().find(|a| a.id == id)).map(super::display_name),
+            token_name: d.token_id.and_then(|id| token_names.iter().find(|(t, _)| *t == id)).map(|(_, n)| n.clone()),
+            created_at: d.created_at,
+            scheduled_at: d.scheduled_at,
+            started_at: d.started_at,
+            finished_at: d.finished_at,
+        })
+        .collect())
+}
+
+pub async fn list(state: &AppState, access: &ProjectAccess, page: PageRequest) -> ApiResult<Page<Deployment>> {
+    access.require(Action::ViewProject)?;
+    let (rows, total) = deployments::page(&state.db, access.project.id, page.offset(), page.limit()).await?;
+    Ok(Page::new(to_dtos(state, rows).await?, page, total))
+}
+
+fn deployment_not_found() -> ApiError {
+    ApiError::not_found("deployment_not_found", "This project has no such deployment.")
+}
+
+pub async fn log(state: &AppState, access: &ProjectAccess, id: Uuid) -> ApiResult<String> {
+    access.require(Action::ViewProject)?;
+    let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
+    Ok(row.log)
+}
+
+fn action_for(environment: Environment) -> Action {
+    if environment.is_production() { Action::DeployProduction } else { Action::DeployNonProduction }
+}
+
+/// Promotes the latest succeeded package of an environment to a later one, now or at a
+/// scheduled time.
+pub async fn promote(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    actor: &account::Model,
+    id: Uuid,
+    request: PromoteRequest,
+) -> ApiResult<Deployment> {
+    let target = request.environment;
+    access.require(action_for(target))?;
+    require_deployable(access)?;
+    let source =
+        deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
+    let source_environment = Environment::parse(&source.environment).unwrap_or(Environment::Qa);
+    if !environments_from_text(&access.project.environments).contains(&target) {
+        return Err(environment_not_found(target.as_str()));
+    }
+    if target <= source_environment {
+        return Err(ApiError::invalid_field(
+            "environment",
+            format!("a {} deployment can be promoted only to a later environment", source_environment.label()),
+        ));
+    }
+    let latest = deployments::latest_succeeded(&state.db, access.project.id, &source.environment).await?;
+    if latest.as_ref().map(|d| d.id) != Some(source.id) {
+        return Err(ApiError::conflict(
+            "not_latest_package",
+            format!("Only the latest succeeded deployment of {} can be promoted.", source_environment.label()),
+        ));
+    }
+    if source.package_key.is_none() && source.kind == "upload" {
+        return Err(ApiError::conflict("package_deleted", "The package of this deployment is no longer kept."));
+    }
+    let now = now();
+    let state_now = match request.scheduled_at {
+        Some(at) if at > now => DeploymentState::Scheduled,
+        Some(_) => return Err(ApiError::invalid_field("scheduled_at", "must be in the future")),
+        None => DeploymentState::Queued,
+    };
+    let txn = state.db.begin().await?;
+    let row = deployments::insert(
+        &txn,
+        deployment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            project_id: Set(access.project.id),
+            environment: Set(target.as_str().into()),
+            kind: Set("promotion".into()),
+            state: Set(state_now.as_str().into()),
+            package_key: Set(source.package_key.clone()),
+            package_size: Set(source.package_size),
+            package_sha256: Set(source.package_sha256.clone()),
+            package_version: Set(source.package_version.clone()),
+            build_number: Set(source.build_number.clone()),
+            promoted_from: Set(Some(source.id)),
+            created_by: Set(Some(actor.id)),
+            token_id: Set(None),
+            created_at: Set(now),
+            scheduled_at: Set(request.scheduled_at),
+            started_at: Set(None),
+            finished_at: Set(None),
+            lease_until: Set(None),
+            log: Set(format!(
+                "{} Promotion of build {} from {} to {} {}\n",
+                now.format("%H:%M:%S"),
+                source.build_number.as_deref().unwrap_or("?"),
+                source_environment.label(),
+                target.label(),
+                match request.scheduled_at {
+                    Some(at) => format!("scheduled for {}", at.to_rfc3339()),
+                    None => "queued".to_owned(),
+                }
+            )),
+        },
+    )
+    .await?;
+    let mut promoted = event("deployment.promoted", "success", client).actor(actor.id).details(serde_json::json!({
+        "deployment": row.id, "from": source.id, "environment": target.as_str(), "scheduled_at": request.scheduled_at,
+    }));
+    promoted.project_id = Some(access.project.id);
+    audit::record(&txn, promoted, now).await?;
+    txn.commit().await?;
+    state.wake_runner.notify_one();
+    Ok(to_dtos(state, vec![row]).await?.remove(0))
+}
+
+/// Cancels a scheduled promotion that has not started.
+pub async fn cancel(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    actor: &account::Model,
+    id: Uuid,
+) -> ApiResult<Deployment> {
+    let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
+    access.require(action_for(Environment::parse(&row.environment).unwrap_or(Environment::Prod)))?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    if !deployments::transition(&txn, id, "scheduled", "cancelled").await? {
+        return Err(ApiError::conflict(
+            "not_scheduled",
+            "Only a scheduled promotion that has not started can be cancelled.",
+        ));
+    }
+    deployments::finish(
+        &txn,
+        id,
+        "cancelled",
+        &format!("{}{} Cancelled\n", row.log, now.format("%H:%M:%S")),
+        row.package_version.clone(),
+        row.build_number.clone(),
+        now,
+    )
+    .await?;
+    let mut cancelled =
+        event("deployment.cancelled", "success", client).actor(actor.id).details(serde_json::json!({"deployment": id}));
+    cancelled.project_id = Some(access.project.id);
+    audit::record(&txn, cancelled, now).await?;
+    txn.commit().await?;
+    let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
+    Ok(to_dtos(state, vec![row]).await?.remove(0))
+}

@@ -1,0 +1,290 @@
+//! Personal access tokens: create (the secret shown once), list, edit, revoke, and the hook
+//! for secret scanners.
+
+use chrono::{DateTime, Utc};
+use portico_domain::problem::FieldError;
+use portico_domain::projects::{Action, ProjectRole};
+use portico_domain::tokens::{
+    CreateTokenRequest, CreatedToken, MAX_DISPLAY_NAME_CHARS, RANDOM_BYTES, Token, TokenCheckReport, TokenPermission,
+    TokenSecret, UpdateTokenRequest, permissions_from_text, permissions_to_text,
+};
+use portico_store::entities::{access_token, account};
+use portico_store::{access_tokens, audit};
+use sea_orm::{ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::audit::{AuditEventExt, event};
+use crate::auth::project_access::ProjectAccess;
+use crate::auth::secrets;
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::state::AppState;
+
+/// Most tokens a secret scanner may report in one request.
+pub const MAX_CHECKED: usize = 100;
+
+fn to_dto(token: &access_token::Model, owner: &account::Model) -> Token {
+    Token {
+        id: token.id,
+        display_name: token.display_name.clone(),
+        permissions: permissions_from_text(&token.permissions),
+        owner_id: owner.id,
+        owner: super::display_name(owner),
+        created_at: token.created_at,
+        expires_at: token.expires_at,
+        revoked_at: token.revoked_at,
+        last_used_at: token.last_used_at,
+        last_used_ip: token.last_used_ip.clone(),
+        hint: token.hint.clone(),
+    }
+}
+
+fn parse_display_name(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("is required".into());
+    }
+    if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(format!("must be at most {MAX_DISPLAY_NAME_CHARS} characters"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Checks permissions against the holder's role: at least one, and only those the role allows.
+fn check_permissions(permissions: &[TokenPermission], access: &ProjectAccess) -> Result<(), String> {
+    if permissions.is_empty() {
+        return Err("choose at least one of deploy_qa, deploy_non_production, deploy_production".into());
+    }
+    let role = access.role.unwrap_or(ProjectRole::Developer);
+    if let Some(refused) = permissions.iter().find(|p| !p.allowed_for(role)) {
+        return Err(format!("a {} cannot hold `{}`", role.label(), refused.as_str()));
+    }
+    Ok(())
+}
+
+fn member_only(access: &ProjectAccess) -> ApiResult<()> {
+    if access.role.is_none() {
+        return Err(ApiError::forbidden(
+            "membership_required",
+            "Access tokens belong to project members; join the project first.",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn list(
+    state: &AppState,
+    access: &ProjectAccess,
+    caller: &account::Model,
+    all: bool,
+) -> ApiResult<Vec<Token>> {
+    let owner = if all {
+        access.require(Action::ManageOthersTokens)?;
+        None
+    } else {
+        Some(caller.id)
+    };
+    let rows = access_tokens::list(&state.db, access.project.id, owner).await?;
+    Ok(rows.iter().map(|(t, a)| to_dto(t, a)).collect())
+}
+
+pub async fn create(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    owner: &account::Model,
+    request: CreateTokenRequest,
+) -> ApiResult<CreatedToken> {
+    access.require(Action::ViewProject)?;
+    access.require_writable()?;
+    member_only(access)?;
+    let now = now();
+    let longest = state.settings.token_max_lifetime();
+    let mut errors = Vec::new();
+    let display_name =
+        parse_display_name(&request.display_name).map_err(|m| errors.push(FieldError::new("display_name", m)));
+    let expires_at = request.expires_at.unwrap_or(now + longest);
+    if expires_at <= now {
+        errors.push(FieldError::new("expires_at", "must be in the future"));
+    } else if expires_at > now + longest + chrono::Duration::minutes(1) {
+        errors
+            .push(FieldError::new("expires_at", format!("must be within {} from now", super::human_duration(longest))));
+    }
+    if let Err(message) = check_permissions(&request.permissions, access) {
+        errors.push(FieldError::new("permissions", message));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let secret = TokenSecret::from_random(&secrets::random_bytes::<RANDOM_BYTES>());
+    let txn = state.db.begin().await?;
+    let token = access_tokens::insert(
+        &txn,
+        access_token::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            project_id: Set(access.project.id),
+            account_id: Set(owner.id),
+            display_name: Set(display_name.unwrap_or_default()),
+            secret_hash: Set(secrets::hash(secret.expose())),
+            hint: Set(secret.hint()),
+            permissions: Set(permissions_to_text(&request.permissions)),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+            last_used_at: Set(None),
+            last_used_ip: Set(None),
+            reminded7d_at: Set(None),
+            reminded1d_at: Set(None),
+        },
+    )
+    .await?;
+    record(&txn, client, "token.created", owner.id, &token, now).await?;
+    txn.commit().await?;
+    Ok(CreatedToken { details: to_dto(&token, owner), token: secret.expose().to_owned() })
+}
+
+async fn record(
+    txn: &impl ConnectionTrait,
+    client: &ClientInfo,
+    action: &'static str,
+    actor: Uuid,
+    token: &access_token::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut entry = event(action, "success", client).actor(actor).subject(token.account_id).details(
+        serde_json::json!({"token": token.id, "display_name": token.display_name, "permissions": token.permissions}),
+    );
+    entry.project_id = Some(token.project_id);
+    audit::record(txn, entry, now).await?;
+    Ok(())
+}
+
+fn token_not_found() -> ApiError {
+    ApiError::not_found("token_not_found", "There is no such access token in this project.")
+}
+
+/// Renames a token or changes its permissions (checked against the owner's role again).
+pub async fn update(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    caller: &account::Model,
+    id: Uuid,
+    request: UpdateTokenRequest,
+) -> ApiResult<Token> {
+    access.require_writable()?;
+    let token = access_tokens::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(token_not_found)?;
+    if token.account_id != caller.id {
+        return Err(ApiError::forbidden(
+            "token_owner_only",
+            "Only the token's owner can edit it; others may revoke it.",
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut model = token.clone().into_active_model();
+    if let Some(name) = &request.display_name {
+        match parse_display_name(name) {
+            Ok(name) => model.display_name = Set(name),
+            Err(m) => errors.push(FieldError::new("display_name", m)),
+        }
+    }
+    if let Some(permissions) = &request.permissions {
+        match check_permissions(permissions, access) {
+            Ok(()) => model.permissions = Set(permissions_to_text(permissions)),
+            Err(m) => errors.push(FieldError::new("permissions", m)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let now = now();
+    let txn = state.db.begin().await?;
+    let updated = access_tokens::update(&txn, model).await?;
+    record(&txn, client, "token.updated", caller.id, &updated, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(&updated, caller))
+}
+
+/// Revokes a token (its owner, or a Tenant Administrator for anyone's).
+pub async fn revoke(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    caller: &account::Model,
+    id: Uuid,
+) -> ApiResult<()> {
+    let token = access_tokens::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(token_not_found)?;
+    if token.account_id != caller.id {
+        access.require(Action::ManageOthersTokens)?;
+    }
+    let now = now();
+    let txn = state.db.begin().await?;
+    if access_tokens::revoke(&txn, id, now).await? {
+        record(&txn, client, "token.revoked", caller.id, &token, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Revokes a member's tokens in one project (they left or were removed).
+pub async fn revoke_member_tokens(
+    txn: &impl ConnectionTrait,
+    project_id: Uuid,
+    account_id: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<u64> {
+    Ok(access_tokens::revoke_for_member(txn, project_id, account_id, now).await?)
+}
+
+/// A secret scanner reports strings that look like Portico tokens: live ones are revoked and
+/// their owners told. Noise is recognised by its checksum, without a database look-up.
+pub async fn check(state: &AppState, client: &ClientInfo, reported: Vec<String>) -> ApiResult<TokenCheckReport> {
+    state.credential_limiter.check(client.ip)?;
+    if reported.len() > MAX_CHECKED {
+        return Err(ApiError::invalid_field("tokens", format!("send at most {MAX_CHECKED} tokens per request")));
+    }
+    let mut report = TokenCheckReport { revoked: 0, not_live: 0, malformed: 0 };
+    let now = now();
+    for text in reported {
+        let Ok(secret) = TokenSecret::parse(&text) else {
+            report.malformed += 1;
+            continue;
+        };
+        let found = access_tokens::find_by_secret_hash(&state.db, &secrets::hash(secret.expose())).await?;
+        let Some((token, owner)) = found.filter(|(t, _)| t.revoked_at.is_none() && t.expires_at > now) else {
+            report.not_live += 1;
+            continue;
+        };
+        let txn = state.db.begin().await?;
+        if access_tokens::revoke(&txn, token.id, now).await? {
+            let mut entry = event("token.revoked_as_leaked", "success", client)
+                .subject(owner.id)
+                .details(serde_json::json!({"token": token.id, "display_name": token.display_name}));
+            entry.project_id = Some(token.project_id);
+            audit::record(&txn, entry, now).await?;
+            if let Some(email) = owner.email.as_deref() {
+                state
+                    .mailer
+                    .queue(
+                        &txn,
+                        "token_leaked",
+                        email,
+                        minijinja::context! {
+                            name => super::display_name(&owner),
+                            token => token.display_name.clone(),
+                            hint => token.hint.clone(),
+                        },
+                        now,
+                    )
+                    .await?;
+            }
+            report.revoked += 1;
+        } else {
+            report.not_live += 1;
+        }
+        txn.commit().await?;
+    }
+    state.mailer.wake();
+    Ok(report)
+}

@@ -1,0 +1,64 @@
+//! Access-token expiry reminders: 7 days and 1 day before, once each (also with several
+//! server processes: marking the reminder sent is a compare-and-set).
+
+use std::time::Duration as StdDuration;
+
+use actix_web::web;
+use chrono::Duration;
+use portico_store::entities::access_token;
+use portico_store::{access_tokens, projects as project_store};
+use sea_orm::TransactionTrait;
+use tokio::sync::watch;
+
+use crate::clock::now;
+use crate::state::AppState;
+
+pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = remind(&state).await {
+            tracing::error!(error = ?error, "token expiry reminders");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(StdDuration::from_secs(600)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn remind(state: &AppState) -> anyhow::Result<()> {
+    for (within, column, when) in [
+        (Duration::days(1), access_token::Column::Reminded1dAt, "within a day"),
+        (Duration::days(7), access_token::Column::Reminded7dAt, "within a week"),
+    ] {
+        let now = now();
+        for (token, owner) in access_tokens::due_for_reminder(&state.db, now, now + within, column).await? {
+            let Some(email) = owner.email.clone().filter(|_| owner.enabled) else { continue };
+            let project = project_store::find(&state.db, token.project_id).await?;
+            let txn = state.db.begin().await?;
+            if access_tokens::mark_reminded(&txn, token.id, column, now).await? {
+                // A token reminded for the last day needs no week reminder any more.
+                access_tokens::mark_reminded(&txn, token.id, access_token::Column::Reminded7dAt, now).await?;
+                state
+                    .mailer
+                    .queue(
+                        &txn,
+                        "token_expiring",
+                        &email,
+                        minijinja::context! {
+                            name => crate::usecases::display_name(&owner),
+                            token => token.display_name.clone(),
+                            project => project.map(|p| p.name).unwrap_or_default(),
+                            expires_at => crate::usecases::format_time(token.expires_at),
+                            when => when,
+                        },
+                        now,
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            txn.commit().await?;
+        }
+    }
+    state.mailer.wake();
+    Ok(())
+}

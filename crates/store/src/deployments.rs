@@ -1,0 +1,195 @@
+//! Deployments and the queue the runner works through, one deployment at a time per project.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::StoreResult;
+use crate::entities::deployment;
+
+pub async fn insert(db: &impl ConnectionTrait, model: deployment::ActiveModel) -> StoreResult<deployment::Model> {
+    Ok(model.insert(db).await?)
+}
+
+pub async fn find_in_project(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    id: Uuid,
+) -> StoreResult<Option<deployment::Model>> {
+    Ok(deployment::Entity::find_by_id(id).filter(deployment::Column::ProjectId.eq(project_id)).one(db).await?)
+}
+
+/// One page of a project's deployments, newest first (without their logs).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(Vec<deployment::Model>, u64)> {
+    let query = deployment::Entity::find()
+        .filter(deployment::Column::ProjectId.eq(project_id))
+        .order_by_desc(deployment::Column::CreatedAt);
+    let total = query.clone().count(db).await?;
+    Ok((query.offset(offset).limit(limit).all(db).await?, total))
+}
+
+/// The newest succeeded deployment of an environment.
+pub async fn latest_succeeded(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    environment: &str,
+) -> StoreResult<Option<deployment::Model>> {
+    Ok(deployment::Entity::find()
+        .filter(deployment::Column::ProjectId.eq(project_id))
+        .filter(deployment::Column::Environment.eq(environment))
+        .filter(deployment::Column::State.eq("succeeded"))
+        .order_by_desc(deployment::Column::FinishedAt)
+        .one(db)
+        .await?)
+}
+
+/// Takes the oldest queued deployment of a project that has none running (a running one
+/// whose lease ran out counts as abandoned). The project's rows are examined inside one
+/// transaction holding a lock on the deployment, so two runners never start two deployments
+/// of one project.
+pub async fn claim_next(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> StoreResult<Option<deployment::Model>> {
+    let candidates = deployment::Entity::find()
+        .filter(deployment::Column::State.eq("queued"))
+        .order_by_asc(deployment::Column::CreatedAt)
+        .limit(20)
+        .all(db)
+        .await?;
+    for candidate in candidates {
+        let txn = db.begin().await?;
+        if !crate::is_sqlite(&txn) {
+            // Serialize claims per project on PostgreSQL.
+            crate::projects::find_for_update(&txn, candidate.project_id).await?;
+        }
+        let running = deployment::Entity::find()
+            .filter(deployment::Column::ProjectId.eq(candidate.project_id))
+            .filter(deployment::Column::State.eq("in_progress"))
+            .filter(deployment::Column::LeaseUntil.gt(now))
+            .count(&txn)
+            .await?;
+        if running > 0 {
+            txn.rollback().await?;
+            continue;
+        }
+        let claimed = deployment::Entity::update_many()
+            .col_expr(deployment::Column::State, Expr::value("in_progress"))
+            .col_expr(deployment::Column::LeaseUntil, Expr::value(now + lease))
+            .col_expr(deployment::Column::StartedAt, Expr::value(now))
+            .filter(deployment::Column::Id.eq(candidate.id))
+            .filter(deployment::Column::State.eq("queued"))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        if claimed.rows_affected == 1 {
+            return Ok(Some(deployment::Model {
+                state: "in_progress".into(),
+                lease_until: Some(now + lease),
+                started_at: Some(now),
+                ..candidate
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Deployments left running by a runner that died: back to the queue.
+pub async fn requeue_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<u64> {
+    Ok(deployment::Entity::update_many()
+        .col_expr(deployment::Column::State, Expr::value("queued"))
+        .col_expr(deployment::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(deployment::Column::State.eq("in_progress"))
+        .filter(deployment::Column::LeaseUntil.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Ends a running deployment.
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    state: &str,
+    log: &str,
+    version: Option<String>,
+    build_number: Option<String>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    deployment::Entity::update_many()
+        .col_expr(deployment::Column::State, Expr::value(state))
+        .col_expr(deployment::Column::Log, Expr::value(log))
+        .col_expr(deployment::Column::PackageVersion, Expr::value(version))
+        .col_expr(deployment::Column::BuildNumber, Expr::value(build_number))
+        .col_expr(deployment::Column::FinishedAt, Expr::value(now))
+        .col_expr(deployment::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(deployment::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Scheduled promotions whose time has come.
+pub async fn due_scheduled(db: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<Vec<deployment::Model>> {
+    Ok(deployment::Entity::find()
+        .filter(deployment::Column::State.eq("scheduled"))
+        .filter(deployment::Column::ScheduledAt.lte(now))
+        .order_by_asc(deployment::Column::ScheduledAt)
+        .all(db)
+        .await?)
+}
+
+/// Moves a deployment from one state to another if it is still in the first; exactly one
+/// caller wins.
+pub async fn transition(db: &impl ConnectionTrait, id: Uuid, from: &str, to: &str) -> StoreResult<bool> {
+    let result = deployment::Entity::update_many()
+        .col_expr(deployment::Column::State, Expr::value(to))
+        .filter(deployment::Column::Id.eq(id))
+        .filter(deployment::Column::State.eq(from))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Uploads of a project that still keep their package, newest first.
+pub async fn with_packages(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<Vec<deployment::Model>> {
+    Ok(deployment::Entity::find()
+        .filter(deployment::Column::ProjectId.eq(project_id))
+        .filter(deployment::Column::Kind.eq("upload"))
+        .filter(deployment::Column::PackageKey.is_not_null())
+        .filter(deployment::Column::State.is_in(["succeeded", "failed"]))
+        .order_by_desc(deployment::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// Forgets a package's storage key (its file was deleted by retention).
+pub async fn drop_package(db: &impl ConnectionTrait, package_key: &str) -> StoreResult<()> {
+    deployment::Entity::update_many()
+        .col_expr(deployment::Column::PackageKey, Expr::value(Option::<String>::None))
+        .filter(deployment::Column::PackageKey.eq(package_key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Every package key still referenced (to find orphan files).
+pub async fn package_keys(db: &impl ConnectionTrait) -> StoreResult<Vec<String>> {
+    Ok(deployment::Entity::find()
+        .filter(deployment::Column::PackageKey.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|d| d.package_key)
+        .collect())
+}

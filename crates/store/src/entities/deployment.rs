@@ -1,0 +1,33 @@
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "deployments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub environment: String,
+    pub kind: String,
+    pub state: String,
+    pub package_key: Option<String>,
+    pub package_size: i64,
+    pub package_sha256: String,
+    pub package_version: Option<String>,
+    pub build_number: Option<String>,
+    pub promoted_from: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+    pub token_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub lease_until: Option<DateTime<Utc>>,
+    #[sea_orm(column_type = "Text")]
+    pub log: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

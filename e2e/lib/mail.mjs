@@ -1,0 +1,42 @@
+// A real SMTP sink (MailDev) on a free port, and the links Portico mails.
+import { MailDev } from 'maildev';
+
+export async function startMailSink() {
+  const maildev = new MailDev({ smtp: 0, ip: '127.0.0.1', disableWeb: true, silent: true });
+  const { smtp } = await maildev.start();
+  return {
+    port: smtp.getPort(),
+    /** Every mail received so far, oldest first. */
+    async all() {
+      return smtp.getAllEmails();
+    },
+    /** Waits for a mail to `to` whose subject matches `subject` and that `skip` does not exclude. */
+    async waitFor({ to, subject, skip = [] }, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const mails = await smtp.getAllEmails();
+        const found = mails.find((mail) => !skip.includes(mail.id)
+          && mail.to.some((recipient) => recipient.address === to)
+          && subject.test(mail.subject));
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const seen = (await smtp.getAllEmails()).map((mail) => `${mail.to.map((r) => r.address)}: ${mail.subject}`);
+      throw new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms; received: ${JSON.stringify(seen)}`);
+    },
+    async stop() {
+      await maildev.stop();
+    },
+  };
+}
+
+/**
+ * The Portico link in a mail (`/invitations#TOKEN`, `/reset-password#TOKEN`, ...), moved onto
+ * `origin`: the server was started on a free port, so it cannot know its own public URL.
+ */
+export function linkIn(mail, page, origin) {
+  const match = mail.text.match(new RegExp(`https?://\\S+?/${page}#[A-Za-z0-9_-]+`));
+  if (!match) throw new Error(`no /${page}# link in mail "${mail.subject}":\n${mail.text}`);
+  const link = new URL(match[0]);
+  return `${origin}${link.pathname}${link.hash}`;
+}

@@ -1,0 +1,135 @@
+//! Form plumbing: one submission at a time, its failure kept for the alert, and labelled fields
+//! that show the server's message for their own field.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiFailure;
+
+/// The state of one form: whether it is being sent, and why the last attempt failed.
+///
+/// Reads use `try_get`: a submission that succeeds may replace the form (the set-up page shows the
+/// recovery code instead), and a view update queued for the old form then finds its signals
+/// disposed; it must see "nothing" rather than panic.
+#[derive(Debug, Clone, Copy)]
+pub struct FormState {
+    busy: RwSignal<bool>,
+    failure: RwSignal<Option<ApiFailure>>,
+}
+
+impl Default for FormState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self { busy: RwSignal::new(false), failure: RwSignal::new(None) }
+    }
+
+    /// Sends one submission; a second click while it runs does nothing. The work may navigate
+    /// away: setting a signal of a page that is gone is a no-op.
+    pub fn run(self, work: impl Future<Output = Result<(), ApiFailure>> + 'static) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        self.failure.set(None);
+        spawn_local(async move {
+            let outcome = work.await;
+            self.busy.set(false);
+            if let Err(failure) = outcome {
+                self.failure.set(Some(failure));
+            }
+        });
+    }
+
+    /// Shows a problem found before sending (the same rule the server would apply).
+    pub fn refuse(&self, message: impl Into<String>) {
+        self.failure.set(Some(ApiFailure::Invalid(message.into())));
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.busy.try_get().unwrap_or(false)
+    }
+
+    /// Why the last attempt failed (reactive).
+    pub fn current_failure(&self) -> Option<ApiFailure> {
+        self.failure.try_get().flatten()
+    }
+
+    /// The stable code of the last failure (reactive), e.g. `link_used`.
+    pub fn failure_code(&self) -> Option<String> {
+        self.current_failure().and_then(|failure| failure.code().map(str::to_owned))
+    }
+
+    pub fn failure(&self) -> Signal<Option<ApiFailure>> {
+        let form = *self;
+        Signal::derive(move || form.current_failure())
+    }
+}
+
+/// A labelled input bound to `value`. With `field` (the request's field name) the server's
+/// message for that field appears under the input and is tied to it with `aria-describedby`.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional)] form: Option<FormState>,
+) -> impl IntoView {
+    let error = Signal::derive(move || {
+        let field = field?;
+        form?.current_failure()?.field_message(field)
+    });
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<&str> = [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id
+                name=id
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength=maxlength
+                required=required
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described_by
+                bind:value=value
+            />
+            {move || error.get().map(|message| view! {
+                <p class="field-error" id=error_id.clone()>{message}</p>
+            })}
+        </div>
+    }
+}
+
+/// Names the page in the browser tab (and for screen readers, which read the title on navigation).
+pub fn set_title(page: &str) {
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        document.set_title(&format!("{page} · Portico"));
+    }
+}

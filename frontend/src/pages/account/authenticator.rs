@@ -1,0 +1,65 @@
+//! The authenticator app: a new recovery code (for a current code), or reset MFA (for the password).
+
+use leptos::prelude::*;
+use portico_domain::identity::api::{CodeRequest, RecoveryCode};
+
+use crate::api;
+use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TextField};
+
+#[component]
+pub fn AuthenticatorSection() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="authenticator-title">
+            <h2 id="authenticator-title">"Authenticator app"</h2>
+            <h3 id="recovery-code">"Make a new recovery code"</h3>
+            <p>"The new code replaces your old one, which stops working. Enter a code from your authenticator app to confirm."</p>
+            <NewRecoveryCode />
+            <h3>"Reset MFA"</h3>
+            <p>
+                "Lost your authenticator app, or want to move to another one? Resetting removes it and signs you out
+                 everywhere. Sign in again within one hour to set up a new app."
+            </p>
+            <ResetMfaForm />
+        </section>
+    }
+}
+
+#[component]
+fn NewRecoveryCode() -> impl IntoView {
+    let form = FormState::new();
+    let code = RwSignal::new(String::new());
+    let recovery_code = RwSignal::new(None::<String>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
+        form.run(async move {
+            let answer: RecoveryCode = api::post("/api/v1/me/mfa/recovery-code", &request).await?.json().await?;
+            code.set(String::new());
+            recovery_code.set(Some(answer.recovery_code));
+            Ok(())
+        });
+    };
+    move || match recovery_code.get() {
+        Some(code) => view! { <RecoveryCodePanel code /> }.into_any(),
+        None => view! {
+            <form class="stack narrow-form" on:submit=submit>
+                <TextField
+                    id="recovery-code-totp"
+                    label="Code from your authenticator app"
+                    value=code
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    maxlength=7
+                    required=true
+                    field="code"
+                    form=form
+                />
+                <ErrorAlert failure=form.failure() />
+                <div class="actions">
+                    <button type="submit" disabled=move || form.is_busy()>"Make a new recovery code"</button>
+                </div>
+            </form>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,62 @@
+//! Changing the email address: it changes only when the link mailed to the new address is followed.
+
+use leptos::prelude::*;
+use portico_domain::identity::api::ChangeEmailRequest;
+
+use crate::api;
+use crate::components::{ErrorAlert, FormState, Notice, TextField};
+use crate::session::Session;
+
+#[component]
+pub fn EmailSection() -> impl IntoView {
+    let session = Session::get();
+    let current = move || session.signed_in_account().map(|me| me.email).unwrap_or_default();
+    let pending = move || session.signed_in_account().and_then(|me| me.pending_email);
+    let form = FormState::new();
+    let new_email = RwSignal::new(String::new());
+    let sent = RwSignal::new(None::<String>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        sent.set(None);
+        let request = ChangeEmailRequest { email: new_email.get_untracked().trim().to_owned() };
+        form.run(async move {
+            api::put("/api/v1/me/email", &request).await?;
+            sent.set(Some(format!(
+                "A confirmation link is on its way to {}. Your email changes when you follow it.",
+                request.email
+            )));
+            new_email.set(String::new());
+            session.reload().await;
+            Ok(())
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="email-title">
+            <h2 id="email-title">"Email address"</h2>
+            <p>"Current address: "<strong>{current}</strong></p>
+            {move || pending().map(|address| view! {
+                <p class="alert alert-warning">
+                    "Waiting for confirmation: "<strong>{address}</strong>
+                    ". Follow the link sent to that address to start using it."
+                </p>
+            })}
+            <form class="stack narrow-form" on:submit=submit>
+                <TextField
+                    id="new-email"
+                    label="New email address"
+                    value=new_email
+                    input_type="email"
+                    autocomplete="email"
+                    required=true
+                    field="email"
+                    form=form
+                />
+                <ErrorAlert failure=form.failure() />
+                <Notice message=sent />
+                <div class="actions">
+                    <button type="submit" disabled=move || form.is_busy()>"Change email"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

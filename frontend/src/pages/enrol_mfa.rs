@@ -1,0 +1,45 @@
+//! Following an MFA set-up link (`/enrol-mfa#TOKEN`, sent after an Administrator reset the
+//! authenticator or for an imported account): the link opens a set-up session, then set-up begins.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use portico_domain::identity::api::{SignInStep, TokenRequest};
+
+use crate::api;
+use crate::components::{ErrorAlert, FormState, set_title, take_fragment_token};
+use crate::session::Session;
+
+#[component]
+pub fn EnrolMfa() -> impl IntoView {
+    set_title("Set up your authenticator app");
+    let session = Session::get();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    match take_fragment_token() {
+        Some(token) => form.run(async move {
+            let _: SignInStep = api::post("/api/v1/auth/mfa/enrol-link", &TokenRequest { token }).await?.json().await?;
+            session.reload().await;
+            navigate("/setup-mfa", NavigateOptions { replace: true, ..Default::default() });
+            Ok(())
+        }),
+        None => {
+            form.refuse("This address has no set-up code. Open the link from the email again, copying the whole link.")
+        }
+    }
+    view! {
+        <section class="card narrow">
+            <h1>"Set up your authenticator app"</h1>
+            {move || form.is_busy().then(|| view! { <p aria-busy="true">"Checking your link…"</p> })}
+            <ErrorAlert failure=form.failure() />
+            {move || form.current_failure().map(|failure| {
+                let advice = if failure.code() == Some("mfa_already_enrolled") {
+                    "Your authenticator app is already set up: sign in with it."
+                } else {
+                    "Ask a Portico Administrator to send you a new set-up link."
+                };
+                view! { <p>{advice}" "<a href="/sign-in">"Go to sign-in"</a></p> }
+            })}
+        </section>
+    }
+}

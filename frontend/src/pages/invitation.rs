@@ -1,0 +1,156 @@
+//! Following an invitation link (`/invitations#TOKEN`): what the invitation is for, then either
+//! registering (names and a password, checked live against the policy) or signing in to accept.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use portico_domain::identity::SystemRole;
+use portico_domain::identity::api::{InvitationSummary, RegisterRequest, SignInStep, TokenRequest};
+
+use crate::api::{self, ApiFailure};
+use crate::components::{
+    ErrorAlert, FormState, Loaded, NewPasswordFields, TextField, format_utc, load, load_password_policy, loaded,
+    new_password_problem, set_title, take_fragment_token,
+};
+use crate::session::Session;
+
+#[component]
+pub fn Invitation() -> impl IntoView {
+    set_title("Invitation");
+    let token = take_fragment_token();
+    // Answers the token with the summary, so the registration form has both.
+    let lookup: Loaded<(InvitationSummary, String)> = loaded();
+    load(lookup, async move {
+        let token = token.ok_or_else(|| ApiFailure::Invalid(MISSING_TOKEN.to_owned()))?;
+        let request = TokenRequest { token: token.clone() };
+        let summary: InvitationSummary = api::post("/api/v1/invitations/lookup", &request).await?.json().await?;
+        Ok((summary, token))
+    });
+    view! {
+        <section class="card narrow">
+            <h1>"Your invitation to Portico"</h1>
+            {move || match lookup.get() {
+                None => view! { <p aria-busy="true">"Opening the invitation…"</p> }.into_any(),
+                Some(Ok((summary, token))) => view! { <InvitationDetails summary token /> }.into_any(),
+                Some(Err(failure)) => view! { <InvitationRefused failure /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+const MISSING_TOKEN: &str = "This address has no invitation code. Open the link from your invitation email again, \
+     copying the whole link.";
+
+#[component]
+fn InvitationRefused(failure: ApiFailure) -> impl IntoView {
+    let advice = match failure.code() {
+        Some("invitation_expired") | Some("invitation_revoked") => {
+            "Ask the person who invited you (or a Portico Administrator) to send a new invitation."
+        }
+        Some("invitation_used") => "The account is already registered: sign in instead.",
+        _ => "",
+    };
+    view! {
+        <div class="alert alert-error" role="alert">
+            <p>{failure.detail()}</p>
+            {(!advice.is_empty()).then(|| view! { <p>{advice}</p> })}
+        </div>
+        <p><a href="/sign-in">"Go to sign-in"</a></p>
+    }
+}
+
+#[component]
+fn InvitationDetails(summary: InvitationSummary, token: String) -> impl IntoView {
+    let offer = match (&summary.project, &summary.role, summary.system_role) {
+        (Some(project), role, _) => {
+            format!("to the project {} as {}", project.name, role.as_deref().map(role_name).unwrap_or("a member"))
+        }
+        (None, _, Some(SystemRole::Administrator)) => "to Portico as an Administrator".to_owned(),
+        (None, _, _) => "to Portico".to_owned(),
+    };
+    let inviter = summary
+        .inviter
+        .clone()
+        .map(|name| format!("{name} invited you"))
+        .unwrap_or_else(|| "You are invited".to_owned());
+    let expires = format_utc(&summary.expires_at);
+    view! {
+        <p data-testid="invitation-summary">
+            {inviter} " " {offer} "."
+        </p>
+        <dl class="facts">
+            <dt>"Email"</dt>
+            <dd>{summary.email.clone()}</dd>
+            <dt>"Valid until"</dt>
+            <dd>{expires}</dd>
+        </dl>
+        {if summary.account_exists {
+            view! {
+                <h2>"Sign in and accept"</h2>
+                <p>
+                    "An account with this email address already exists. "
+                    <a href="/sign-in">"Sign in"</a>
+                    " with it to accept the invitation."
+                </p>
+            }
+            .into_any()
+        } else {
+            view! { <Registration token /> }.into_any()
+        }}
+    }
+}
+
+fn role_name(role: &str) -> &str {
+    match role {
+        "tenant_administrator" => "Tenant Administrator",
+        "devops_engineer" => "DevOps Engineer",
+        "developer" => "Developer",
+        other => other,
+    }
+}
+
+#[component]
+fn Registration(token: String) -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let policy = load_password_policy();
+    let form = FormState::new();
+    let first_name = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let known_policy = policy.get_untracked().and_then(Result::ok);
+        if let Some(problem) =
+            new_password_problem(known_policy.as_ref(), &password.get_untracked(), &confirmation.get_untracked())
+        {
+            form.refuse(problem);
+            return;
+        }
+        let navigate = navigate.clone();
+        let request = RegisterRequest {
+            token: token.clone(),
+            password: password.get_untracked(),
+            first_name: first_name.get_untracked().trim().to_owned(),
+            last_name: last_name.get_untracked().trim().to_owned(),
+        };
+        form.run(async move {
+            let _: SignInStep = api::post("/api/v1/invitations/register", &request).await?.json().await?;
+            session.reload().await;
+            navigate("/setup-mfa", NavigateOptions::default());
+            Ok(())
+        });
+    };
+    view! {
+        <h2>"Create your account"</h2>
+        <form class="stack" on:submit=submit>
+            <TextField id="first-name" label="First name" value=first_name autocomplete="given-name" field="first_name" form=form />
+            <TextField id="last-name" label="Last name" value=last_name autocomplete="family-name" field="last_name" form=form />
+            <NewPasswordFields policy password confirmation field="password" form label="Password" />
+            <ErrorAlert failure=form.failure() />
+            <button type="submit" disabled=move || form.is_busy()>"Create account"</button>
+        </form>
+        <p class="hint">"Next you will set up an authenticator app for the second sign-in step."</p>
+    }
+}

@@ -1,0 +1,110 @@
+//! Sign-in, second step: a code from the authenticator app, or the recovery code instead.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use portico_domain::identity::api::{CodeRequest, RecoveryRequest, SignInStep};
+
+use crate::api;
+use crate::components::{ErrorAlert, FormState, TextField, set_title};
+use crate::session::Session;
+
+#[component]
+pub fn SignInMfa() -> impl IntoView {
+    set_title("Sign-in code");
+    let use_recovery_code = RwSignal::new(false);
+    view! {
+        <section class="card narrow">
+            {move || if use_recovery_code.get() {
+                view! { <RecoveryCodeForm /> }.into_any()
+            } else {
+                view! { <AuthenticatorCodeForm /> }.into_any()
+            }}
+            <p>
+                <button type="button" class="link-button" on:click=move |_| use_recovery_code.update(|on| *on = !*on)>
+                    {move || if use_recovery_code.get() {
+                        "Use a code from your authenticator app instead"
+                    } else {
+                        "Use your recovery code instead"
+                    }}
+                </button>
+            </p>
+            <p><a href="/sign-in">"Start again"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn AuthenticatorCodeForm() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    let code = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let navigate = navigate.clone();
+        let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
+        form.run(async move {
+            let _: SignInStep = api::post("/api/v1/auth/mfa", &request).await?.json().await?;
+            session.reload().await;
+            navigate("/", NavigateOptions::default());
+            Ok(())
+        });
+    };
+    view! {
+        <h1>"Enter your sign-in code"</h1>
+        <form class="stack" on:submit=submit>
+            <TextField
+                id="mfa-code"
+                label="Code from your authenticator app"
+                hint="Six digits; the app shows a new one every 30 seconds."
+                value=code
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                maxlength=7
+                required=true
+                field="code"
+                form=form
+            />
+            <ErrorAlert failure=form.failure() />
+            <button type="submit" disabled=move || form.is_busy()>"Verify"</button>
+        </form>
+    }
+}
+
+#[component]
+fn RecoveryCodeForm() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    let recovery_code = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let navigate = navigate.clone();
+        let request = RecoveryRequest { recovery_code: recovery_code.get_untracked().trim().to_owned() };
+        form.run(async move {
+            let _: SignInStep = api::post("/api/v1/auth/recovery", &request).await?.json().await?;
+            session.reload().await;
+            // The code is used up: the next page offers to reset MFA or make a new code.
+            navigate("/account/recovered", NavigateOptions::default());
+            Ok(())
+        });
+    };
+    view! {
+        <h1>"Use your recovery code"</h1>
+        <form class="stack" on:submit=submit>
+            <TextField
+                id="recovery-code"
+                label="Recovery code"
+                hint="The code you saved when you set up your authenticator app. It works once."
+                value=recovery_code
+                autocomplete="off"
+                required=true
+                field="recovery_code"
+                form=form
+            />
+            <ErrorAlert failure=form.failure() />
+            <button type="submit" disabled=move || form.is_busy()>"Sign in"</button>
+        </form>
+    }
+}
