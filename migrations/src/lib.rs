@@ -7,6 +7,7 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_identity;
 mod m20261122_000003_projects;
 mod m20261122_000004_deployments;
+mod m20261122_000005_operations;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_identity::Migration),
             Box::new(m20261122_000003_projects::Migration),
             Box::new(m20261122_000004_deployments::Migration),
+            Box::new(m20261122_000005_operations::Migration),
         ]
     }
 }

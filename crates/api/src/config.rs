@@ -65,6 +65,14 @@ pub struct Settings {
     pub upload_limit: ByteSize,
     /// Packages kept per project; older package files are deleted.
     pub package_retention: u32,
+    /// Update slots nobody may choose, e.g. `sunday:0,sunday:3` (day:UTC start hour).
+    pub blocked_update_slots: String,
+    /// How long before a maintenance window its reminder goes out.
+    pub maintenance_reminder_lead: HumanDuration,
+    /// Bearer token of the monitoring system that raises alerts.
+    pub monitoring_token: Option<Secret>,
+    /// Let webhooks target private or loopback addresses (off: refused).
+    pub webhook_allow_private: bool,
     /// Bearer token for `/metrics`; without it only loopback clients may read metrics.
     pub metrics_token: Option<Secret>,
     /// Folder of the built browser app.
@@ -105,6 +113,10 @@ impl Default for Settings {
             token_max_lifetime: HumanDuration(Duration::from_secs(365 * 86_400)),
             upload_limit: ByteSize(2 << 30),
             package_retention: 10,
+            blocked_update_slots: "sunday:0,sunday:3".into(),
+            maintenance_reminder_lead: HumanDuration(Duration::from_secs(24 * 3600)),
+            monitoring_token: None,
+            webhook_allow_private: false,
             metrics_token: None,
             frontend_dir: PathBuf::from("frontend/dist"),
             log: "info".into(),
@@ -178,6 +190,7 @@ impl Settings {
         if self.secret_key.is_some() && self.secret_key_file.is_some() {
             return Err(invalid("secret_key", "set PORTICO_SECRET_KEY or PORTICO_SECRET_KEY_FILE, not both"));
         }
+        self.blocked_slots()?;
         if self.package_retention == 0 {
             return Err(invalid("package_retention", "must be at least 1"));
         }
@@ -260,6 +273,27 @@ impl Settings {
 
     pub fn provisioning_delay(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.provisioning_delay.0).unwrap_or(chrono::Duration::seconds(30))
+    }
+
+    /// The slots blocked platform-wide.
+    pub fn blocked_slots(&self) -> Result<Vec<portico_domain::maintenance::Slot>, ConfigError> {
+        self.blocked_update_slots
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|text| {
+                portico_domain::maintenance::Slot::parse(text).ok_or_else(|| {
+                    invalid(
+                        "blocked_update_slots",
+                        format!("`{text}` is not a slot like sunday:3 (hours 0, 3, .., 21)"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    pub fn maintenance_reminder_lead(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.maintenance_reminder_lead.0).unwrap_or(chrono::Duration::hours(24))
     }
 
     pub fn token_max_lifetime(&self) -> chrono::Duration {

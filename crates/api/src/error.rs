@@ -18,6 +18,7 @@ pub struct ApiError {
     detail: String,
     errors: Vec<FieldError>,
     retry_after: Option<u64>,
+    window: Option<Box<portico_domain::maintenance::MaintenanceWindow>>,
     /// Only for 5xx: the cause, logged and never shown.
     source: Option<anyhow::Error>,
 }
@@ -26,7 +27,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new(), retry_after: None, source: None }
+        Self { status, code, detail: detail.into(), errors: Vec::new(), retry_after: None, window: None, source: None }
     }
 
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
@@ -70,6 +71,12 @@ impl ApiError {
         Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", detail).with_retry_after(retry_after_secs)
     }
 
+    /// Names the maintenance window that causes the refusal.
+    pub fn with_window(mut self, window: portico_domain::maintenance::MaintenanceWindow) -> Self {
+        self.window = Some(Box::new(window));
+        self
+    }
+
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds.max(1));
         self
@@ -105,6 +112,7 @@ impl ApiError {
             code: self.code.into(),
             errors: self.errors.clone(),
             retry_after: self.retry_after,
+            window: self.window.as_deref().cloned(),
         }
     }
 }

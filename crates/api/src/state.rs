@@ -29,6 +29,8 @@ pub struct AppState {
     pub packages: Arc<dyn PackageStore>,
     /// Wakes the deployment runner when a deployment is queued.
     pub wake_runner: Arc<Notify>,
+    /// Wakes the webhook sender when a delivery is queued.
+    pub wake_webhooks: Arc<Notify>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
                     .map_err(|e| anyhow::anyhow!("creating the package folder in PORTICO_DATA_DIR: {e}"))?,
             ),
             wake_runner: Arc::new(Notify::new()),
+            wake_webhooks: Arc::new(Notify::new()),
             metrics: crate::telemetry::metrics_handle(),
             started_at: Instant::now(),
             db,

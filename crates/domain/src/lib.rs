@@ -2,8 +2,10 @@
 //! server and the browser app exchange. No IO and no clock: time comes in as a parameter.
 
 pub mod admin;
+pub mod alerts;
 pub mod deployments;
 pub mod identity;
+pub mod maintenance;
 pub mod paging;
 pub mod problem;
 pub mod projects;

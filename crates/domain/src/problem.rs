@@ -24,6 +24,9 @@ pub struct Problem {
     /// Seconds until a retry may succeed (mirrors the `Retry-After` header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// The maintenance window that causes a `maintenance_in_progress` refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<crate::maintenance::MaintenanceWindow>,
 }
 
 /// One invalid field of a request.

@@ -41,4 +41,8 @@ pub struct StatusReport {
     pub database: CheckState,
     pub version: String,
     pub checked_at: DateTime<Utc>,
+    /// Maintenance windows in progress.
+    pub current: Vec<crate::maintenance::MaintenanceWindow>,
+    /// Maintenance windows still to come.
+    pub upcoming: Vec<crate::maintenance::MaintenanceWindow>,
 }

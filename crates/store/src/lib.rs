@@ -3,15 +3,18 @@
 
 pub mod access_tokens;
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod credentials;
 pub mod deployments;
 pub mod entities;
 pub mod invitations;
 pub mod links;
+pub mod maintenance;
 pub mod memberships;
 pub mod outbox;
 pub mod projects;
+pub mod schedules;
 pub mod sessions;
 pub mod settings;
 pub mod throttles;

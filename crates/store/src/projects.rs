@@ -125,3 +125,12 @@ pub async fn set_primary_contact_if_unset(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// Every project that is not archived.
+pub async fn all_live(db: &impl ConnectionTrait) -> StoreResult<Vec<project::Model>> {
+    Ok(project::Entity::find()
+        .filter(project::Column::ArchivedAt.is_null())
+        .order_by_asc(project::Column::Name)
+        .all(db)
+        .await?)
+}

@@ -21,6 +21,8 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("token_leaked", include_str!("templates/token_leaked.txt")),
     ("token_expiring", include_str!("templates/token_expiring.txt")),
     ("promotion_not_started", include_str!("templates/promotion_not_started.txt")),
+    ("maintenance", include_str!("templates/maintenance.txt")),
+    ("alert", include_str!("templates/alert.txt")),
 ];
 
 pub struct Rendered {

@@ -232,3 +232,21 @@ pub async fn end_other_sessions(
     sessions::end_others(&state, &client, &current).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Subscribe to (or leave) the maintenance announcements by email.
+#[utoipa::path(
+    tag = "me",
+    request_body = portico_domain::maintenance::SubscriptionRequest,
+    responses((status = 204, description = "Saved")),
+    security(("session_cookie" = [])),
+)]
+#[put("/me/maintenance-announcements")]
+pub async fn maintenance_announcements(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    SignedIn(current): SignedIn,
+    body: web::Json<portico_domain::maintenance::SubscriptionRequest>,
+) -> ApiResult<HttpResponse> {
+    crate::usecases::maintenance::set_subscription(&state, &client, &current.account, body.subscribed).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

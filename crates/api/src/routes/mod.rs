@@ -3,17 +3,20 @@
 
 pub mod admin_settings;
 pub mod admin_users;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod deployments;
 pub mod health;
 pub mod invitations;
+pub mod maintenance;
 pub mod me;
 pub mod members;
 pub mod project_invitations;
 pub mod projects;
 pub mod status;
 pub mod tokens;
+pub mod update_schedule;
 pub mod upload;
 
 use utoipa_actix_web::scope;
@@ -25,6 +28,11 @@ pub fn configure(config: &mut ServiceConfig) {
     config.service(
         scope::scope("/api/v1")
             .service(status::status)
+            .service(status::maintenance_feed)
+            .service(maintenance::list_windows)
+            .service(maintenance::create_window)
+            .service(maintenance::update_window)
+            .service(maintenance::cancel_window)
             .service(auth::sign_in)
             .service(auth::mfa)
             .service(auth::recovery)
@@ -49,6 +57,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(me::list_sessions)
             .service(me::end_session)
             .service(me::end_other_sessions)
+            .service(me::maintenance_announcements)
             .service(admin_settings::get_password_policy)
             .service(admin_settings::put_password_policy)
             .service(admin_users::list_users)
@@ -81,6 +90,16 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(deployments::list_deployments)
             .service(deployments::deployment_log)
             .service(deployments::promote_deployment)
-            .service(deployments::cancel_deployment),
+            .service(deployments::cancel_deployment)
+            .service(update_schedule::get_schedule)
+            .service(update_schedule::put_schedule)
+            .service(alerts::list_alerts)
+            .service(alerts::raise_alert)
+            .service(alerts::resolve_alert)
+            .service(alerts::get_preferences)
+            .service(alerts::put_preferences)
+            .service(alerts::get_webhook)
+            .service(alerts::put_webhook)
+            .service(alerts::delete_webhook),
     );
 }

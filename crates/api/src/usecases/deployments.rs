@@ -36,9 +36,10 @@ pub fn project_environment(access: &ProjectAccess, text: &str) -> ApiResult<Envi
     Ok(environment)
 }
 
-/// Refuses deployments while the project is still being provisioned.
-fn require_deployable(access: &ProjectAccess) -> ApiResult<()> {
+/// Refuses deployments while the project is still being provisioned or during maintenance.
+async fn require_deployable(state: &AppState, access: &ProjectAccess) -> ApiResult<()> {
     access.require_writable()?;
+    super::maintenance::gate_deployments(&state.db).await?;
     if access.status() == ProjectStatus::Provisioning {
         return Err(ApiError::unavailable(
             "project_provisioning",
@@ -85,7 +86,7 @@ pub async fn upload(
     let access = caller.project_access(state, request.guid).await?;
     let environment = project_environment(&access, request.environment)?;
     caller.require(&access, TokenPermission::for_environment(environment))?;
-    require_deployable(&access)?;
+    require_deployable(state, &access).await?;
     let mime = request.content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     if !matches!(mime.as_deref(), Some("application/zip" | "application/x-zip-compressed")) {
         return Err(not_a_zip());
@@ -252,7 +253,7 @@ pub async fn promote(
 ) -> ApiResult<Deployment> {
     let target = request.environment;
     access.require(action_for(target))?;
-    require_deployable(access)?;
+    require_deployable(state, access).await?;
     let source =
         deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
     let source_environment = Environment::parse(&source.environment).unwrap_or(Environment::Qa);

@@ -6,9 +6,11 @@
 //! call would wait for the transaction forever.
 
 pub mod admin_users;
+pub mod alerts;
 pub mod audit_log;
 pub mod bootstrap;
 pub mod deployments;
+pub mod maintenance;
 pub mod members;
 pub mod mfa;
 pub mod passwords;
@@ -16,6 +18,7 @@ pub mod profile;
 pub mod project_invitations;
 pub mod projects;
 pub mod registration;
+pub mod schedules;
 pub mod sessions;
 pub mod sign_in;
 pub mod tokens;

@@ -35,6 +35,8 @@ pub async fn me(state: &AppState, current: &CurrentSession) -> ApiResult<Me> {
         recovery_code_used: current.session.recovery_code_used,
         pending_email,
         projects: super::projects::of_member(state, account.id).await?,
+        maintenance_announcements: portico_store::maintenance::is_subscribed(&state.db, account.id).await?,
+        maintenance: super::maintenance::banner(state, account.id).await?,
     })
 }
 

@@ -67,6 +67,7 @@ pub async fn dashboard(state: &AppState, access: &ProjectAccess) -> ApiResult<Pr
         created_at: project.created_at,
         your_role: access.role,
         your_actions: access.actions(),
+        next_infrastructure_update: super::schedules::next_infrastructure_update(state, project.id).await?,
     })
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration as StdDuration;
 
 use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
+use portico_domain::alerts::AlertType;
 use portico_domain::deployments::{PackageLimits, build_number};
 use portico_domain::projects::{Environment, ProjectRole, environments_from_text};
 use portico_store::entities::deployment;
@@ -40,6 +41,14 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
 async fn work(state: &AppState) -> anyhow::Result<()> {
     let now = now();
     deployments::requeue_abandoned(&state.db, now).await?;
+    // During maintenance nothing starts; scheduled promotions wait for the window's end.
+    if crate::usecases::maintenance::deployments_paused_by(&state.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .is_some()
+    {
+        return Ok(());
+    }
     for due in deployments::due_scheduled(&state.db, now).await? {
         start_scheduled(state, due, now).await?;
     }
@@ -164,6 +173,22 @@ async fn deploy(state: &AppState, row: deployment::Model) -> anyhow::Result<()> 
         Err(reason) => {
             line(format!("Failed: {reason}"));
             deployments::finish(&txn, row.id, "failed", &log, None, None, now).await?;
+            if let Some(project) = project_store::find(&txn, row.project_id).await? {
+                let environment = Environment::parse(&row.environment).unwrap_or(Environment::Qa);
+                let message = format!("Deployment {} to {} failed: {reason}", row.id, environment.label());
+                crate::usecases::alerts::record_alert(
+                    state,
+                    &txn,
+                    &project,
+                    AlertType::FailedDeployment,
+                    AlertType::FailedDeployment.default_severity(),
+                    environment,
+                    &message,
+                    now,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
             let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default());
             failed.project_id = Some(row.project_id);
             failed.details =
@@ -172,6 +197,8 @@ async fn deploy(state: &AppState, row: deployment::Model) -> anyhow::Result<()> 
         }
     }
     txn.commit().await?;
+    state.mailer.wake();
+    state.wake_webhooks.notify_one();
     if row.kind == "upload" {
         enforce_retention(state, row.project_id).await?;
     }

@@ -3,6 +3,7 @@
 
 mod deployments;
 mod reminders;
+mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -38,6 +39,7 @@ pub fn spawn_all(
     tokio::spawn(provisioning(state.clone(), BuiltInProvisioner, stop.clone()));
     tokio::spawn(deployments::run(state.clone(), stop.clone()));
     tokio::spawn(reminders::run(state.clone(), stop.clone()));
+    tokio::spawn(webhooks::run(state.clone(), stop.clone()));
     tokio::spawn(session_sweeper(state.clone(), stop));
     Ok(())
 }

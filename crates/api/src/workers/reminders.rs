@@ -1,5 +1,6 @@
-//! Access-token expiry reminders: 7 days and 1 day before, once each (also with several
-//! server processes: marking the reminder sent is a compare-and-set).
+//! Reminders: access tokens 7 days and 1 day before they expire, maintenance windows before
+//! they start; each once (also with several server processes: marking the reminder sent is a
+//! compare-and-set).
 
 use std::time::Duration as StdDuration;
 
@@ -18,8 +19,11 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
         if let Err(error) = remind(&state).await {
             tracing::error!(error = ?error, "token expiry reminders");
         }
+        if let Err(error) = crate::usecases::maintenance::send_reminders(&state).await {
+            tracing::error!(%error, "maintenance reminders");
+        }
         tokio::select! {
-            _ = tokio::time::sleep(StdDuration::from_secs(600)) => {}
+            _ = tokio::time::sleep(StdDuration::from_secs(60)) => {}
             _ = stop.changed() => return,
         }
     }

@@ -4,6 +4,7 @@
 mod support;
 
 mod admin_users;
+mod alerts;
 mod authorization;
 mod bad_input;
 mod cli;
@@ -15,6 +16,7 @@ mod identity_mfa;
 mod identity_passwords;
 mod identity_profile;
 mod identity_sign_in;
+mod maintenance;
 mod members;
 mod openapi_drift;
 mod projects;

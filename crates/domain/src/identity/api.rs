@@ -196,6 +196,10 @@ pub struct Me {
     pub pending_email: Option<String>,
     /// The caller's projects, for the project selector.
     pub projects: Vec<crate::projects::api::ProjectSummary>,
+    /// Subscribed to maintenance announcements by email.
+    pub maintenance_announcements: bool,
+    /// A maintenance window within the next 7 days or in progress, for the banner.
+    pub maintenance: Option<crate::maintenance::MaintenanceBanner>,
 }
 
 /// One of the caller's sessions.

@@ -68,6 +68,9 @@ pub struct Project {
     pub your_role: Option<ProjectRole>,
     /// What the caller may do here.
     pub your_actions: Vec<Action>,
+    /// The customer infrastructure update after the next maintenance window (the first
+    /// preferred update slot after it ends).
+    pub next_infrastructure_update: Option<DateTime<Utc>>,
 }
 
 /// A project in a list or the project selector.

@@ -2,10 +2,14 @@
 
 pub mod access_token;
 pub mod account;
+pub mod alert;
 pub mod audit_event;
 pub mod deployment;
 pub mod invitation;
+pub mod maintenance_subscriber;
+pub mod maintenance_window;
 pub mod membership;
+pub mod notification_preference;
 pub mod one_time_link;
 pub mod outbox_email;
 pub mod password;
@@ -15,3 +19,6 @@ pub mod session;
 pub mod setting;
 pub mod throttle;
 pub mod totp_authenticator;
+pub mod update_schedule;
+pub mod webhook;
+pub mod webhook_delivery;

@@ -3,6 +3,7 @@
 
 pub mod packages;
 pub mod projects;
+pub mod receiver;
 pub mod smtp;
 pub mod users;
 

@@ -1,0 +1,423 @@
+//! Alerts: raised by the deployment runner and by monitoring, listed and resolved by members,
+//! delivered by email to the members whose preferences match and to the project's webhook.
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit, Mac};
+use portico_domain::alerts::{
+    Alert, AlertQuery, AlertType, MAX_MESSAGE_CHARS, NotificationPreferences, NotificationPreferencesInput,
+    RaiseAlertRequest, Severity, Webhook, WebhookPayload, parse_preferences,
+};
+use portico_domain::paging::{Page, PageQuery, PageRequest};
+use portico_domain::problem::FieldError;
+use portico_domain::projects::{Action, Environment, environments_from_text};
+use portico_store::alerts::AlertFilter;
+use portico_store::entities::{account, alert, project, webhook};
+use portico_store::{accounts, alerts, audit, memberships};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Set, TransactionTrait};
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::audit::{AuditEventExt, event};
+use crate::auth::project_access::ProjectAccess;
+use crate::auth::{crypto, secrets};
+use crate::clock::now;
+use crate::error::{ApiError, ApiResult};
+use crate::http::client::ClientInfo;
+use crate::keys::Purpose;
+use crate::state::AppState;
+
+fn to_dto(row: &alert::Model, resolvers: &[account::Model]) -> Alert {
+    Alert {
+        id: row.id,
+        kind: AlertType::parse(&row.kind).unwrap_or(AlertType::FailedRequests),
+        severity: Severity::parse(&row.severity).unwrap_or(Severity::Error),
+        environment: Environment::parse(&row.environment).unwrap_or(Environment::Qa),
+        message: row.message.clone(),
+        raised_at: row.raised_at,
+        resolved_at: row.resolved_at,
+        resolved_by: row.resolved_by.and_then(|id| resolvers.iter().find(|a| a.id == id)).map(super::display_name),
+        active: row.resolved_at.is_none(),
+    }
+}
+
+/// Checks an alert as sent: known type, severity and environment of the project.
+fn parse_alert(
+    project: &project::Model,
+    request: &RaiseAlertRequest,
+) -> ApiResult<(AlertType, Severity, Environment, String)> {
+    let mut errors = Vec::new();
+    let kind = AlertType::parse(&request.kind);
+    if kind.is_none() {
+        errors.push(FieldError::new("type", format!("`{}` is not an alert type", request.kind)));
+    }
+    let severity = match &request.severity {
+        Some(text) => {
+            let severity = Severity::parse(text);
+            if severity.is_none() {
+                errors.push(FieldError::new("severity", "must be critical, error or warning"));
+            }
+            severity
+        }
+        None => kind.map(AlertType::default_severity),
+    };
+    let environment =
+        Environment::parse(&request.environment).filter(|e| environments_from_text(&project.environments).contains(e));
+    if environment.is_none() {
+        errors
+            .push(FieldError::new("environment", format!("the project has no environment `{}`", request.environment)));
+    }
+    let message = request.message.trim().to_owned();
+    if message.is_empty() || message.chars().count() > MAX_MESSAGE_CHARS {
+        errors.push(FieldError::new("message", format!("must be 1 to {MAX_MESSAGE_CHARS} characters")));
+    }
+    match (kind, severity, environment) {
+        (Some(k), Some(s), Some(e)) if errors.is_empty() => Ok((k, s, e, message)),
+        _ => Err(ApiError::invalid(errors)),
+    }
+}
+
+/// Raises an alert from a monitoring system or an Administrator. Works during maintenance:
+/// alerts are never dropped.
+pub async fn raise(
+    state: &AppState,
+    client: &ClientInfo,
+    project: &project::Model,
+    raised_by: Option<&account::Model>,
+    request: RaiseAlertRequest,
+) -> ApiResult<Alert> {
+    let (kind, severity, environment, message) = parse_alert(project, &request)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let row = record_alert(state, &txn, project, kind, severity, environment, &message, now).await?;
+    let mut raised = event("alert.raised", "success", client)
+        .details(serde_json::json!({"alert": row.id, "type": kind.as_str(), "severity": severity.as_str(), "environment": environment.as_str()}));
+    raised.project_id = Some(project.id);
+    raised.actor_id = raised_by.map(|a| a.id);
+    audit::record(&txn, raised, now).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    state.wake_webhooks.notify_one();
+    Ok(to_dto(&row, &[]))
+}
+
+/// Stores an alert and queues its deliveries (in the caller's transaction): one email per
+/// member whose preferences match, and the webhook.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_alert(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    project: &project::Model,
+    kind: AlertType,
+    severity: Severity,
+    environment: Environment,
+    message: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<alert::Model> {
+    let row = alerts::insert(
+        txn,
+        alert::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            project_id: Set(project.id),
+            kind: Set(kind.as_str().into()),
+            severity: Set(severity.as_str().into()),
+            environment: Set(environment.as_str().into()),
+            message: Set(message.to_owned()),
+            raised_at: Set(now),
+            resolved_at: Set(None),
+            resolved_by: Set(None),
+        },
+    )
+    .await?;
+    for (_, member) in memberships::list_with_accounts(txn, project.id).await? {
+        let Some(email) = member.email.clone().filter(|_| member.enabled) else { continue };
+        let preferences = preferences_of(txn, project.id, member.id).await?;
+        if !preferences.reaches(environment, kind, severity) {
+            continue;
+        }
+        let base = state.settings.public_url();
+        state
+            .mailer
+            .queue(
+                txn,
+                "alert",
+                &email,
+                minijinja::context! {
+                    name => super::display_name(&member),
+                    severity => severity.as_str(),
+                    kind => kind.label(),
+                    environment => environment.label(),
+                    project => project.name.clone(),
+                    raised_at => super::format_time(now),
+                    message => message,
+                    link => format!("{base}/{}/alerts", project.id),
+                    preferences_link => format!("{base}/{}/notifications", project.id),
+                },
+                now,
+            )
+            .await?;
+    }
+    if let Some(hook) = alerts::webhook(txn, project.id).await? {
+        let payload = WebhookPayload { event: "alert.raised".into(), project: project.id, alert: to_dto(&row, &[]) };
+        let body = serde_json::to_string(&payload).map_err(ApiError::internal)?;
+        alerts::enqueue_delivery(txn, project.id, &hook.url, &body, now).await?;
+    }
+    Ok(row)
+}
+
+pub async fn list(state: &AppState, access: &ProjectAccess, query: AlertQuery) -> ApiResult<Page<Alert>> {
+    access.require(Action::ViewProject)?;
+    let page =
+        PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(ApiError::invalid)?;
+    if let Some(environment) = &query.environment
+        && Environment::parse(environment).is_none()
+    {
+        return Err(ApiError::invalid_field("environment", "must be qa, uat, stg or prod"));
+    }
+    if let Some(severity) = &query.severity
+        && Severity::parse(severity).is_none()
+    {
+        return Err(ApiError::invalid_field("severity", "must be critical, error or warning"));
+    }
+    let filter = AlertFilter {
+        environment: query.environment,
+        severity: query.severity,
+        from: query.from,
+        to: query.to,
+        active_only: query.active.unwrap_or(false),
+    };
+    let (rows, total) = alerts::page(&state.db, access.project.id, &filter, page.offset(), page.limit()).await?;
+    let resolvers = accounts::find_many(&state.db, rows.iter().filter_map(|r| r.resolved_by).collect()).await?;
+    Ok(Page::new(rows.iter().map(|r| to_dto(r, &resolvers)).collect(), page, total))
+}
+
+pub async fn resolve(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    actor: &account::Model,
+    id: Uuid,
+) -> ApiResult<Alert> {
+    access.require(Action::ResolveAlerts)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    let row = alerts::find_in_project(&txn, access.project.id, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("alert_not_found", "This project has no such alert."))?;
+    if !alerts::resolve(&txn, id, actor.id, now).await? {
+        return Err(ApiError::conflict("alert_resolved", "This alert is already resolved."));
+    }
+    let mut resolved =
+        event("alert.resolved", "success", client).actor(actor.id).details(serde_json::json!({"alert": id}));
+    resolved.project_id = Some(access.project.id);
+    audit::record(&txn, resolved, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(
+        &alert::Model { resolved_at: Some(now), resolved_by: Some(actor.id), ..row },
+        std::slice::from_ref(actor),
+    ))
+}
+
+async fn preferences_of(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    account_id: Uuid,
+) -> ApiResult<NotificationPreferences> {
+    match alerts::preferences(db, project_id, account_id).await? {
+        Some(value) => serde_json::from_value(value).map_err(ApiError::internal),
+        None => Ok(NotificationPreferences::everything()),
+    }
+}
+
+pub async fn get_preferences(
+    state: &AppState,
+    access: &ProjectAccess,
+    account: &account::Model,
+) -> ApiResult<NotificationPreferences> {
+    access.require(Action::ViewProject)?;
+    preferences_of(&state.db, access.project.id, account.id).await
+}
+
+pub async fn put_preferences(
+    state: &AppState,
+    access: &ProjectAccess,
+    account: &account::Model,
+    input: NotificationPreferencesInput,
+) -> ApiResult<NotificationPreferences> {
+    access.require(Action::ViewProject)?;
+    if access.role.is_none() {
+        return Err(ApiError::forbidden("membership_required", "Notification preferences belong to project members."));
+    }
+    let preferences = parse_preferences(&input).map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
+    let value = serde_json::to_value(&preferences).map_err(ApiError::internal)?;
+    alerts::put_preferences(&state.db, access.project.id, account.id, value, now()).await?;
+    Ok(preferences)
+}
+
+// --- Webhook -----------------------------------------------------------------------
+
+pub const SIGNATURE_HEADER: &str = "X-Portico-Signature";
+pub const TIMESTAMP_HEADER: &str = "X-Portico-Timestamp";
+
+/// `sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">`.
+pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Whether an address may receive webhooks (public unicast unless private targets are allowed).
+pub fn is_public_address(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_unspecified()
+                || v4.is_documentation()
+                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+        }
+        std::net::IpAddr::V6(v6) => {
+            let segments = v6.segments();
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (segments[0] & 0xfe00) == 0xfc00
+                || (segments[0] & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| !is_public_address(v4.into())))
+        }
+    }
+}
+
+/// Checks a webhook URL and where its host resolves to; returns the addresses to connect to.
+pub async fn check_target(url: &str, allow_private: bool) -> Result<(String, Vec<std::net::SocketAddr>), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err("must be an http or https URL".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("must not carry credentials; the signature authenticates deliveries".into());
+    }
+    let host = parsed.host_str().ok_or("needs a host")?.to_owned();
+    let port = parsed.port_or_known_default().ok_or("needs a port")?;
+    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| format!("the host `{host}` does not resolve: {e}"))?
+        .collect();
+    if addresses.is_empty() {
+        return Err(format!("the host `{host}` does not resolve"));
+    }
+    if !allow_private && addresses.iter().any(|a| !is_public_address(a.ip())) {
+        return Err(format!(
+            "the host `{host}` is a private or loopback address; Portico does not send webhooks there (PORTICO_WEBHOOK_ALLOW_PRIVATE)"
+        ));
+    }
+    Ok((host, addresses))
+}
+
+pub async fn get_webhook(state: &AppState, access: &ProjectAccess) -> ApiResult<Webhook> {
+    access.require(Action::ManageWebhook)?;
+    let hook = alerts::webhook(&state.db, access.project.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("webhook_not_found", "This project has no webhook."))?;
+    Ok(Webhook { url: hook.url, created_at: hook.created_at, signing_secret: None })
+}
+
+/// Sets the webhook; the new signing secret is in this answer only.
+pub async fn put_webhook(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    actor: &account::Model,
+    url: &str,
+) -> ApiResult<Webhook> {
+    access.require(Action::ManageWebhook)?;
+    access.require_writable()?;
+    if url.len() > 2000 {
+        return Err(ApiError::invalid_field("url", "must be at most 2000 characters"));
+    }
+    check_target(url, state.settings.webhook_allow_private).await.map_err(|m| ApiError::invalid_field("url", m))?;
+    let secret = format!("whsec_{}", hex::encode(secrets::random_bytes::<32>()));
+    let now = now();
+    let sealed =
+        crypto::seal(&state.master_key, Purpose::WebhookSecret, access.project.id.as_bytes(), secret.as_bytes());
+    let txn = state.db.begin().await?;
+    alerts::put_webhook(
+        &txn,
+        webhook::Model {
+            project_id: access.project.id,
+            url: url.to_owned(),
+            secret_ciphertext: sealed,
+            created_at: now,
+        },
+    )
+    .await?;
+    let mut set =
+        event("project.webhook_set", "success", client).actor(actor.id).details(serde_json::json!({"url": url}));
+    set.project_id = Some(access.project.id);
+    audit::record(&txn, set, now).await?;
+    txn.commit().await?;
+    Ok(Webhook { url: url.to_owned(), created_at: now, signing_secret: Some(secret) })
+}
+
+pub async fn delete_webhook(
+    state: &AppState,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    actor: &account::Model,
+) -> ApiResult<()> {
+    access.require(Action::ManageWebhook)?;
+    let now = now();
+    let txn = state.db.begin().await?;
+    if !alerts::delete_webhook(&txn, access.project.id).await? {
+        return Err(ApiError::not_found("webhook_not_found", "This project has no webhook."));
+    }
+    let mut removed = event("project.webhook_removed", "success", client).actor(actor.id);
+    removed.project_id = Some(access.project.id);
+    audit::record(&txn, removed, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The signing secret of a project's webhook, decrypted for a delivery.
+pub async fn webhook_secret(state: &AppState, project_id: Uuid) -> ApiResult<Option<Vec<u8>>> {
+    let Some(hook) = alerts::webhook(&state.db, project_id).await? else { return Ok(None) };
+    crypto::open(&state.master_key, Purpose::WebhookSecret, project_id.as_bytes(), &hook.secret_ciphertext)
+        .map(Some)
+        .map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_loopback_addresses_are_not_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.1.1",
+            "172.16.0.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public_address(private.parse().unwrap()), "{private}");
+        }
+        for public in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] {
+            assert!(is_public_address(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn the_signature_covers_timestamp_and_body() {
+        let a = signature(b"secret", 1, b"{}");
+        assert!(a.starts_with("sha256=") && a.len() == 7 + 64);
+        assert_ne!(a, signature(b"secret", 2, b"{}"));
+        assert_ne!(a, signature(b"other", 1, b"{}"));
+    }
+}
