@@ -48,6 +48,7 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("issuing the Administrator's set-up link: {e}"))?;
         }
+        let methods = web::Data::new(spa::MethodTable::from_document());
         let assets = web::Data::new(
             SpaAssets::load(&settings.frontend_dir)
                 .with_context(|| format!("reading the browser app from {}", settings.frontend_dir.display()))?,
@@ -65,12 +66,13 @@ impl Application {
                 .openapi(openapi::base())
                 .app_data(state.clone())
                 .app_data(assets.clone())
+                .app_data(methods.clone())
                 .app_data(web::JsonConfig::default().limit(json_limit).error_handler(extractors::json))
                 .app_data(web::QueryConfig::default().error_handler(extractors::query))
                 .app_data(web::PathConfig::default().error_handler(extractors::path))
                 .configure(routes::configure)
                 .split_for_parts();
-            app.service(SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", doc))
+            app.service(SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", openapi::finish(doc)))
                 .route(
                     "/api-docs",
                     web::get().to(|| async {

@@ -280,4 +280,40 @@ mod tests {
         store.delete("abc-1").await.unwrap();
         assert!(store.keys().await.unwrap().is_empty());
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            /// Whatever the bytes, the check answers (accept or refuse) without panicking.
+            #[test]
+            fn arbitrary_bytes_never_panic(mut bytes in proptest::collection::vec(any::<u8>(), 0..4096), zip_head in any::<bool>()) {
+                if zip_head && bytes.len() >= 4 {
+                    bytes[..4].copy_from_slice(b"PK\x03\x04");
+                }
+                let mut file = tempfile::NamedTempFile::new().unwrap();
+                file.write_all(&bytes).unwrap();
+                let _ = check_package(file.path(), PackageLimits::default());
+            }
+
+            /// A package with a manifest is accepted exactly when every entry name is safe.
+            #[test]
+            fn names_decide_acceptance(names in proptest::collection::vec("[a-z./\\\\:]{1,12}", 1..5)) {
+                let mut entries: Vec<(&str, &[u8])> = vec![("portico-package.json", br#"{"name":"x","version":"1.0"}"#)];
+                let unique: std::collections::BTreeSet<&str> = names.iter().map(String::as_str).filter(|n| *n != "portico-package.json").collect();
+                entries.extend(unique.iter().map(|n| (*n, b"x".as_slice())));
+                let file = zip_with(&entries);
+                let all_safe = unique.iter().all(|n| is_safe_entry_name(n));
+                let result = check_package(file.path(), PackageLimits::default());
+                prop_assert_eq!(result.is_ok() || !all_safe, true, "{:?}: {:?}", unique, result);
+                if !all_safe {
+                    prop_assert!(result.unwrap_err().contains("zip-slip"));
+                }
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use actix_web::ResponseError;
 
 /// Paths the app never answers with `index.html`.
 const NOT_SPA_PREFIXES: &[&str] = &["/api/", "/api-docs/"];
@@ -105,20 +106,23 @@ fn is_reserved(path: &str) -> bool {
 }
 
 /// The default service: app files, the app shell for client routes, problem+json otherwise.
-pub async fn serve(request: HttpRequest, assets: web::Data<SpaAssets>) -> Result<HttpResponse, ApiError> {
+pub async fn serve(
+    request: HttpRequest,
+    assets: web::Data<SpaAssets>,
+    methods: web::Data<MethodTable>,
+) -> Result<HttpResponse, ApiError> {
     let path = request.path();
     if is_reserved(path) {
+        if let Some(allowed) = methods.allowed(path) {
+            return Ok(method_not_allowed(&allowed.join(", "), "This address does not take that method"));
+        }
         return Err(ApiError::not_found(
             "not_found",
             format!("There is no {} {path}. The API reference at /api-docs/ lists every operation.", request.method()),
         ));
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "Only GET and HEAD are served outside the API.",
-        ));
+        return Ok(method_not_allowed("GET, HEAD", "Only GET and HEAD are served outside the API"));
     }
     let asset = match assets.files.get(path) {
         Some(asset) => asset,
@@ -130,6 +134,47 @@ pub async fn serve(request: HttpRequest, assets: web::Data<SpaAssets>) -> Result
         None => &assets.files[INDEX],
     };
     Ok(respond(&request, asset))
+}
+
+/// The methods each API path template answers (from the OpenAPI document), so a known path
+/// asked with another method gets 405 and an `Allow` header rather than 404.
+pub struct MethodTable(Vec<(String, Vec<&'static str>)>);
+
+impl MethodTable {
+    pub fn from_document() -> Self {
+        Self(crate::openapi::method_table())
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
+        let mut allowed: Vec<&'static str> = self
+            .0
+            .iter()
+            .filter(|(template, _)| crate::openapi::path_matches(template, path))
+            .flat_map(|(_, methods)| methods.iter().copied())
+            .collect();
+        if allowed.is_empty() {
+            return None;
+        }
+        if allowed.contains(&"GET") {
+            allowed.push("HEAD");
+        }
+        allowed.sort_unstable();
+        allowed.dedup();
+        Some(allowed)
+    }
+}
+
+fn method_not_allowed(allow: &str, what: &str) -> HttpResponse {
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{what}; it takes {allow}. The API reference at /api-docs/ lists every operation."),
+    )
+    .error_response();
+    if let Ok(value) = HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 fn respond(request: &HttpRequest, asset: &Asset) -> HttpResponse {

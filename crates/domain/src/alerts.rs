@@ -156,7 +156,9 @@ pub struct AlertQuery {
     pub to: Option<DateTime<Utc>>,
     /// Only unresolved alerts.
     pub active: Option<bool>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<u32>,
 }
 

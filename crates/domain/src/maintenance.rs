@@ -356,7 +356,8 @@ fn escape_text(text: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
-            c if c.is_control() => {}
+            // TEXT may hold tabs; other control characters have no place in a calendar.
+            c if c.is_control() && c != '\t' => {}
             c => out.push(c),
         }
     }
@@ -518,5 +519,115 @@ mod tests {
         assert!(feed.contains("Database upgrade\\; expect short outages\\, then"));
         assert!(feed.lines().all(|line| line.trim_end_matches('\r').len() <= 75), "folded at 75 octets");
         assert!(feed.contains("\r\n "), "long lines continue with a space");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Reads a feed back the way a calendar app does: unfold lines, split properties,
+    /// unescape text.
+    fn read_back(feed: &str) -> Vec<Vec<(String, String)>> {
+        let unfolded = feed.replace("\r\n ", "");
+        let mut events = Vec::new();
+        let mut current: Option<Vec<(String, String)>> = None;
+        for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+            let (name, value) = line.split_once(':').expect("every line is NAME:VALUE");
+            match (name, value) {
+                ("BEGIN", "VEVENT") => current = Some(Vec::new()),
+                ("END", "VEVENT") => events.push(current.take().expect("inside an event")),
+                _ => {
+                    if let Some(event) = current.as_mut() {
+                        event.push((name.to_owned(), unescape(value)));
+                    }
+                }
+            }
+        }
+        events
+    }
+
+    fn unescape(value: &str) -> String {
+        let mut out = String::new();
+        let mut chars = value.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') | Some('N') => out.push('\n'),
+                    Some(other) => out.push(other),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn arbitrary_window() -> impl Strategy<Value = MaintenanceWindow> {
+        (
+            any::<u128>(),
+            0i64..4_000_000_000,
+            1i64..604_800,
+            "[\\P{Cc}\\t\\n]{0,400}",
+            proptest::sample::subsequence(AffectedFeature::ALL.to_vec(), 1..=6),
+            any::<bool>(),
+            0i32..1000,
+        )
+            .prop_map(|(id, start, length, description, affected, cancelled, sequence)| {
+                let starts_at = DateTime::from_timestamp(start, 0).unwrap();
+                MaintenanceWindow {
+                    id: Uuid::from_u128(id),
+                    starts_at,
+                    ends_at: starts_at + Duration::seconds(length),
+                    description,
+                    affected,
+                    state: if cancelled { WindowState::Cancelled } else { WindowState::Scheduled },
+                    sequence,
+                    updated_at: starts_at,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn the_feed_reads_back_to_the_windows(windows in proptest::collection::vec(arbitrary_window(), 0..5)) {
+            let feed = ics_feed(&windows, "portal.example.com", "Portico test");
+            prop_assert!(feed.split("\r\n").all(|line| line.len() <= 75));
+            let events = read_back(&feed);
+            prop_assert_eq!(events.len(), windows.len());
+            for (event, window) in events.iter().zip(&windows) {
+                let get = |name: &str| event.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap();
+                prop_assert_eq!(get("UID"), format!("{}@portal.example.com", window.id));
+                prop_assert_eq!(get("SEQUENCE"), window.sequence.to_string());
+                prop_assert_eq!(get("DESCRIPTION"), window.description.clone());
+                prop_assert_eq!(get("DTSTART"), window.starts_at.format("%Y%m%dT%H%M%SZ").to_string());
+                prop_assert_eq!(get("DTEND"), window.ends_at.format("%Y%m%dT%H%M%SZ").to_string());
+                let cancelled = window.state == WindowState::Cancelled;
+                prop_assert_eq!(get("STATUS"), if cancelled { "CANCELLED" } else { "CONFIRMED" });
+            }
+        }
+
+        #[test]
+        fn the_next_slot_is_preferred_not_before_and_within_a_week(
+            chosen in proptest::sample::subsequence((0..56).collect::<Vec<_>>(), 1..=56),
+            after in 0i64..4_000_000_000,
+        ) {
+            let slots: Vec<Slot> = chosen.iter().map(|i| Slot { day: Day::ALL[i / 8], start_hour: SLOT_HOURS[i % 8] }).collect();
+            let after = DateTime::from_timestamp(after, 0).unwrap();
+            let next = next_slot_start(&slots, after).unwrap();
+            prop_assert!(next >= after);
+            prop_assert!(next - after < Duration::weeks(1));
+            prop_assert!(slots.contains(&slot_of(next)));
+            // No preferred slot starts in between.
+            let mut probe = after;
+            while probe < next {
+                let start = next_slot_start(&slots, probe).unwrap();
+                prop_assert_eq!(start, next);
+                probe += Duration::hours(3);
+            }
+        }
     }
 }

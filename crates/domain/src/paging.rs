@@ -7,6 +7,8 @@ use crate::problem::FieldError;
 
 pub const DEFAULT_PER_PAGE: u32 = 50;
 pub const MAX_PER_PAGE: u32 = 200;
+/// Far beyond any real list; keeps offsets small.
+pub const MAX_PAGE: u32 = 1_000_000;
 
 /// A page request as it arrives in the query string.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,7 +16,7 @@ pub const MAX_PER_PAGE: u32 = 200;
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
     /// 1-based page number (default 1).
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000000))]
     pub page: Option<u32>,
     /// Items per page (default 50, at most 200).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
@@ -32,8 +34,8 @@ impl PageRequest {
     pub fn parse(query: PageQuery) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let page = query.page.unwrap_or(1);
-        if page == 0 {
-            errors.push(FieldError::new("page", "pages are numbered from 1"));
+        if page == 0 || page > MAX_PAGE {
+            errors.push(FieldError::new("page", format!("pages are numbered from 1 to {MAX_PAGE}")));
         }
         let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if per_page == 0 || per_page > MAX_PER_PAGE {

@@ -290,3 +290,39 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn every_generated_token_parses_back(random in proptest::array::uniform32(any::<u8>())) {
+            let token = TokenSecret::from_random(&random);
+            prop_assert_eq!(token.expose().len(), TOKEN_LEN);
+            prop_assert_eq!(TokenSecret::parse(token.expose()).unwrap(), token);
+        }
+
+        /// CRC32 catches every change of one character: a typo never passes as a token.
+        #[test]
+        fn one_changed_character_is_always_caught(
+            random in proptest::array::uniform32(any::<u8>()),
+            position in PREFIX.len()..TOKEN_LEN,
+            replacement in proptest::sample::select(BASE62.to_vec()),
+        ) {
+            let token = TokenSecret::from_random(&random).expose().to_owned();
+            let mut bytes = token.clone().into_bytes();
+            prop_assume!(bytes[position] != replacement);
+            bytes[position] = replacement;
+            let mistyped = String::from_utf8(bytes).unwrap();
+            prop_assert_eq!(TokenSecret::parse(&mistyped), Err(TokenFormatError::Checksum));
+        }
+
+        #[test]
+        fn parsing_arbitrary_text_never_panics(text in ".{0,100}") {
+            let _ = TokenSecret::parse(&text);
+        }
+    }
+}

@@ -3,5 +3,6 @@
 pub mod client;
 pub mod csrf;
 pub mod headers;
+pub mod json;
 pub mod metrics;
 pub mod problems;

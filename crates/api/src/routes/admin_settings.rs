@@ -7,6 +7,7 @@ use portico_domain::problem::Problem;
 use crate::auth::session::Administrator;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::{password_policy, passwords};
 
@@ -20,7 +21,7 @@ use crate::usecases::{password_policy, passwords};
     security(("session_cookie" = [])),
 )]
 #[get("/admin/settings/password-policy")]
-pub async fn get_password_policy(
+pub async fn get_admin_password_policy(
     state: web::Data<AppState>,
     _administrator: Administrator,
 ) -> ApiResult<web::Json<PasswordPolicy>> {
@@ -45,7 +46,7 @@ pub async fn put_password_policy(
     state: web::Data<AppState>,
     client: ClientInfo,
     Administrator(current): Administrator,
-    body: web::Json<PasswordPolicy>,
+    body: JsonBody<PasswordPolicy>,
 ) -> ApiResult<web::Json<PasswordPolicy>> {
     Ok(web::Json(passwords::set_policy(&state, &client, &current.account, body.into_inner()).await?))
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::auth::session::Administrator;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::{admin_users, mfa};
 
@@ -48,7 +49,7 @@ pub async fn invite_user(
     state: web::Data<AppState>,
     client: ClientInfo,
     Administrator(current): Administrator,
-    body: web::Json<AdminInviteRequest>,
+    body: JsonBody<AdminInviteRequest>,
 ) -> ApiResult<HttpResponse> {
     let user = admin_users::invite(&state, &client, &current.account, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(user))
@@ -93,7 +94,7 @@ pub async fn update_user(
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,
-    body: web::Json<AdminUpdateUserRequest>,
+    body: JsonBody<AdminUpdateUserRequest>,
 ) -> ApiResult<web::Json<AdminUser>> {
     Ok(web::Json(admin_users::update(&state, &client, &current.account, id.into_inner(), body.into_inner()).await?))
 }
@@ -154,7 +155,7 @@ pub async fn resend_user_invitation(
     security(("session_cookie" = [])),
 )]
 #[post("/admin/users/{id}/reset-mfa")]
-pub async fn reset_mfa(
+pub async fn reset_user_mfa(
     state: web::Data<AppState>,
     client: ClientInfo,
     Administrator(current): Administrator,

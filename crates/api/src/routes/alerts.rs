@@ -19,6 +19,7 @@ use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::routes::health::constant_time_eq;
 use crate::state::AppState;
 use crate::usecases::alerts;
@@ -102,7 +103,7 @@ pub async fn raise_alert(
     client: ClientInfo,
     source: AlertSource,
     guid: web::Path<Uuid>,
-    body: web::Json<RaiseAlertRequest>,
+    body: JsonBody<RaiseAlertRequest>,
 ) -> ApiResult<HttpResponse> {
     let project = portico_store::projects::find(&state.db, guid.into_inner()).await?.ok_or_else(project_not_found)?;
     let raised_by = match &source {
@@ -175,7 +176,7 @@ pub async fn put_preferences(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
-    body: web::Json<NotificationPreferencesInput>,
+    body: JsonBody<NotificationPreferencesInput>,
 ) -> ApiResult<web::Json<NotificationPreferences>> {
     let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
     Ok(web::Json(alerts::put_preferences(&state, &access, &current.account, body.into_inner()).await?))
@@ -222,7 +223,7 @@ pub async fn put_webhook(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
-    body: web::Json<WebhookRequest>,
+    body: JsonBody<WebhookRequest>,
 ) -> ApiResult<web::Json<Webhook>> {
     let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
     Ok(web::Json(alerts::put_webhook(&state, &client, &access, &current.account, &body.url).await?))

@@ -10,6 +10,7 @@ use portico_domain::problem::Problem;
 use crate::auth::session::{AnySession, IssuedSession, PreAuth, removal_cookie};
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::{mfa as mfa_flow, password_policy, passwords, profile, sign_in as sign_in_flow};
 
@@ -41,7 +42,7 @@ pub fn step_response(state: &AppState, step: SignInStep, issued: &IssuedSession)
 pub async fn sign_in(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<SignInRequest>,
+    body: JsonBody<SignInRequest>,
 ) -> ApiResult<HttpResponse> {
     let (step, issued) = sign_in_flow::password_step(&state, &client, body.into_inner()).await?;
     Ok(step_response(&state, step, &issued))
@@ -64,7 +65,7 @@ pub async fn mfa(
     state: web::Data<AppState>,
     client: ClientInfo,
     PreAuth(current): PreAuth,
-    body: web::Json<CodeRequest>,
+    body: JsonBody<CodeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (step, issued) = sign_in_flow::totp_step(&state, &client, current, &body.code).await?;
     Ok(step_response(&state, step, &issued))
@@ -87,7 +88,7 @@ pub async fn recovery(
     state: web::Data<AppState>,
     client: ClientInfo,
     PreAuth(current): PreAuth,
-    body: web::Json<RecoveryRequest>,
+    body: JsonBody<RecoveryRequest>,
 ) -> ApiResult<HttpResponse> {
     let (step, issued) = sign_in_flow::recovery_step(&state, &client, current, &body.recovery_code).await?;
     Ok(step_response(&state, step, &issued))
@@ -127,7 +128,7 @@ pub async fn sign_out(
 pub async fn forgot_password(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<ForgotPasswordRequest>,
+    body: JsonBody<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     passwords::forgot(&state, &client, &body.email).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -140,7 +141,7 @@ pub async fn forgot_password(
     request_body = ResetPasswordRequest,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 400, description = "`link_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`link_invalid`: no such link", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`link_used` or `link_expired`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new password breaks the policy", body = Problem, content_type = "application/problem+json"),
     ),
@@ -150,7 +151,7 @@ pub async fn forgot_password(
 pub async fn reset_password(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<ResetPasswordRequest>,
+    body: JsonBody<ResetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     passwords::reset(&state, &client, &body.token, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -162,7 +163,7 @@ pub async fn reset_password(
     request_body = TokenRequest,
     responses(
         (status = 200, description = "`mfa_setup_required`, with an enrolment-stage cookie", body = SignInStep),
-        (status = 400, description = "`link_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`link_invalid`: no such link", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`mfa_already_enrolled`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`link_used` or `link_expired`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -172,7 +173,7 @@ pub async fn reset_password(
 pub async fn enrol_link(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let (step, issued) = mfa_flow::enrol_by_link(&state, &client, &body.token).await?;
     Ok(step_response(&state, step, &issued))
@@ -184,7 +185,7 @@ pub async fn enrol_link(
     request_body = TokenRequest,
     responses(
         (status = 204, description = "The account's email is now the new address"),
-        (status = 400, description = "`link_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`link_invalid`: no such link", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`link_used` or `link_expired`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -194,7 +195,7 @@ pub async fn enrol_link(
 pub async fn verify_email(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
     profile::verify_email(&state, &client, &body.token).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -206,7 +207,7 @@ pub async fn verify_email(
     request_body = TokenRequest,
     responses(
         (status = 204, description = "Unlocked"),
-        (status = 400, description = "`link_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`link_invalid`: no such link", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`link_used` or `link_expired`", body = Problem, content_type = "application/problem+json"),
     ),
     security(()),
@@ -215,7 +216,7 @@ pub async fn verify_email(
 pub async fn unlock(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
     sign_in_flow::unlock(&state, &client, &body.token).await?;
     Ok(HttpResponse::NoContent().finish())

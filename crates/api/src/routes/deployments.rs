@@ -11,6 +11,7 @@ use crate::auth::session::SignedIn;
 use crate::auth::token::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::deployments;
 
@@ -85,7 +86,7 @@ pub async fn promote_deployment(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<PromoteRequest>,
+    body: JsonBody<PromoteRequest>,
 ) -> ApiResult<HttpResponse> {
     let (guid, id) = path.into_inner();
     let access = ProjectAccess::load(&state.db, &current.account, guid).await?;

@@ -8,6 +8,7 @@ use portico_domain::projects::api::Accepted;
 use crate::auth::session::SignedIn;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::routes::auth::step_response;
 use crate::state::AppState;
 use crate::usecases::{project_invitations, registration};
@@ -19,7 +20,7 @@ use crate::usecases::{project_invitations, registration};
     request_body = TokenRequest,
     responses(
         (status = 200, description = "The invitation", body = InvitationSummary),
-        (status = 400, description = "`invitation_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`invitation_invalid`: no such invitation", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired`, `invitation_revoked` or `invitation_used`", body = Problem, content_type = "application/problem+json"),
     ),
     security(()),
@@ -28,7 +29,7 @@ use crate::usecases::{project_invitations, registration};
 pub async fn lookup(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
 ) -> ApiResult<web::Json<InvitationSummary>> {
     Ok(web::Json(registration::lookup(&state, &client, &body.token).await?))
 }
@@ -40,7 +41,7 @@ pub async fn lookup(
     request_body = RegisterRequest,
     responses(
         (status = 200, description = "Registered; set up the authenticator next", body = SignInStep),
-        (status = 400, description = "`invitation_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`invitation_invalid`: no such invitation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`account_exists`: sign in and accept instead", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired`, `invitation_revoked` or `invitation_used`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy, or a name is too long", body = Problem, content_type = "application/problem+json"),
@@ -51,7 +52,7 @@ pub async fn lookup(
 pub async fn register(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<RegisterRequest>,
+    body: JsonBody<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let (step, issued) = registration::register(&state, &client, body.into_inner()).await?;
     Ok(step_response(&state, step, &issued))
@@ -64,7 +65,8 @@ pub async fn register(
     request_body = TokenRequest,
     responses(
         (status = 200, description = "Joined the project", body = Accepted),
-        (status = 400, description = "`invitation_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invitation_invalid`: an account invitation, not a project one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`invitation_invalid`: no such invitation", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`invitation_email_mismatch`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`invitation_expired`, `invitation_revoked` or `invitation_used`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -75,7 +77,7 @@ pub async fn accept(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
 ) -> ApiResult<web::Json<Accepted>> {
     Ok(web::Json(project_invitations::accept(&state, &client, &current.account, &body.token).await?))
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::auth::session::{Administrator, SignedIn};
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::maintenance;
 
@@ -49,7 +50,7 @@ pub async fn create_window(
     state: web::Data<AppState>,
     client: ClientInfo,
     Administrator(current): Administrator,
-    body: web::Json<CreateWindowRequest>,
+    body: JsonBody<CreateWindowRequest>,
 ) -> ApiResult<HttpResponse> {
     let window = maintenance::create(&state, &client, &current.account, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(window))
@@ -74,7 +75,7 @@ pub async fn update_window(
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateWindowRequest>,
+    body: JsonBody<UpdateWindowRequest>,
 ) -> ApiResult<web::Json<MaintenanceWindow>> {
     Ok(web::Json(maintenance::update(&state, &client, &current.account, id.into_inner(), body.into_inner()).await?))
 }

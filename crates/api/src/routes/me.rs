@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::auth::session::{Enrolling, ProfileReader, SignedIn, removal_cookie};
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::{mfa, passwords, profile, sessions};
 
@@ -43,7 +44,7 @@ pub async fn update_me(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<UpdateProfileRequest>,
+    body: JsonBody<UpdateProfileRequest>,
 ) -> ApiResult<web::Json<Me>> {
     Ok(web::Json(profile::update(&state, &client, &current, body.into_inner()).await?))
 }
@@ -65,7 +66,7 @@ pub async fn change_email(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<ChangeEmailRequest>,
+    body: JsonBody<ChangeEmailRequest>,
 ) -> ApiResult<HttpResponse> {
     profile::request_email_change(&state, &client, &current, &body.email).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -87,7 +88,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<ChangePasswordRequest>,
+    body: JsonBody<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     passwords::change(&state, &client, &current, &body.current_password, &body.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -127,7 +128,7 @@ pub async fn confirm_totp(
     state: web::Data<AppState>,
     client: ClientInfo,
     Enrolling(current): Enrolling,
-    body: web::Json<CodeRequest>,
+    body: JsonBody<CodeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (recovery_code, issued) = mfa::confirm_enrolment(&state, &client, &current, &body.code).await?;
     Ok(HttpResponse::Ok().cookie(issued.cookie(&state.sessions)).json(recovery_code))
@@ -148,7 +149,7 @@ pub async fn regenerate_recovery_code(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<CodeRequest>,
+    body: JsonBody<CodeRequest>,
 ) -> ApiResult<web::Json<RecoveryCode>> {
     Ok(web::Json(mfa::regenerate_recovery_code(&state, &client, &current, &body.code).await?))
 }
@@ -170,7 +171,7 @@ pub async fn reset_mfa(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<PasswordConfirmation>,
+    body: JsonBody<PasswordConfirmation>,
 ) -> ApiResult<HttpResponse> {
     mfa::reset_own(&state, &client, &current, &body.password).await?;
     Ok(HttpResponse::NoContent().cookie(removal_cookie(&state.sessions)).finish())
@@ -245,7 +246,7 @@ pub async fn maintenance_announcements(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: web::Json<portico_domain::maintenance::SubscriptionRequest>,
+    body: JsonBody<portico_domain::maintenance::SubscriptionRequest>,
 ) -> ApiResult<HttpResponse> {
     crate::usecases::maintenance::set_subscription(&state, &client, &current.account, body.subscribed).await?;
     Ok(HttpResponse::NoContent().finish())

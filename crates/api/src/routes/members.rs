@@ -10,6 +10,7 @@ use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::members;
 
@@ -53,7 +54,7 @@ pub async fn change_member_role(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<ChangeRoleRequest>,
+    body: JsonBody<ChangeRoleRequest>,
 ) -> ApiResult<web::Json<Member>> {
     let (guid, account_id) = path.into_inner();
     Ok(web::Json(members::change_role(&state, &client, &current.account, guid, account_id, body.role).await?))
@@ -116,7 +117,7 @@ pub async fn set_primary_contact(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
-    body: web::Json<PrimaryContactRequest>,
+    body: JsonBody<PrimaryContactRequest>,
 ) -> ApiResult<HttpResponse> {
     members::hand_over_primary_contact(&state, &client, &current.account, guid.into_inner(), body.account_id).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -9,6 +9,7 @@ use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::project_invitations;
 
@@ -53,7 +54,7 @@ pub async fn create_invitation(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
-    body: web::Json<InviteRequest>,
+    body: JsonBody<InviteRequest>,
 ) -> ApiResult<HttpResponse> {
     let invitation =
         project_invitations::invite(&state, &client, &current.account, guid.into_inner(), body.into_inner()).await?;

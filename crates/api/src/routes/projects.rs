@@ -10,6 +10,7 @@ use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::projects;
 
@@ -50,7 +51,7 @@ pub async fn create_project(
     state: web::Data<AppState>,
     client: ClientInfo,
     Administrator(current): Administrator,
-    body: web::Json<CreateProjectRequest>,
+    body: JsonBody<CreateProjectRequest>,
 ) -> ApiResult<HttpResponse> {
     let project = projects::create(&state, &client, &current.account, body.into_inner()).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/projects/{}", project.guid))).json(project))
@@ -96,7 +97,7 @@ pub async fn update_project(
     client: ClientInfo,
     Administrator(current): Administrator,
     guid: web::Path<Uuid>,
-    body: web::Json<UpdateProjectRequest>,
+    body: JsonBody<UpdateProjectRequest>,
 ) -> ApiResult<web::Json<Project>> {
     Ok(web::Json(projects::update(&state, &client, &current.account, guid.into_inner(), body.into_inner()).await?))
 }

@@ -12,6 +12,7 @@ use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::tokens;
 
@@ -64,7 +65,7 @@ pub async fn create_token(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
-    body: web::Json<CreateTokenRequest>,
+    body: JsonBody<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
     let created = tokens::create(&state, &client, &access, &current.account, body.into_inner()).await?;
@@ -90,7 +91,7 @@ pub async fn update_token(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<UpdateTokenRequest>,
+    body: JsonBody<UpdateTokenRequest>,
 ) -> ApiResult<web::Json<Token>> {
     let (guid, id) = path.into_inner();
     let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
@@ -137,7 +138,7 @@ pub async fn revoke_token(
 pub async fn check_tokens(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<TokenCheckRequest>,
+    body: JsonBody<TokenCheckRequest>,
 ) -> ApiResult<web::Json<TokenCheckReport>> {
     Ok(web::Json(tokens::check(&state, &client, body.into_inner().tokens).await?))
 }

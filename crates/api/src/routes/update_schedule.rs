@@ -9,6 +9,7 @@ use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 use crate::usecases::schedules;
 
@@ -52,7 +53,7 @@ pub async fn put_schedule(
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
-    body: web::Json<UpdateScheduleRequest>,
+    body: JsonBody<UpdateScheduleRequest>,
 ) -> ApiResult<web::Json<UpdateSchedule>> {
     let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
     Ok(web::Json(schedules::put(&state, &client, &access, &current.account, body.into_inner()).await?))

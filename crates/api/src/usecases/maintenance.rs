@@ -73,6 +73,9 @@ fn check_description(text: &str) -> Result<String, String> {
     if trimmed.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(format!("must be at most {MAX_DESCRIPTION_CHARS} characters"));
     }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err("must not contain control characters".into());
+    }
     Ok(trimmed.to_owned())
 }
 

@@ -65,7 +65,7 @@ pub fn busy(_: Busy) -> ApiError {
 /// The problem for an emailed link that cannot be used.
 pub fn link_problem(refusal: LinkRefusal) -> ApiError {
     match refusal {
-        LinkRefusal::Unknown => ApiError::bad_request(
+        LinkRefusal::Unknown => ApiError::not_found(
             "link_invalid",
             "This link is not valid. Copy the whole link from the email, or ask for a new one.",
         ),

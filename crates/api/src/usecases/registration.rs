@@ -29,7 +29,7 @@ pub async fn open_invitation(
     now: DateTime<Utc>,
 ) -> ApiResult<invitation::Model> {
     let invitation = invitations::find_by_token_hash(db, &secrets::hash(token)).await?.ok_or_else(|| {
-        ApiError::bad_request(
+        ApiError::not_found(
             "invitation_invalid",
             "This invitation link is not valid. Copy the whole link from the email, or ask for a new invitation.",
         )

@@ -47,3 +47,32 @@ async fn oversized_bodies_and_fields_are_refused_before_any_work() {
     let both = app.post("/api/v1/auth/sign-in", json!({"email": "a@b.co", "user_name": "a", "password": "x"})).await;
     expect_problem(both, 422, "validation_failed").await;
 }
+
+#[tokio::test]
+async fn a_json_array_is_not_an_object() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/password/forgot"))
+        .header("content-type", "application/json")
+        .body("[\"a@b.co\"]")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, 400, "invalid_body").await;
+}
+
+#[tokio::test]
+async fn known_paths_asked_with_another_method_answer_405_with_allow() {
+    let app = spawn_app().await;
+    let response = app.client.put(app.url("/api/v1/projects")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
+    expect_problem(response, 405, "method_not_allowed").await;
+    let nothing = app.client.put(app.url("/api/v1/no-such-thing")).send().await.unwrap();
+    assert_eq!(nothing.status(), 404);
+    let page = app.get("/api/v1/status").await;
+    assert_eq!(page.status(), 200);
+    let huge = app.client.get(app.url("/api/v1/maintenance-windows?page=2147483648")).send().await.unwrap();
+    assert_eq!(huge.status(), 401, "auth is checked first");
+}

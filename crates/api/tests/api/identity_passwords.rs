@@ -40,7 +40,7 @@ async fn a_reset_link_works_once_ends_sessions_and_keeps_mfa() {
     expect_problem(reused, 410, "link_used").await;
     let bogus =
         app.post("/api/v1/auth/password/reset", json!({"token": "bogus", "new_password": "Another-Pass-10"})).await;
-    expect_problem(bogus, 400, "link_invalid").await;
+    expect_problem(bogus, 404, "link_invalid").await;
     app.mailbox.wait_for(&ann.email, "password was changed").await;
 
     ann.password = "Brand-New-Pass-9".into();

@@ -106,7 +106,7 @@ async fn resending_makes_a_new_link_and_kills_the_old_one() {
     app.mailbox.wait_for_nth("dev@example.com", "Acme", 2).await;
     let new = app.invitation_token("dev@example.com", "Acme").await;
     assert_ne!(old, new);
-    expect_problem(app.post("/api/v1/invitations/lookup", json!({"token": old})).await, 400, "invitation_invalid")
+    expect_problem(app.post("/api/v1/invitations/lookup", json!({"token": old})).await, 404, "invitation_invalid")
         .await;
     let dev = app.register(&new, "dev@example.com").await;
     let members: Vec<Value> = dev.get(&format!("/api/v1/projects/{}/members", acme.guid)).await.json().await.unwrap();

@@ -16,6 +16,13 @@ pub struct CreateProjectRequest {
     pub service_plan: ServicePlan,
     pub expires_on: NaiveDate,
     /// Invited as the project's Tenant Administrator and primary contact.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(localhost|([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)$",
+            max_length = 254
+        )
+    )]
     pub primary_contact_email: String,
     /// Extra environments: `stg`, and `uat` on the Custom plan (`qa` and `prod` are always there).
     #[serde(default)]
@@ -116,6 +123,13 @@ pub struct PrimaryContactRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(localhost|([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)$",
+            max_length = 254
+        )
+    )]
     pub email: String,
     pub role: ProjectRole,
 }

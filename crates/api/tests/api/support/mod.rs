@@ -1,7 +1,9 @@
 //! `spawn_app()`: the real server on port 0 with a fresh database and a real SMTP sink, and
 //! helpers that act like users (register, enrol an authenticator, sign in).
 
+pub mod callers;
 pub mod packages;
+pub mod process;
 pub mod projects;
 pub mod receiver;
 pub mod smtp;
@@ -27,8 +29,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub mailbox: Mailbox,
     pub database_url: String,
+    data_dir: PathBuf,
     /// Deleted (with the SQLite file) when the test ends.
-    _data_dir: TempDir,
+    _owned_data_dir: Option<TempDir>,
 }
 
 #[derive(Default)]
@@ -47,10 +50,9 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = match (options.database_url, std::env::var("PORTICO_TEST_DATABASE_URL")) {
-        (Some(shared), _) => shared,
-        (None, Ok(server_url)) => fresh_postgres_database(&server_url).await,
-        (None, Err(_)) => format!("sqlite://{}?mode=rwc", data_dir.path().join("portico.db").display()),
+    let database_url = match options.database_url {
+        Some(shared) => shared,
+        None => fresh_database_url(data_dir.path()).await,
     };
     let mailbox = Mailbox::start().await;
     let mut settings = json!({
@@ -73,12 +75,28 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let app = Application::build(settings).await.expect("the server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, client: browser(), mailbox, database_url, _data_dir: data_dir }
+    TestApp {
+        address,
+        client: browser(),
+        mailbox,
+        database_url,
+        data_dir: data_dir.path().to_owned(),
+        _owned_data_dir: Some(data_dir),
+    }
 }
 
 /// A client that keeps cookies, like a browser.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+}
+
+/// A fresh database: a new one on PostgreSQL when `PORTICO_TEST_DATABASE_URL` is set, else a
+/// SQLite file in `dir`.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("PORTICO_TEST_DATABASE_URL") {
+        Ok(server_url) => fresh_postgres_database(&server_url).await,
+        Err(_) => format!("sqlite://{}?mode=rwc", dir.join("portico.db").display()),
+    }
 }
 
 /// Creates an empty database on the PostgreSQL server and returns its URL.
@@ -109,7 +127,12 @@ impl TestApp {
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
-        self._data_dir.path()
+        &self.data_dir
+    }
+
+    /// A server started some other way (e.g. a `portico serve` process) on these resources.
+    pub fn attach(address: String, mailbox: Mailbox, database_url: String, data_dir: PathBuf) -> Self {
+        TestApp { address, client: browser(), mailbox, database_url, data_dir, _owned_data_dir: None }
     }
 
     /// A second connection to the server's database, to check what it stored.
