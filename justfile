@@ -7,6 +7,8 @@ export CARGO_TERM_COLOR := "never"
 
 # Where to keep tool stamps (outside the repo so a fresh clone reuses them).
 stamps := env_var_or_default("XDG_CACHE_HOME", env_var("HOME") + "/.cache") + "/portico-tools"
+# The Python venv, named by its requirements so a change makes a new one.
+venv := stamps + "/venv-" + `sha256sum e2e/sdk/requirements.txt | cut -c1-12`
 
 # List the recipes.
 default:
@@ -17,7 +19,7 @@ run: tools-build build-frontend
     cargo run -p portico-api -- serve
 
 # Every test: formatting, lints, unit and API tests on SQLite and PostgreSQL, the wasm build, browser journeys.
-test: tools lint test-sqlite test-postgres build-frontend e2e
+test: tools lint test-sqlite test-postgres build-frontend e2e fuzz-api-bounded
 
 # Build the server (release) and the browser app.
 build: tools-build build-frontend
@@ -43,10 +45,18 @@ test-postgres: tools-postgres
     trap 'just --quiet pg-stop "$PG_DIR"' EXIT
     PORTICO_TEST_DATABASE_URL="$PG_URL" cargo test --quiet -p portico-api --test api
 
-# Browser journeys against a real server (Playwright + Debian's Chromium).
-e2e: tools-e2e build-frontend
+# Browser journeys and SDK checks against a real server (Playwright + Debian's Chromium, generated clients).
+e2e: tools-e2e tools-python build-frontend
     cargo build --quiet -p portico-api
-    cd e2e && npm test --silent
+    cd e2e && E2E_PYTHON="{{venv}}/bin/python" npm test --silent
+
+# Fuzz the API with schemathesis (every check) as a Tenant Administrator session and as a token.
+fuzz-api examples="100": tools-python tools-e2e
+    cargo build --quiet -p portico-api
+    E2E_PYTHON="{{venv}}/bin/python" node e2e/fuzz/run.mjs --max-examples {{examples}}
+
+# The bounded fuzzing run of `just test`.
+fuzz-api-bounded: (fuzz-api "5")
 
 # Write the OpenAPI document generated from the code to openapi/portico.json.
 openapi:
@@ -62,9 +72,27 @@ lint: tools-build
     cargo clippy --quiet --all-targets -- -D warnings
     cargo clippy --quiet -p portico-frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Benchmarks (not part of `just test`).
-bench:
-    @echo "no benchmarks yet: they arrive with the proof-of-quality issue (see BENCHMARKS.md when present)"
+# Coverage-guided fuzzing of the parsers with cargo-fuzz (nightly; not part of `just test`).
+fuzz seconds="60":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+    command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+    cd crates/fuzz
+    for target in token_parse email_parse ics_feed package_check; do
+      echo "== fuzzing $target for {{seconds}} s"
+      cargo +nightly fuzz run --fuzz-dir . "$target" -- -max_total_time={{seconds}} -rss_limit_mb=2048
+    done
+
+# Benchmarks (not part of `just test`): criterion micro-benchmarks, then an HTTP load run on loopback; writes BENCHMARKS.md.
+bench: tools-e2e tools-build build-frontend
+    #!/usr/bin/env bash
+    set -euo pipefail
+    just --quiet apt-install wrk wrk
+    cargo build --quiet --release -p portico-api
+    summary=$(cargo bench --quiet -p portico-api --bench credentials -- --noplot 2>/dev/null \
+      | awk '/^[^ ].*/ && !/time:/ {name=$0} /time:/ {gsub(/^ +time: +/, ""); print "- `" name "`: " $0}')
+    BENCH_CRITERION_SUMMARY="$summary" node e2e/bench/run.mjs
 
 # Start a throwaway PostgreSQL cluster; prints PG_DIR and PG_URL for `source`.
 pg-start: tools-postgres
@@ -95,7 +123,7 @@ pg-stop dir:
 # --- installers: each checks first and does nothing when the tool is there -----------------
 
 # Everything `just test` needs.
-tools: tools-build tools-postgres tools-e2e
+tools: tools-build tools-postgres tools-e2e tools-python
 
 # Rust wasm target, wasm-bindgen-cli at Cargo.lock's version, npm binaryen (wasm-opt), brotli.
 tools-build:
@@ -115,10 +143,23 @@ tools-build:
 tools-postgres:
     @ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || just --quiet apt-install initdb postgresql
 
-# Debian's Chromium and the e2e node packages.
+# Debian's Chromium, zip, and the e2e node packages.
 tools-e2e:
     @just --quiet apt-install chromium chromium
+    @just --quiet apt-install zip zip
     @just --quiet npm-install e2e
+    @just --quiet npm-install e2e/sdk
+
+# A Python venv with the SDK generator, icalendar and schemathesis (e2e/sdk/requirements.txt).
+tools-python:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    [ -f "{{venv}}/.complete" ] && exit 0
+    echo "creating the Python venv {{venv}}" >&2
+    rm -rf "{{venv}}"
+    python3 -m venv "{{venv}}"
+    "{{venv}}/bin/pip" install --quiet --disable-pip-version-check -r e2e/sdk/requirements.txt
+    touch "{{venv}}/.complete"
 
 # apt-get install PACKAGE unless COMMAND exists.
 apt-install command package:

@@ -1,0 +1,204 @@
+// `just bench`: an HTTP load run against the release server on loopback, and the numbers the
+// proof-of-quality targets are about, written to BENCHMARKS.md.
+//
+// The load generator (wrk) runs on the same 2-core machine as the server: the figures are what
+// one box does with both sides on it, not what the server alone can do.
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, statSync, readdirSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMailSink } from '../lib/mail.mjs';
+import { bootstrapAdministrator, projectWithOwner, PASSWORD } from '../lib/api.mjs';
+
+const run = promisify(execFile);
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+const binary = join(targetDir, 'release', 'portico');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+function rssKiB(pid, field = 'VmRSS') {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(new RegExp(`${field}:\\s+(\\d+)`))[1]);
+}
+
+async function startRelease(dataDir, env) {
+  const started = process.hrtime.bigint();
+  const child = spawn(binary, ['serve'], {
+    cwd: repo,
+    env: {
+      PATH: process.env.PATH, PORTICO_BIND: '127.0.0.1:0', PORTICO_DATA_DIR: dataDir, PORTICO_LOG: 'warn,portico=info',
+      PORTICO_FRONTEND_DIR: join(repo, 'frontend', 'dist'), ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const port = await new Promise((resolvePort, reject) => {
+    child.stderr.on('data', (chunk) => {
+      const match = chunk.toString().match(/"message":"listening".*"port":(\d+)/);
+      if (match) resolvePort(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`portico exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  while (!(await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false))) await new Promise((r) => setTimeout(r, 5));
+  const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { child, url, coldStartMs };
+}
+
+/** wrk for `seconds`; requests/s and latency percentiles in ms. */
+async function wrk(url, headers = {}) {
+  const args = ['-t2', '-c32', `-d${seconds}s`, '--latency'];
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  args.push(url);
+  const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 });
+  const ms = (text) => {
+    const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
+    return Number(value) * { us: 0.001, ms: 1, s: 1000 }[unit];
+  };
+  const non2xx = Number(stdout.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  return {
+    rps: Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)[1]),
+    p50: ms(stdout.match(/50%\s+(\S+)/)[1]),
+    p99: ms(stdout.match(/99%\s+(\S+)/)[1]),
+    non2xx,
+  };
+}
+
+/** Keeps `perSecond` password sign-ins going until stopped; counts the answers. */
+function signInLoad(url, email, perSecond) {
+  const counts = { ok: 0, other: 0 };
+  const timer = setInterval(() => {
+    fetch(`${url}/api/v1/auth/sign-in`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+    }).then((r) => { if (r.status === 200) counts.ok += 1; else counts.other += 1; }, () => { counts.other += 1; });
+  }, 1000 / perSecond);
+  return { stop: () => clearInterval(timer), counts };
+}
+
+/** A stored (uncompressed) ZIP of `bytes` random bytes with a manifest, written in chunks. */
+async function bigPackage(path, bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-bench-pkg-'));
+  writeFileSync(join(dir, 'portico-package.json'), JSON.stringify({ name: 'bench', version: '1.0.0' }));
+  const fd = openSync(join(dir, 'payload.bin'), 'w');
+  const chunk = Buffer.alloc(16 << 20);
+  for (let written = 0; written < bytes; written += chunk.length) {
+    for (let i = 0; i < chunk.length; i += 65536) chunk.fill(Math.random() * 256, i, i + 65536);
+    writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
+  }
+  closeSync(fd);
+  await run('zip', ['-q', '-0', '-r', path, '.'], { cwd: dir });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function upload(url, guid, token, path, pid) {
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(pid)); }, 20);
+  const started = process.hrtime.bigint();
+  const { stdout } = await run('curl', [
+    '-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '-T', path,
+    '-H', `Authorization: Bearer ${token}`, '-H', 'Content-Type: application/zip',
+    `${url}/api/deployment/upload/${guid}/qa`,
+  ]);
+  const secondsTaken = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(sampler);
+  return { status: stdout, seconds: secondsTaken, peakRssMiB: peak / 1024 };
+}
+
+function wasmSizes() {
+  const assets = join(repo, 'frontend', 'dist', 'assets');
+  const wasm = readdirSync(assets).find((name) => name.endsWith('.wasm'));
+  if (!wasm) return null;
+  return { raw: statSync(join(assets, wasm)).size, gzip: statSync(join(assets, `${wasm}.gz`)).size };
+}
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+const round = (value, digits = 1) => Number(value).toFixed(digits);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portico-bench-'));
+const mail = await startMailSink();
+const env = {
+  PORTICO_SMTP_URL: `smtp://127.0.0.1:${mail.port}`, PORTICO_ADMIN_EMAIL: 'admin@bench.test', PORTICO_PROVISIONING_DELAY: '0s',
+  PORTICO_CREDENTIAL_RATE_LIMIT: '1000000', PORTICO_LOCKOUT_THRESHOLD: '1000000', PORTICO_UPLOAD_LIMIT: '2GiB',
+};
+const { child, url, coldStartMs } = await startRelease(dataDir, env);
+await new Promise((r) => setTimeout(r, 1000));
+const idleRssMiB = rssKiB(child.pid) / 1024;
+const results = {};
+try {
+  const admin = await bootstrapAdministrator({ url }, mail, 'admin@bench.test');
+  const project = await projectWithOwner({ url }, mail, admin, 'Bench', 'owner@bench.test');
+  const { token } = await project.owner.post(`/api/v1/projects/${project.guid}/tokens`, { display_name: 'bench', permissions: ['deploy_qa'] });
+  const cookie = [...project.owner.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const reads = {
+    'GET /healthz': [`${url}/healthz`, {}],
+    'GET /api/v1/me (session)': [`${url}/api/v1/me`, { Cookie: cookie }],
+    'GET /api/v1/projects/{guid}/deployments (token)': [`${url}/api/v1/projects/${project.guid}/deployments`, { Authorization: `Bearer ${token}` }],
+  };
+  results.quiet = {};
+  for (const [name, [target, headers]] of Object.entries(reads)) results.quiet[name] = await wrk(target, headers);
+  results.busy = {};
+  for (const [name, [target, headers]] of Object.entries(reads)) {
+    const load = signInLoad(url, 'owner@bench.test', 20);
+    results.busy[name] = await wrk(target, headers);
+    load.stop();
+    results.busy[name].signIns = { ...load.counts };
+  }
+  const pkg = join(dataDir, 'big.zip');
+  await bigPackage(pkg, 1 << 30);
+  const size = statSync(pkg).size;
+  const before = rssKiB(child.pid) / 1024;
+  const uploaded = await upload(url, project.guid, token, pkg, child.pid);
+  results.upload = { ...uploaded, size, before, throughputMiBs: size / 1048576 / uploaded.seconds };
+  rmSync(pkg, { force: true });
+} finally {
+  child.kill('SIGTERM');
+  await mail.stop();
+}
+rmSync(dataDir, { recursive: true, force: true });
+
+const wasm = wasmSizes();
+const healthz = results.quiet['GET /healthz'].rps;
+const lines = [
+  '# Benchmarks',
+  '',
+  `Produced by \`just bench\` (\`node e2e/bench/run.mjs\` after a release build) on ${new Date().toISOString().slice(0, 10)}:`,
+  `${cpus().length} cores (${cpus()[0].model.trim()}), ${round(totalmem() / 2 ** 30, 0)} GiB RAM, SQLite, release build.`,
+  `**The load generator (wrk, 2 threads, 32 connections, ${seconds} s per run) shares the same 2 cores as the server**, so`,
+  'these are what one small box does with both sides on it. Criterion micro-benchmarks: `cargo bench -p portico-api` (below).',
+  '',
+  '## Reads',
+  '',
+  '| request | quiet: requests/s | p50 ms | p99 ms | with 20 sign-ins/s: requests/s | p50 ms | p99 ms | share of /healthz (quiet) |',
+  '|---|---|---|---|---|---|---|---|',
+  ...Object.keys(results.quiet).map((name) => {
+    const q = results.quiet[name];
+    const b = results.busy[name];
+    return `| \`${name}\` | ${round(q.rps, 0)} | ${round(q.p50, 2)} | ${round(q.p99, 2)} | ${round(b.rps, 0)} | ${round(b.p50, 2)} | ${round(b.p99, 2)} | ${round((q.rps / healthz) * 100, 0)} % |`;
+  }),
+  '',
+  `Sign-ins answered during the busy runs (password step, argon2id behind the hashing cap): ${Object.values(results.busy).map((b) => `${b.signIns.ok} ok / ${b.signIns.other} other`).join('; ')}.`,
+  `Non-2xx answers during the read runs: ${Object.values(results.quiet).concat(Object.values(results.busy)).reduce((n, r) => n + r.non2xx, 0)}.`,
+  '',
+  '## Upload, start-up, size',
+  '',
+  '| measure | value | target |',
+  '|---|---|---|',
+  `| upload of a ${round(results.upload.size / 2 ** 30, 2)} GiB package (curl -T, loopback) | HTTP ${results.upload.status}, ${round(results.upload.seconds, 1)} s, ${round(results.upload.throughputMiBs, 0)} MiB/s | |`,
+  `| server RSS during that upload | peak ${round(results.upload.peakRssMiB, 1)} MiB (before: ${round(results.upload.before, 1)} MiB) | < 100 MiB |`,
+  `| cold start (spawn to /readyz 200, fresh SQLite) | ${round(coldStartMs, 0)} ms | |`,
+  `| idle RSS after start | ${round(idleRssMiB, 1)} MiB | |`,
+  wasm ? `| browser app wasm | ${kib(wasm.raw)} raw, ${kib(wasm.gzip)} gzip | gzip < 400 KiB |` : '| browser app wasm | not built | |',
+  '',
+  '## Targets',
+  '',
+  `- PAT- and session-authenticated reads >= 50 % of /healthz throughput: session ${round((results.quiet['GET /api/v1/me (session)'].rps / healthz) * 100, 0)} %, token ${round((results.quiet['GET /api/v1/projects/{guid}/deployments (token)'].rps / healthz) * 100, 0)} %.`,
+  `- Read p99 < 50 ms while sign-ins keep the hashing cap busy: ${Object.entries(results.busy).map(([name, b]) => `${name.split(' ')[1]} ${round(b.p99, 1)} ms`).join(', ')}.`,
+  `- Upload RSS < 100 MiB: peak ${round(results.upload.peakRssMiB, 1)} MiB.`,
+  wasm ? `- gzip wasm < 400 KiB: ${kib(wasm.gzip)}.` : '- gzip wasm: not measured (the app was not built).',
+  '',
+];
+const criterion = process.env.BENCH_CRITERION_SUMMARY;
+if (criterion) lines.push('## Micro-benchmarks (criterion)', '', criterion, '');
+writeFileSync(join(repo, 'BENCHMARKS.md'), lines.join('\n'));
+console.log(lines.join('\n'));
