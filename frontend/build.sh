@@ -9,7 +9,12 @@ target_dir=${CARGO_TARGET_DIR:-$root/target}
 out=$root/frontend/dist
 staging=$target_dir/frontend-staging
 
-cargo build --quiet -p portico-frontend --target wasm32-unknown-unknown --profile wasm-release
+# Leptos' `erase_components` cfg type-erases components and reactive closures (`{move || ...}`
+# becomes one boxed type): the same app in about a fifth less wasm, because each view no longer
+# adds its own copy of the rendering code. It is a cfg for every crate, so it travels in RUSTFLAGS;
+# cargo keeps these artifacts apart from plain builds (clippy, tests), so nothing rebuilds twice.
+RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components" \
+  cargo build --quiet -p portico-frontend --target wasm32-unknown-unknown --profile wasm-release
 rm -rf "$staging" && mkdir -p "$staging"
 wasm-bindgen --target web --no-typescript --out-dir "$staging" --out-name portico \
   "$target_dir/wasm32-unknown-unknown/wasm-release/portico-frontend.wasm"

@@ -62,21 +62,39 @@ export async function startServer(extraEnv = {}) {
   };
 }
 
+const CHROMIUM = {
+  executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+const VIEWPORT = { width: 1280, height: 800 };
+
 export async function startBrowser() {
   const profile = mkdtempSync(join(tmpdir(), 'portico-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-  });
+  const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: VIEWPORT });
   return {
     context,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One Chromium with a separate context (cookies, storage) per person, for journeys where several
+ * people act in turn: `await browsers.person()` returns a context.
+ */
+export async function startBrowsers() {
+  const browser = await chromium.launch(CHROMIUM);
+  return {
+    async person() {
+      return browser.newContext({ viewport: VIEWPORT });
+    },
+    async close() {
+      await browser.close();
     },
   };
 }

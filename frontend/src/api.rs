@@ -4,7 +4,10 @@
 //! POST/PUT/PATCH/DELETE requests without it (its CSRF rule). Error answers are RFC 9457 problems;
 //! they come back as [`ApiFailure::Problem`] so pages can show `detail` and the per-field messages.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use std::future::Future;
+use std::pin::Pin;
+
+use gloo_net::http::Request;
 use portico_domain::problem::Problem;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -15,8 +18,8 @@ const CSRF_HEADER: (&str, &str) = ("X-Requested-With", "portico");
 /// Why a call failed, in words a person can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiFailure {
-    /// The server answered with a problem.
-    Problem(Problem),
+    /// The server answered with a problem (boxed: it is large, and failures travel in every `Result`).
+    Problem(Box<Problem>),
     /// The server could not be reached or answered something unreadable.
     Network(String),
     /// Not sent: the input breaks a rule the app checks itself (the same rule the server applies).
@@ -87,65 +90,111 @@ fn field_label(field: &str) -> String {
     }
 }
 
-/// A successful answer whose body has not been read yet.
-pub struct Reply(Response);
+/// A successful answer's body, read as text (JSON, or the plain text of a log).
+pub struct Reply(String);
 
 impl Reply {
-    pub async fn json<T: DeserializeOwned>(self) -> Result<T, ApiFailure> {
-        self.0.json().await.map_err(network)
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, ApiFailure> {
+        parse(&self.0)
     }
+
+    pub fn text(self) -> String {
+        self.0
+    }
+}
+
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
+    serde_json::from_str(text).map_err(|error| ApiFailure::Network(format!("unreadable answer: {error}")))
+}
+
+// Every call goes through one non-generic, boxed exchange: the generic wrappers below only
+// serialize and parse, so each request and answer type adds little to the wasm.
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+type Exchange = Pin<Box<dyn Future<Output = Result<Reply, ApiFailure>>>>;
+
+/// Sends one request (unsafe methods with the CSRF header, a body as JSON) and reads the answer.
+#[inline(never)]
+fn exchange(method: Method, path: &str, body: Option<String>) -> Exchange {
+    let path = path.to_owned();
+    Box::pin(async move {
+        let request = match method {
+            Method::Get => Request::get(&path),
+            Method::Post => Request::post(&path),
+            Method::Put => Request::put(&path),
+            Method::Patch => Request::patch(&path),
+            Method::Delete => Request::delete(&path),
+        };
+        let request =
+            if matches!(method, Method::Get) { request } else { request.header(CSRF_HEADER.0, CSRF_HEADER.1) };
+        let sent = match body {
+            Some(json) => request.header("Content-Type", "application/json").body(json).map_err(network)?.send().await,
+            None => request.send().await,
+        };
+        let response = sent.map_err(network)?;
+        let status = response.status();
+        let text = response.text().await.map_err(network)?;
+        if (200..300).contains(&status) {
+            return Ok(Reply(text));
+        }
+        match parse::<Problem>(&text) {
+            Ok(problem) => Err(ApiFailure::Problem(Box::new(problem))),
+            Err(_) => Err(ApiFailure::Network(format!("HTTP {status}"))),
+        }
+    })
+}
+
+fn to_json(body: &impl Serialize) -> Result<String, ApiFailure> {
+    serde_json::to_string(body).map_err(|error| ApiFailure::Invalid(error.to_string()))
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    let response = Request::get(path).send().await.map_err(network)?;
-    checked(response).await?.json().await
+    exchange(Method::Get, path, None).await?.json()
 }
 
-pub async fn post(path: &str, body: &impl Serialize) -> Result<Reply, ApiFailure> {
-    send_json(Request::post(path), body).await
+/// A plain-text answer (a deployment log).
+pub async fn get_text(path: &str) -> Result<String, ApiFailure> {
+    Ok(exchange(Method::Get, path, None).await?.text())
+}
+
+pub fn post(path: &str, body: &impl Serialize) -> Exchange {
+    with_body(Method::Post, path, body)
 }
 
 /// A POST without a body (sign-out, starting TOTP set-up).
-pub async fn post_empty(path: &str) -> Result<Reply, ApiFailure> {
-    send(Request::post(path)).await
+pub fn post_empty(path: &str) -> Exchange {
+    exchange(Method::Post, path, None)
 }
 
-pub async fn put(path: &str, body: &impl Serialize) -> Result<Reply, ApiFailure> {
-    send_json(Request::put(path), body).await
+pub fn put(path: &str, body: &impl Serialize) -> Exchange {
+    with_body(Method::Put, path, body)
 }
 
-pub async fn patch(path: &str, body: &impl Serialize) -> Result<Reply, ApiFailure> {
-    send_json(Request::patch(path), body).await
+pub fn patch(path: &str, body: &impl Serialize) -> Exchange {
+    with_body(Method::Patch, path, body)
 }
 
-pub async fn delete(path: &str) -> Result<Reply, ApiFailure> {
-    send(Request::delete(path)).await
+pub fn delete(path: &str) -> Exchange {
+    exchange(Method::Delete, path, None)
 }
 
 /// A DELETE that confirms itself with a body (e.g. the password for resetting MFA).
-pub async fn delete_with(path: &str, body: &impl Serialize) -> Result<Reply, ApiFailure> {
-    send_json(Request::delete(path), body).await
+pub fn delete_with(path: &str, body: &impl Serialize) -> Exchange {
+    with_body(Method::Delete, path, body)
 }
 
-async fn send(request: RequestBuilder) -> Result<Reply, ApiFailure> {
-    let response = request.header(CSRF_HEADER.0, CSRF_HEADER.1).send().await.map_err(network)?;
-    checked(response).await
-}
-
-async fn send_json(request: RequestBuilder, body: &impl Serialize) -> Result<Reply, ApiFailure> {
-    let request = request.header(CSRF_HEADER.0, CSRF_HEADER.1).json(body).map_err(network)?;
-    let response = request.send().await.map_err(network)?;
-    checked(response).await
-}
-
-async fn checked(response: Response) -> Result<Reply, ApiFailure> {
-    if response.ok() {
-        return Ok(Reply(response));
-    }
-    let status = response.status();
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiFailure::Problem(problem)),
-        Err(_) => Err(ApiFailure::Network(format!("HTTP {status}"))),
+fn with_body(method: Method, path: &str, body: &impl Serialize) -> Exchange {
+    match to_json(body) {
+        Ok(json) => exchange(method, path, Some(json)),
+        Err(failure) => Box::pin(async move { Err(failure) }),
     }
 }
 

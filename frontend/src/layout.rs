@@ -1,13 +1,16 @@
-//! The frame around every page: the header says who is signed in and offers what they may open.
+//! The frame around every page: the header says who is signed in, which project is open (the
+//! project selector) and offers what they may open.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use portico_domain::identity::SessionStage;
+use uuid::Uuid;
 
 use crate::api;
+use crate::components::dynamic;
 use crate::session::{Session, SessionState, display_name};
 
 #[component]
@@ -15,6 +18,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Portico"</a>
+            <ProjectSelector />
             <nav aria-label="Main">
                 <A href="/status">"Status"</A>
                 <AccountLinks />
@@ -27,7 +31,7 @@ pub fn Shell(children: Children) -> impl IntoView {
 #[component]
 fn AccountLinks() -> impl IntoView {
     let session = Session::get();
-    move || match session.state() {
+    dynamic(move || match session.state() {
         // Nothing until `GET /me` answers, so a signed-in person never sees "Sign in" flash by.
         SessionState::Checking => ().into_any(),
         SessionState::Account(me) if me.stage == SessionStage::SignedIn => {
@@ -35,7 +39,7 @@ fn AccountLinks() -> impl IntoView {
             view! {
                 <span class="who">{display_name(&me)}</span>
                 <A href="/account">"Account"</A>
-                {administrator.then(|| view! { <A href="/admin/password-policy">"Administration"</A> })}
+                {administrator.then(|| view! { <A href="/admin/projects">"Administration"</A> })}
                 <SignOutButton />
             }
             .into_any()
@@ -45,7 +49,7 @@ fn AccountLinks() -> impl IntoView {
         SessionState::SignedOut | SessionState::AwaitingSecondFactor | SessionState::Unreachable(_) => {
             view! { <A href="/sign-in">"Sign in"</A> }.into_any()
         }
-    }
+    })
 }
 
 #[component]
@@ -63,4 +67,46 @@ fn SignOutButton() -> impl IntoView {
         });
     };
     view! { <button type="button" class="link-button" on:click=sign_out>"Sign out"</button> }
+}
+
+/// The project a path belongs to: `/<guid>/dashboard` -> the GUID.
+pub fn project_in_path(path: &str) -> Option<Uuid> {
+    path.trim_start_matches('/').split('/').next()?.parse().ok()
+}
+
+/// The open project's name; choosing another opens its dashboard (an address worth sharing).
+#[component]
+fn ProjectSelector() -> impl IntoView {
+    let session = Session::get();
+    let location = use_location();
+    let current = Memo::new(move |_| project_in_path(&location.pathname.get()));
+    let navigate = use_navigate();
+    let choose = move |event: leptos::ev::Event| {
+        let guid = event_target_value(&event);
+        if !guid.is_empty() {
+            navigate(&format!("/{guid}/dashboard"), NavigateOptions::default());
+        }
+    };
+    dynamic(move || {
+        let projects = session.selectable_projects();
+        if projects.is_empty() {
+            return ().into_any();
+        }
+        let current = current.get();
+        let known = projects.iter().any(|project| Some(project.guid) == current);
+        let choose = choose.clone();
+        view! {
+            <div class="project-selector">
+                <label for="project-selector" class="sr-only">"Current project"</label>
+                <select id="project-selector" on:change=choose>
+                    {(!known).then(|| view! { <option value="" selected>"Choose a project…"</option> })}
+                    {projects.into_iter().map(|project| {
+                        let selected = Some(project.guid) == current;
+                        view! { <option value=project.guid.to_string() selected=selected>{project.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }
+        .into_any()
+    })
 }

@@ -44,7 +44,10 @@ fn App() -> impl IntoView {
                     <Route path=path!("/unlock") view=unlock::Unlock />
                     <Route path=path!("/account") view=account::Account />
                     <Route path=path!("/account/recovered") view=recovered::Recovered />
-                    <Route path=path!("/admin/password-policy") view=admin_password_policy::AdminPasswordPolicy />
+                    // `/admin/<section>`: projects, users, audit, password-policy.
+                    <Route path=path!("/admin/:section") view=admin::Administration />
+                    // Last: `/<project guid>/<section>` (dashboard, users, tokens, deployments, audit).
+                    <Route path=path!("/:guid/:section") view=project::ProjectPage />
                 </Routes>
             </layout::Shell>
         </Router>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portico_domain::identity::api::Me;
 use portico_domain::identity::{SessionStage, SystemRole};
+use portico_domain::projects::api::ProjectSummary;
 
 use crate::api::{self, ApiFailure};
 
@@ -27,12 +28,19 @@ pub struct Session {
     state: RwSignal<SessionState>,
     /// A message for the next page (e.g. the sign-in page after MFA was reset and every session ended).
     notice: RwSignal<Option<String>>,
+    /// The project open now, when the account is not one of its members (an Administrator looking
+    /// at any project): the project selector lists it too.
+    visited: RwSignal<Option<ProjectSummary>>,
 }
 
 impl Session {
     /// Creates the context and starts asking who is signed in.
     pub fn provide() -> Self {
-        let session = Session { state: RwSignal::new(SessionState::Checking), notice: RwSignal::new(None) };
+        let session = Session {
+            state: RwSignal::new(SessionState::Checking),
+            notice: RwSignal::new(None),
+            visited: RwSignal::new(None),
+        };
         provide_context(session);
         session.refresh();
         session
@@ -56,6 +64,28 @@ impl Session {
 
     pub fn is_administrator(&self) -> bool {
         self.signed_in_account().is_some_and(|me| me.system_role == SystemRole::Administrator)
+    }
+
+    /// The projects the account is a member of (for the selector), sorted by name.
+    pub fn projects(&self) -> Vec<ProjectSummary> {
+        self.signed_in_account().map(|me| me.projects).unwrap_or_default()
+    }
+
+    /// The projects for the selector: the account's own and, when not among them, the one open now.
+    pub fn selectable_projects(&self) -> Vec<ProjectSummary> {
+        let mut projects = self.projects();
+        if let Some(visited) = self.visited.get()
+            && !projects.iter().any(|project| project.guid == visited.guid)
+        {
+            projects.push(visited);
+        }
+        projects
+    }
+
+    pub fn set_visited_project(&self, project: Option<ProjectSummary>) {
+        if self.visited.get_untracked() != project {
+            self.visited.set(project);
+        }
     }
 
     /// Asks the server again, in the background.

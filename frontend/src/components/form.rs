@@ -2,6 +2,7 @@
 //! that show the server's message for their own field.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,6 +34,11 @@ impl FormState {
     /// Sends one submission; a second click while it runs does nothing. The work may navigate
     /// away: setting a signal of a page that is gone is a no-op.
     pub fn run(self, work: impl Future<Output = Result<(), ApiFailure>> + 'static) {
+        self.run_boxed(Box::pin(work));
+    }
+
+    /// The one copy of the submission logic; each form only boxes its own work.
+    fn run_boxed(self, work: Pin<Box<dyn Future<Output = Result<(), ApiFailure>>>>) {
         if self.busy.get_untracked() {
             return;
         }
@@ -64,6 +70,12 @@ impl FormState {
     /// The stable code of the last failure (reactive), e.g. `link_used`.
     pub fn failure_code(&self) -> Option<String> {
         self.current_failure().and_then(|failure| failure.code().map(str::to_owned))
+    }
+
+    /// Whether a submission is under way, as a signal (to disable buttons elsewhere).
+    pub fn busy(&self) -> Signal<bool> {
+        let form = *self;
+        Signal::derive(move || form.is_busy())
     }
 
     pub fn failure(&self) -> Signal<Option<ApiFailure>> {
@@ -120,9 +132,9 @@ pub fn TextField(
                 aria-describedby=described_by
                 bind:value=value
             />
-            {move || error.get().map(|message| view! {
+            {move || (error.get().map(|message| view! {
                 <p class="field-error" id=error_id.clone()>{message}</p>
-            })}
+            })).into_any()}
         </div>
     }
 }
@@ -131,5 +143,61 @@ pub fn TextField(
 pub fn set_title(page: &str) {
     if let Some(document) = web_sys::window().and_then(|window| window.document()) {
         document.set_title(&format!("{page} · Portico"));
+    }
+}
+
+/// A labelled checkbox bound to `checked`.
+#[component]
+pub fn Checkbox(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    checked: RwSignal<bool>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id=id.clone() name=id.clone() bind:checked=checked disabled=move || disabled.get() />
+            <label for=id>{label}</label>
+        </div>
+    }
+}
+
+/// A labelled `<select>` bound to `value`; `options` are (value, label) pairs.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional)] form: Option<FormState>,
+) -> impl IntoView {
+    let error = Signal::derive(move || form?.current_failure()?.field_message(field?));
+    let error_id = format!("{id}-error");
+    let current = value.get_untracked();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                name=id
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby={
+                    let error_id = error_id.clone();
+                    move || error.get().map(|_| error_id.clone())
+                }
+                bind:value=value
+            >
+                // `selected` too: the select gets its value before its options exist.
+                {options
+                    .into_iter()
+                    .map(|(option, text)| {
+                        let selected = option == current;
+                        view! { <option value=option selected=selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || (error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })).into_any()}
+        </div>
     }
 }

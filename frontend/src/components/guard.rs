@@ -5,6 +5,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use portico_domain::identity::{SessionStage, SystemRole};
 
+use crate::components::dynamic;
 use crate::session::{Session, SessionState};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +44,7 @@ pub fn SignedInOnly(#[prop(optional)] administrators: bool, children: ChildrenFn
             navigate(path, NavigateOptions { replace: true, ..Default::default() });
         }
     });
-    move || match access.get() {
+    dynamic(move || match access.get() {
         Access::Allowed => children().into_any(),
         Access::Checking | Access::Elsewhere(_) => view! { <p aria-busy="true">"Loading…"</p> }.into_any(),
         Access::AdministratorsOnly => view! {
@@ -54,5 +55,5 @@ pub fn SignedInOnly(#[prop(optional)] administrators: bool, children: ChildrenFn
         }
         .into_any(),
         Access::Unreachable(message) => view! { <p class="alert alert-error" role="alert">{message}</p> }.into_any(),
-    }
+    })
 }

@@ -80,7 +80,7 @@ pub fn NewPasswordFields(
                 aria-invalid=move || server_error.get().map(|_| "true")
                 bind:value=password
             />
-            {move || server_error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+            {move || (server_error.get().map(|message| view! { <p class="field-error">{message}</p> })).into_any()}
         </div>
         <div id="password-rules" class="password-rules">
             {move || match (items.get(), policy.get()) {
@@ -123,9 +123,9 @@ pub fn NewPasswordFields(
                 aria-describedby=move || mismatch.get().map(|_| "confirm-password-error")
                 bind:value=confirmation
             />
-            {move || mismatch.get().map(|message| view! {
+            {move || (mismatch.get().map(|message| view! {
                 <p class="field-error" id="confirm-password-error">{message}</p>
-            })}
+            })).into_any()}
         </div>
     }
 }

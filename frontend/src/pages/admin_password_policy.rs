@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use portico_domain::identity::{PasswordPolicy, PolicyPreset};
 
 use crate::api::{self, ApiFailure};
-use crate::components::{ErrorAlert, FormState, Loaded, Notice, SignedInOnly, TextField, load, loaded, set_title};
+use crate::components::{Checkbox, ErrorAlert, FormState, Loaded, Notice, TextField, load, loaded, set_title};
 
 const POLICY_PATH: &str = "/api/v1/admin/settings/password-policy";
 
@@ -13,9 +13,7 @@ const POLICY_PATH: &str = "/api/v1/admin/settings/password-policy";
 pub fn AdminPasswordPolicy() -> impl IntoView {
     set_title("Password policy");
     view! {
-        <SignedInOnly administrators=true>
-            <PolicyEditor />
-        </SignedInOnly>
+        <PolicyEditor />
     }
 }
 
@@ -167,7 +165,7 @@ fn PolicyForm(policy: PasswordPolicy) -> impl IntoView {
             Err(problem) => return form.refuse(problem),
         };
         form.run(async move {
-            let stored: PasswordPolicy = api::put(POLICY_PATH, &policy).await?.json().await?;
+            let stored: PasswordPolicy = api::put(POLICY_PATH, &policy).await?.json()?;
             fields.show(&stored);
             saved.set(Some("The password policy is saved and applies to every new password.".to_owned()));
             Ok::<(), ApiFailure>(())
@@ -185,7 +183,7 @@ fn PolicyForm(policy: PasswordPolicy) -> impl IntoView {
                     <option value="custom" selected=fields.preset.get_untracked() == "custom">"Custom"</option>
                 </select>
             </div>
-            {move || (!custom()).then(|| view! { <p class="hint">{preset_summary(fields.preset())}</p> })}
+            {move || ((!custom()).then(|| view! { <p class="hint">{preset_summary(fields.preset())}</p> })).into_any()}
             <Show when=custom>
                 <fieldset class="stack">
                     <legend>"Custom rules"</legend>
@@ -227,15 +225,5 @@ fn PolicyForm(policy: PasswordPolicy) -> impl IntoView {
                 <button type="submit" disabled=move || form.is_busy()>"Save policy"</button>
             </div>
         </form>
-    }
-}
-
-#[component]
-fn Checkbox(id: &'static str, label: &'static str, checked: RwSignal<bool>) -> impl IntoView {
-    view! {
-        <div class="checkbox">
-            <input type="checkbox" id=id name=id bind:checked=checked />
-            <label for=id>{label}</label>
-        </div>
     }
 }

@@ -18,7 +18,7 @@ pub fn EnrolMfa() -> impl IntoView {
     let form = FormState::new();
     match take_fragment_token() {
         Some(token) => form.run(async move {
-            let _: SignInStep = api::post("/api/v1/auth/mfa/enrol-link", &TokenRequest { token }).await?.json().await?;
+            let _: SignInStep = api::post("/api/v1/auth/mfa/enrol-link", &TokenRequest { token }).await?.json()?;
             session.reload().await;
             navigate("/setup-mfa", NavigateOptions { replace: true, ..Default::default() });
             Ok(())
@@ -30,16 +30,16 @@ pub fn EnrolMfa() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>"Set up your authenticator app"</h1>
-            {move || form.is_busy().then(|| view! { <p aria-busy="true">"Checking your link…"</p> })}
+            {move || (form.is_busy().then(|| view! { <p aria-busy="true">"Checking your link…"</p> })).into_any()}
             <ErrorAlert failure=form.failure() />
-            {move || form.current_failure().map(|failure| {
+            {move || (form.current_failure().map(|failure| {
                 let advice = if failure.code() == Some("mfa_already_enrolled") {
                     "Your authenticator app is already set up: sign in with it."
                 } else {
                     "Ask a Portico Administrator to send you a new set-up link."
                 };
                 view! { <p>{advice}" "<a href="/sign-in">"Go to sign-in"</a></p> }
-            })}
+            })).into_any()}
         </section>
     }
 }

@@ -1,29 +1,40 @@
 //! Following an invitation link (`/invitations#TOKEN`): what the invitation is for, then either
-//! registering (names and a password, checked live against the policy) or signing in to accept.
+//! registering (names and a password, checked live against the policy) or accepting with the
+//! existing account. Someone not signed in yet signs in first: the token waits in sessionStorage
+//! (never in an address) and the start page brings them back here.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::SystemRole;
 use portico_domain::identity::api::{InvitationSummary, RegisterRequest, SignInStep, TokenRequest};
+use portico_domain::identity::{SessionStage, SystemRole};
+use portico_domain::projects::ProjectRole;
+use portico_domain::projects::api::Accepted;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{
-    ErrorAlert, FormState, Loaded, NewPasswordFields, TextField, format_utc, load, load_password_policy, loaded,
-    new_password_problem, set_title, take_fragment_token,
+    ErrorAlert, FormState, Loaded, NewPasswordFields, TextField, dynamic, forget_invitation, format_utc, load,
+    load_password_policy, loaded, new_password_problem, pending_invitation, remember_invitation, set_title,
+    take_fragment_token,
 };
-use crate::session::Session;
+use crate::session::{Session, SessionState};
 
 #[component]
 pub fn Invitation() -> impl IntoView {
     set_title("Invitation");
-    let token = take_fragment_token();
+    // A link just followed wins over one kept from before signing in.
+    let token = take_fragment_token().or_else(pending_invitation);
     // Answers the token with the summary, so the registration form has both.
     let lookup: Loaded<(InvitationSummary, String)> = loaded();
     load(lookup, async move {
         let token = token.ok_or_else(|| ApiFailure::Invalid(MISSING_TOKEN.to_owned()))?;
         let request = TokenRequest { token: token.clone() };
-        let summary: InvitationSummary = api::post("/api/v1/invitations/lookup", &request).await?.json().await?;
+        let answer = api::post("/api/v1/invitations/lookup", &request).await;
+        if answer.is_err() {
+            // Expired, revoked or used: nothing to come back to after signing in.
+            forget_invitation();
+        }
+        let summary: InvitationSummary = answer?.json()?;
         Ok((summary, token))
     });
     view! {
@@ -63,7 +74,8 @@ fn InvitationRefused(failure: ApiFailure) -> impl IntoView {
 fn InvitationDetails(summary: InvitationSummary, token: String) -> impl IntoView {
     let offer = match (&summary.project, &summary.role, summary.system_role) {
         (Some(project), role, _) => {
-            format!("to the project {} as {}", project.name, role.as_deref().map(role_name).unwrap_or("a member"))
+            let role = role.as_deref().and_then(ProjectRole::parse).map(ProjectRole::label).unwrap_or("a member");
+            format!("to the project {} as {role}", project.name)
         }
         (None, _, Some(SystemRole::Administrator)) => "to Portico as an Administrator".to_owned(),
         (None, _, _) => "to Portico".to_owned(),
@@ -85,28 +97,72 @@ fn InvitationDetails(summary: InvitationSummary, token: String) -> impl IntoView
             <dd>{expires}</dd>
         </dl>
         {if summary.account_exists {
-            view! {
-                <h2>"Sign in and accept"</h2>
-                <p>
-                    "An account with this email address already exists. "
-                    <a href="/sign-in">"Sign in"</a>
-                    " with it to accept the invitation."
-                </p>
-            }
-            .into_any()
+            view! { <Acceptance email=summary.email token /> }.into_any()
         } else {
             view! { <Registration token /> }.into_any()
         }}
     }
 }
 
-fn role_name(role: &str) -> &str {
-    match role {
-        "tenant_administrator" => "Tenant Administrator",
-        "devops_engineer" => "DevOps Engineer",
-        "developer" => "Developer",
-        other => other,
-    }
+/// An invitation for an existing account: accept it signed in as that account.
+#[component]
+fn Acceptance(email: String, token: String) -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    let kept = token.clone();
+    let accept = move || {
+        let navigate = navigate.clone();
+        let request = TokenRequest { token: token.clone() };
+        form.run(async move {
+            let accepted: Accepted = api::post("/api/v1/invitations/accept", &request).await?.json()?;
+            forget_invitation();
+            // The project selector lists the new project.
+            session.reload().await;
+            navigate(&format!("/{}/dashboard", accepted.project.guid), NavigateOptions::default());
+            Ok(())
+        });
+    };
+    dynamic(move || match session.state() {
+        SessionState::Checking => view! { <p aria-busy="true">"Loading…"</p> }.into_any(),
+        SessionState::Account(me) if me.stage == SessionStage::SignedIn => {
+            if !me.email.eq_ignore_ascii_case(&email) {
+                return view! {
+                    <h2>"Accept the invitation"</h2>
+                    <p class="alert alert-warning">
+                        "You are signed in as " {me.email.clone()} ", but the invitation is for " {email.clone()}
+                        ". Sign out, then open the link again and sign in as " {email.clone()} "."
+                    </p>
+                }
+                .into_any();
+            }
+            let accept = accept.clone();
+            view! {
+                <h2>"Accept the invitation"</h2>
+                <p>"You are signed in with the invited email address."</p>
+                <ErrorAlert failure=form.failure() />
+                <div class="actions">
+                    <button type="button" disabled=move || form.is_busy() on:click=move |_| accept()>
+                        "Accept invitation"
+                    </button>
+                </div>
+            }
+            .into_any()
+        }
+        _ => {
+            // Kept for this tab only, so that signing in leads back here.
+            remember_invitation(&kept);
+            view! {
+                <h2>"Sign in to accept"</h2>
+                <p>
+                    "An account with this email address already exists. "
+                    <a href="/sign-in">"Sign in"</a>
+                    " with it; you come back here to accept the invitation."
+                </p>
+            }
+            .into_any()
+        }
+    })
 }
 
 #[component]
@@ -136,7 +192,7 @@ fn Registration(token: String) -> impl IntoView {
             last_name: last_name.get_untracked().trim().to_owned(),
         };
         form.run(async move {
-            let _: SignInStep = api::post("/api/v1/invitations/register", &request).await?.json().await?;
+            let _: SignInStep = api::post("/api/v1/invitations/register", &request).await?.json()?;
             session.reload().await;
             navigate("/setup-mfa", NavigateOptions::default());
             Ok(())

@@ -1,12 +1,14 @@
 //! One module per page (client route).
 
 pub mod account;
+pub mod admin;
 pub mod admin_password_policy;
 pub mod enrol_mfa;
 pub mod forgot_password;
 pub mod home;
 pub mod invitation;
 pub mod not_found;
+pub mod project;
 pub mod recovered;
 pub mod reset_password;
 pub mod setup_mfa;

@@ -66,9 +66,9 @@ pub fn ResetPassword() -> impl IntoView {
                         <ErrorAlert failure=form.failure() />
                         <button type="submit" disabled=move || form.is_busy()>"Change password"</button>
                     </form>
-                    {move || link_refused().then(|| view! {
+                    {move || (link_refused().then(|| view! {
                         <p><a href="/forgot-password">"Ask for a new reset link"</a></p>
-                    })}
+                    })).into_any()}
                 }
                 .into_any()
             }}

@@ -15,7 +15,7 @@ pub fn SetupMfa() -> impl IntoView {
     set_title("Set up your authenticator app");
     // Each start makes a new secret, so it is asked for once per visit of the page.
     let enrolment = loaded::<TotpEnrolment>();
-    load(enrolment, async { api::post_empty("/api/v1/me/mfa/totp").await?.json().await });
+    load(enrolment, async { api::post_empty("/api/v1/me/mfa/totp").await?.json() });
     let recovery_code = RwSignal::new(None::<String>);
     view! {
         <section class="card">
@@ -39,7 +39,7 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
         event.prevent_default();
         let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
         form.run(async move {
-            let answer: RecoveryCode = api::post("/api/v1/me/mfa/totp/confirm", &request).await?.json().await?;
+            let answer: RecoveryCode = api::post("/api/v1/me/mfa/totp/confirm", &request).await?.json()?;
             // Sign-in is complete now (a new session): the header should say so.
             session.refresh();
             recovery_code.set(Some(answer.recovery_code));

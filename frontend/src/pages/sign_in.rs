@@ -25,7 +25,7 @@ pub fn SignIn() -> impl IntoView {
         let navigate = navigate.clone();
         let request = sign_in_request(&identifier.get_untracked(), password.get_untracked());
         form.run(async move {
-            let step: SignInStep = api::post("/api/v1/auth/sign-in", &request).await?.json().await?;
+            let step: SignInStep = api::post("/api/v1/auth/sign-in", &request).await?.json()?;
             let next = match step.next {
                 NextStep::MfaRequired => {
                     session.set_awaiting_second_factor();
@@ -60,13 +60,13 @@ pub fn SignIn() -> impl IntoView {
                     required=true
                 />
                 <ErrorAlert failure=form.failure() />
-                {move || {
+                {move || ({
                     // The server just emailed a set-up link: the next step is in the inbox, not here.
                     let enrolment_link_sent = form.failure_code().as_deref() == Some("mfa_enrolment_link_required");
                     enrolment_link_sent.then(|| view! {
                         <p class="hint">"Check your inbox: the email has a link to set up your authenticator app."</p>
                     })
-                }}
+                }).into_any()}
                 <button type="submit" disabled=move || form.is_busy()>
                     {move || if form.is_busy() { "Signing in…" } else { "Sign in" }}
                 </button>

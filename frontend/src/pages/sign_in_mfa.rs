@@ -45,7 +45,7 @@ fn AuthenticatorCodeForm() -> impl IntoView {
         let navigate = navigate.clone();
         let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
         form.run(async move {
-            let _: SignInStep = api::post("/api/v1/auth/mfa", &request).await?.json().await?;
+            let _: SignInStep = api::post("/api/v1/auth/mfa", &request).await?.json()?;
             session.reload().await;
             navigate("/", NavigateOptions::default());
             Ok(())
@@ -83,7 +83,7 @@ fn RecoveryCodeForm() -> impl IntoView {
         let navigate = navigate.clone();
         let request = RecoveryRequest { recovery_code: recovery_code.get_untracked().trim().to_owned() };
         form.run(async move {
-            let _: SignInStep = api::post("/api/v1/auth/recovery", &request).await?.json().await?;
+            let _: SignInStep = api::post("/api/v1/auth/recovery", &request).await?.json()?;
             session.reload().await;
             // The code is used up: the next page offers to reset MFA or make a new code.
             navigate("/account/recovered", NavigateOptions::default());

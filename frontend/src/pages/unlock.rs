@@ -24,13 +24,13 @@ pub fn Unlock() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>"Unlock your account"</h1>
-            {move || form.is_busy().then(|| view! { <p aria-busy="true">"Unlocking…"</p> })}
+            {move || (form.is_busy().then(|| view! { <p aria-busy="true">"Unlocking…"</p> })).into_any()}
             <Notice message=unlocked />
             <ErrorAlert failure=form.failure() />
-            {move || form.current_failure().is_some().then(|| view! {
+            {move || (form.current_failure().is_some().then(|| view! {
                 <p>"The lock also ends by itself after a few minutes. If you forgot your password, "
                     <a href="/forgot-password">"ask for a reset link"</a>"."</p>
-            })}
+            })).into_any()}
             <p><a href="/sign-in">"Go to sign-in"</a></p>
         </section>
     }

@@ -28,12 +28,12 @@ pub fn VerifyEmail() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>"Confirm your email address"</h1>
-            {move || form.is_busy().then(|| view! { <p aria-busy="true">"Confirming…"</p> })}
+            {move || (form.is_busy().then(|| view! { <p aria-busy="true">"Confirming…"</p> })).into_any()}
             <Notice message=confirmed />
             <ErrorAlert failure=form.failure() />
-            {move || form.current_failure().is_some().then(|| view! {
+            {move || (form.current_failure().is_some().then(|| view! {
                 <p>"You can ask for a new link by changing your email again on your "<a href="/account">"account page"</a>"."</p>
-            })}
+            })).into_any()}
         </section>
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use portico_domain::identity::api::{CodeRequest, RecoveryCode};
 
 use crate::api;
-use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TextField};
+use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TextField, dynamic};
 
 #[component]
 pub fn AuthenticatorSection() -> impl IntoView {
@@ -33,13 +33,13 @@ fn NewRecoveryCode() -> impl IntoView {
         event.prevent_default();
         let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
         form.run(async move {
-            let answer: RecoveryCode = api::post("/api/v1/me/mfa/recovery-code", &request).await?.json().await?;
+            let answer: RecoveryCode = api::post("/api/v1/me/mfa/recovery-code", &request).await?.json()?;
             code.set(String::new());
             recovery_code.set(Some(answer.recovery_code));
             Ok(())
         });
     };
-    move || match recovery_code.get() {
+    dynamic(move || match recovery_code.get() {
         Some(code) => view! { <RecoveryCodePanel code /> }.into_any(),
         None => view! {
             <form class="stack narrow-form" on:submit=submit>
@@ -61,5 +61,5 @@ fn NewRecoveryCode() -> impl IntoView {
             </form>
         }
         .into_any(),
-    }
+    })
 }

@@ -34,12 +34,12 @@ pub fn EmailSection() -> impl IntoView {
         <section class="card" aria-labelledby="email-title">
             <h2 id="email-title">"Email address"</h2>
             <p>"Current address: "<strong>{current}</strong></p>
-            {move || pending().map(|address| view! {
+            {move || (pending().map(|address| view! {
                 <p class="alert alert-warning">
                     "Waiting for confirmation: "<strong>{address}</strong>
                     ". Follow the link sent to that address to start using it."
                 </p>
-            })}
+            })).into_any()}
             <form class="stack narrow-form" on:submit=submit>
                 <TextField
                     id="new-email"

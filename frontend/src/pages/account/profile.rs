@@ -24,7 +24,7 @@ pub fn ProfileSection() -> impl IntoView {
             last_name: Some(last_name.get_untracked().trim().to_owned()),
         };
         form.run(async move {
-            let me: Me = api::patch("/api/v1/me", &request).await?.json().await?;
+            let me: Me = api::patch("/api/v1/me", &request).await?.json()?;
             session.set_account(me);
             saved.set(Some("Your name is saved.".to_owned()));
             Ok(())

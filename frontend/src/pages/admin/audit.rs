@@ -1,0 +1,17 @@
+//! The platform audit log: every recorded event, newest first.
+
+use leptos::prelude::*;
+
+use crate::components::{AuditLog, set_title};
+
+#[component]
+pub fn AdminAudit() -> impl IntoView {
+    set_title("Audit log");
+    view! {
+                <section class="card" aria-labelledby="audit-title">
+                    <h1 id="audit-title">"Audit log"</h1>
+                    <p>"Sign-ins, account and project changes, deployments: everything Portico records, newest first."</p>
+                    <AuditLog path="/api/v1/admin/audit".to_owned() caption="Platform audit events, newest first" />
+                </section>
+    }
+}

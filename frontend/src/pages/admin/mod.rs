@@ -1,0 +1,52 @@
+//! Platform administration (system role Administrator): projects, user accounts, the platform
+//! audit log; the password policy page (`pages::admin_password_policy`) shares the menu.
+
+pub mod audit;
+mod project_form;
+pub mod projects;
+mod user_form;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::{SignedInOnly, dynamic};
+use crate::pages::admin_password_policy::AdminPasswordPolicy;
+use crate::pages::not_found::NotFound;
+
+/// `/admin/<section>`: one route for every administration page.
+#[component]
+pub fn Administration() -> impl IntoView {
+    let params = use_params_map();
+    let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
+    view! {
+        <SignedInOnly administrators=true>
+            <div class="page-stack">
+                {admin_nav()}
+                {dynamic(move || match section.get().as_str() {
+                    "projects" => view! { <projects::AdminProjects /> }.into_any(),
+                    "users" => view! { <users::AdminUsers /> }.into_any(),
+                    "audit" => view! { <audit::AdminAudit /> }.into_any(),
+                    "password-policy" => view! { <AdminPasswordPolicy /> }.into_any(),
+                    _ => view! { <NotFound /> }.into_any(),
+                })}
+            </div>
+        </SignedInOnly>
+    }
+}
+
+/// The Administration menu, atop every administration page.
+fn admin_nav() -> AnyView {
+    let sections =
+        [("projects", "Projects"), ("users", "Users"), ("audit", "Audit log"), ("password-policy", "Password policy")];
+    view! {
+        <nav class="subnav" aria-label="Administration">
+            {sections
+                .into_iter()
+                .map(|(section, label)| view! { <A href=format!("/admin/{section}")>{label}</A> })
+                .collect_view()}
+        </nav>
+    }
+    .into_any()
+}

@@ -1,0 +1,270 @@
+//! Deployment history: state, environment, build, who (and with which token), when; each
+//! deployment's log; promotion of the latest succeeded package of an environment; cancelling a
+//! scheduled promotion. The list refreshes itself while something is queued or running.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use portico_domain::deployments::{Deployment, DeploymentKind, DeploymentState};
+use portico_domain::paging::Page;
+use portico_domain::projects::{Action, Environment};
+use uuid::Uuid;
+
+use super::ProjectContext;
+use super::promote::PromoteForm;
+use super::upload_help::upload_help;
+use crate::api::{self, ApiFailure};
+use crate::components::labels::{deployment_state_label, tone};
+use crate::components::{
+    Act, Answer, Cell, ErrorAlert, FormState, Notice, answer, failed, format_utc, loading, pager, set_title, show,
+    table,
+};
+
+const PER_PAGE: u32 = 50;
+/// How often the list is asked again while a deployment is queued or running.
+const POLL: Duration = Duration::from_secs(2);
+
+/// The list and the page it shows; `generation` ends the polling of a list no longer shown.
+#[derive(Debug, Clone, Copy)]
+struct History {
+    context: ProjectContext,
+    page: RwSignal<u32>,
+    list: Answer,
+    generation: RwSignal<u32>,
+}
+
+impl History {
+    /// Loads the page now, and again every few seconds while something is under way.
+    fn refresh(self) {
+        let Some(generation) = self.generation.try_update(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
+        self.poll(generation);
+    }
+
+    fn poll(self, generation: u32) {
+        let Some(page) = self.page.try_get_untracked() else { return };
+        let path = self.context.api(&format!("/deployments?page={page}&per_page={PER_PAGE}"));
+        spawn_local(async move {
+            let answer = api::get_text(&path).await;
+            let under_way =
+                answer.as_ref().ok().and_then(|text| api::parse::<Page<Deployment>>(text).ok()).is_some_and(|page| {
+                    page.items.iter().any(|d| matches!(d.state, DeploymentState::Queued | DeploymentState::InProgress))
+                });
+            // A newer request (or a page that is gone) wins.
+            if self.generation.try_get_untracked() != Some(generation) {
+                return;
+            }
+            self.list.set(Some(answer));
+            if under_way {
+                set_timeout(move || self.poll(generation), POLL);
+            }
+        });
+    }
+}
+
+/// What the page shows besides the list.
+#[derive(Debug, Clone, PartialEq)]
+enum Panel {
+    None,
+    Log(Deployment),
+    Promote(Deployment, Vec<Environment>),
+}
+
+#[component]
+pub fn Deployments() -> impl IntoView {
+    set_title("Deployments");
+    let context = ProjectContext::get();
+    let history = History { context, page: RwSignal::new(1), list: answer(), generation: RwSignal::new(0) };
+    Effect::new(move |_| {
+        history.page.track();
+        history.refresh();
+    });
+    let panel = RwSignal::new(Panel::None);
+    let form = FormState::new();
+    let notice = RwSignal::new(None::<String>);
+    let cancel = Callback::new(move |id: Uuid| {
+        notice.set(None);
+        let path = context.api(&format!("/deployments/{id}/cancel"));
+        form.run(async move {
+            api::post_empty(&path).await?;
+            history.refresh();
+            notice.set(Some("The scheduled promotion is cancelled.".to_owned()));
+            Ok(())
+        });
+    });
+    view! {
+        <section class="card" aria-labelledby="deployments-title">
+            <h1 id="deployments-title">"Deployments"</h1>
+            <ErrorAlert failure=form.failure() />
+            <Notice message=notice />
+            {show(history.list, "the deployments", move |page: Page<Deployment>| {
+                if page.items.is_empty() {
+                    return view! { <p>"Nothing deployed yet. Upload a package with an access token (see below)."</p> }.into_any();
+                }
+                let total = page.total;
+                let rows = history_rows(page.items, panel, cancel);
+                view! { {table("Deployments, newest first", HEADERS, rows, form.busy())} {pager(history.page, PER_PAGE, total)} }
+                    .into_any()
+            })}
+        </section>
+        {move || match panel.get() {
+            Panel::None => ().into_any(),
+            Panel::Log(deployment) => log_viewer(deployment, Callback::new(move |()| panel.set(Panel::None))),
+            Panel::Promote(source, targets) => view! {
+                <section class="card">
+                    <PromoteForm source targets on_done=Callback::new(move |message: Option<String>| {
+                        panel.set(Panel::None);
+                        if message.is_some() {
+                            notice.set(message);
+                            history.refresh();
+                        }
+                    }) />
+                </section>
+            }
+            .into_any(),
+        }}
+        {upload_help()}
+    }
+}
+
+const HEADERS: &[&str] = &["State", "Environment", "Build", "By", "When", ""];
+
+fn history_rows(items: Vec<Deployment>, panel: RwSignal<Panel>, cancel: Callback<Uuid>) -> Vec<Vec<Cell>> {
+    let context = ProjectContext::get();
+    let environments = context.project.with_untracked(|p| {
+        p.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.environments.clone()).unwrap_or_default()
+    });
+    let can = move |environment: Environment| {
+        let action = if environment.is_production() { Action::DeployProduction } else { Action::DeployNonProduction };
+        context.project.with_untracked(|p| {
+            p.as_ref().and_then(|p| p.as_ref().ok()).is_some_and(|p| p.your_actions.contains(&action))
+        })
+    };
+    // Only the newest succeeded deployment of each environment can be promoted.
+    let mut seen = Vec::new();
+    items
+        .into_iter()
+        .map(|deployment| {
+            let latest = deployment.state == DeploymentState::Succeeded && !seen.contains(&deployment.environment);
+            if latest {
+                seen.push(deployment.environment);
+            }
+            let targets: Vec<Environment> = if latest {
+                environments.iter().copied().filter(|e| *e > deployment.environment && can(*e)).collect()
+            } else {
+                Vec::new()
+            };
+            let cancellable = deployment.state == DeploymentState::Scheduled && can(deployment.environment);
+            history_row(deployment, targets, cancellable, panel, cancel)
+        })
+        .collect()
+}
+
+fn kind_label(kind: DeploymentKind) -> &'static str {
+    match kind {
+        DeploymentKind::Upload => "Upload",
+        DeploymentKind::Promotion => "Promotion",
+    }
+}
+
+fn history_row(
+    deployment: Deployment,
+    targets: Vec<Environment>,
+    cancellable: bool,
+    panel: RwSignal<Panel>,
+    cancel: Callback<Uuid>,
+) -> Vec<Cell> {
+    let state = deployment.state;
+    let build = deployment.build_number.clone().unwrap_or_else(|| "—".to_owned());
+    let kind = kind_label(deployment.kind);
+    let by = match (&deployment.created_by, &deployment.token_name) {
+        (Some(who), Some(token)) => format!("{who} (token {token})"),
+        (Some(who), None) => who.clone(),
+        (None, Some(token)) => format!("Token {token}"),
+        (None, None) => "—".to_owned(),
+    };
+    let when = match (state, &deployment.scheduled_at, &deployment.finished_at) {
+        (DeploymentState::Scheduled, Some(at), _) => format!("Scheduled for {}", format_utc(at)),
+        (_, _, Some(finished)) => format!("Finished {}", format_utc(finished)),
+        _ => format!("Created {}", format_utc(&deployment.created_at)),
+    };
+    let subject = format!("{} {} {}", deployment.environment.label(), kind.to_lowercase(), build);
+    let id = deployment.id;
+    let mut acts = Vec::new();
+    let for_log = deployment.clone();
+    acts.push(Act::Button {
+        label: "View log",
+        subject: format!("of {subject}"),
+        run: Callback::new(move |()| panel.set(Panel::Log(for_log.clone()))),
+    });
+    if !targets.is_empty() {
+        let for_promote = deployment.clone();
+        acts.push(Act::Button {
+            label: "Promote",
+            subject: subject.clone(),
+            run: Callback::new(move |()| panel.set(Panel::Promote(for_promote.clone(), targets.clone()))),
+        });
+    }
+    if cancellable {
+        acts.push(Act::Confirm {
+            label: "Cancel",
+            subject,
+            question: "Cancel this scheduled promotion?".to_owned(),
+            confirm: "Yes, cancel it",
+            run: Callback::new(move |()| cancel.run(id)),
+        });
+    }
+    vec![
+        Cell::Badge(
+            tone(state == DeploymentState::Succeeded, state == DeploymentState::Failed),
+            deployment_state_label(state).to_owned(),
+        ),
+        Cell::Text(deployment.environment.label().to_owned()),
+        Cell::TwoLines(build, kind.to_owned()),
+        Cell::Text(by),
+        Cell::Text(when),
+        Cell::Actions(acts),
+    ]
+}
+
+/// A deployment's log, as the runner wrote it.
+fn log_viewer(deployment: Deployment, on_close: Callback<()>) -> AnyView {
+    let context = ProjectContext::get();
+    let log = RwSignal::new(None::<Result<String, ApiFailure>>);
+    let path = context.api(&format!("/deployments/{}/log", deployment.id));
+    let fetch = move || {
+        let path = path.clone();
+        spawn_local(async move {
+            let text = api::get_text(&path).await;
+            let _ = log.try_set(Some(text));
+        });
+    };
+    fetch();
+    let title = format!(
+        "Log of the {} {} {}",
+        deployment.environment.label(),
+        kind_label(deployment.kind).to_lowercase(),
+        deployment.build_number.clone().unwrap_or_default()
+    );
+    view! {
+        <section class="card" aria-labelledby="log-title">
+            <h2 id="log-title">{title.trim_end().to_owned()}</h2>
+            // Plain text, not JSON: shown as it came.
+            {move || match log.get() {
+                None => loading("the log"),
+                Some(Ok(text)) => view! { <pre class="log" data-testid="deployment-log" tabindex="0">{text}</pre> }.into_any(),
+                Some(Err(failure)) => failed(&failure),
+            }}
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| fetch()>"Reload log"</button>
+                <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Close log"</button>
+            </div>
+        </section>
+    }
+    .into_any()
+}

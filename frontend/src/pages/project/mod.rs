@@ -1,0 +1,171 @@
+//! A project's pages, under `/<guid>/<section>` like Xperience Portal (addresses worth sharing):
+//! the project is loaded once and shared by its sections; the section navigation shows only what
+//! the caller's role allows (`your_actions` from the API, decided by the domain's matrix).
+
+mod audit;
+mod dashboard;
+mod deployments;
+mod invitations;
+mod promote;
+mod token_form;
+mod tokens;
+mod upload_help;
+mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use portico_domain::projects::Action;
+use portico_domain::projects::api::{Project, ProjectSummary};
+use uuid::Uuid;
+
+use crate::components::{Loaded, SignedInOnly, dynamic, load_get, loaded};
+use crate::pages::not_found::NotFound;
+use crate::session::Session;
+
+/// The project open now, for its sections.
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectContext {
+    pub guid: Uuid,
+    pub project: Loaded<Project>,
+}
+
+impl ProjectContext {
+    pub fn get() -> Self {
+        expect_context::<ProjectContext>()
+    }
+
+    /// `/api/v1/projects/<guid><tail>`
+    pub fn api(&self, tail: &str) -> String {
+        format!("/api/v1/projects/{}{tail}", self.guid)
+    }
+
+    /// `/<guid>/<section>`
+    pub fn page(&self, section: &str) -> String {
+        format!("/{}/{section}", self.guid)
+    }
+
+    /// Loads the dashboard again (after a change that may alter it: role, seats, membership).
+    pub fn reload(&self) {
+        load_get(self.project, self.api(""));
+    }
+
+    /// The project as loaded (reactive); None until it is.
+    pub fn current(&self) -> Option<Project> {
+        self.project.get().and_then(Result::ok)
+    }
+
+    /// Whether the caller may take `action` here, as the project stands now (not reactive: a
+    /// section is drawn once the project is loaded).
+    pub fn can(&self, action: Action) -> bool {
+        self.project.with_untracked(|project| {
+            project.as_ref().and_then(|p| p.as_ref().ok()).is_some_and(|p| p.your_actions.contains(&action))
+        })
+    }
+}
+
+/// The sections of a project, by their address.
+const SECTIONS: [&str; 5] = ["dashboard", "users", "tokens", "deployments", "audit"];
+
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let guid = Memo::new(move |_| params.read().get("guid").and_then(|text| text.parse::<Uuid>().ok()));
+    let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
+    // Only a change of project (or a section that does not exist) builds the frame anew.
+    let target = Memo::new(move |_| guid.get().filter(|_| SECTIONS.contains(&section.get().as_str())));
+    dynamic(move || match target.get() {
+        Some(guid) => view! {
+            <SignedInOnly>
+                <ProjectFrame guid section />
+            </SignedInOnly>
+        }
+        .into_any(),
+        None => view! { <NotFound /> }.into_any(),
+    })
+}
+
+#[component]
+fn ProjectFrame(guid: Uuid, section: Memo<String>) -> impl IntoView {
+    let session = Session::get();
+    let context = ProjectContext { guid, project: loaded() };
+    provide_context(context);
+    context.reload();
+    // The selector lists a project its viewer is not a member of (an Administrator's visit) too.
+    Effect::new(move |_| {
+        let visited = context.current().map(|project| ProjectSummary {
+            guid: project.guid,
+            name: project.name,
+            status: project.status,
+            your_role: project.your_role,
+        });
+        session.set_visited_project(visited);
+    });
+    on_cleanup(move || session.set_visited_project(None));
+    // Drawn when the first answer arrives; a reload (after a change) keeps the section as it is.
+    let answered = Memo::new(move |_| context.project.with(Option::is_some));
+    dynamic(move || {
+        if !answered.get() {
+            return view! { <p aria-busy="true">"Loading the project…"</p> }.into_any();
+        }
+        if let Some(Err(failure)) = context.project.get_untracked() {
+            return view! {
+                <section class="card narrow">
+                    <h1>"Project not available"</h1>
+                    <p class="alert alert-error" role="alert">{failure.detail()}</p>
+                    <p><a href="/">"Go to the start page"</a></p>
+                </section>
+            }
+            .into_any();
+        }
+        view! {
+            <div class="page-stack">
+                {project_nav(context)}
+                {move || match section.get().as_str() {
+                    "users" => view! { <users::Users /> }.into_any(),
+                    "tokens" => view! { <tokens::Tokens /> }.into_any(),
+                    "deployments" => view! { <deployments::Deployments /> }.into_any(),
+                    "audit" => view! { <audit::ProjectAudit /> }.into_any(),
+                    _ => view! { <dashboard::Dashboard /> }.into_any(),
+                }}
+            </div>
+        }
+        .into_any()
+    })
+}
+
+/// The project's sections the caller may open.
+fn project_nav(context: ProjectContext) -> AnyView {
+    // Tokens are for deploying: any role that deploys somewhere.
+    let deploys = context.can(Action::DeployNonProduction) || context.can(Action::DeployProduction);
+    let sections = [
+        ("dashboard", "Dashboard", true),
+        ("users", "Users", context.can(Action::ManageMembers)),
+        ("tokens", "Tokens", deploys),
+        ("deployments", "Deployments", true),
+        ("audit", "Audit log", context.can(Action::ViewProjectAudit)),
+    ];
+    view! {
+        <nav class="subnav" aria-label="Project sections">
+            {sections
+                .into_iter()
+                .filter(|(_, _, shown)| *shown)
+                .map(|(section, label, _)| view! { <A href=context.page(section)>{label}</A> })
+                .collect_view()}
+        </nav>
+    }
+    .into_any()
+}
+
+/// What a section says to a role that may not use it (its link is hidden, but an address can be typed).
+pub fn not_for_your_role(what: &'static str) -> AnyView {
+    view! {
+        <section class="card">
+            <h1>{what}</h1>
+            <p class="alert alert-warning">
+                "Your role in this project does not include this. Ask a Tenant Administrator of the project."
+            </p>
+        </section>
+    }
+    .into_any()
+}
