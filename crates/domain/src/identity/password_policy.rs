@@ -1,7 +1,9 @@
 //! The password policy: Xperience's defaults (at least 8 characters with an upper-case letter,
 //! a lower-case letter, a digit and a non-alphanumeric character), a `nist` preset (at least 15
 //! characters, no composition rules), and in both the 10,000 most common passwords refused.
-//! The server enforces it and the browser app runs the very same check as the user types.
+//! The server enforces it and the browser app runs the very same check as the user types,
+//! except that the browser app only knows the 1,000 most common passwords: the full list would
+//! be a tenth of its download, and the server refuses the rest with the same wording.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -11,8 +13,13 @@ use serde::{Deserialize, Serialize};
 /// Longest password accepted: long passphrases are welcome, unbounded input is not.
 pub const MAX_PASSWORD_CHARS: usize = 1024;
 
-/// The 10,000 most common passwords (lower-cased), from the zxcvbn frequency lists (MIT).
+/// The 10,000 most common passwords (lower-cased, most common first), from the zxcvbn frequency
+/// lists (MIT). The `all-common-passwords` feature (the server's) selects the whole list.
+#[cfg(feature = "all-common-passwords")]
 const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+/// The first 1,000 lines of `common-passwords.txt`, for the browser app.
+#[cfg(not(feature = "all-common-passwords"))]
+const COMMON_PASSWORDS: &str = include_str!("common-passwords-top-1000.txt");
 
 fn common_passwords() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -175,6 +182,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "all-common-passwords")]
     fn common_passwords_are_refused_ignoring_case() {
         let policy = PasswordPolicy::nist();
         assert!(is_common_password("PASSWORD"));
@@ -187,8 +195,20 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "all-common-passwords")]
     fn the_common_password_list_holds_ten_thousand_entries() {
         assert_eq!(common_passwords().len(), 10_000);
+    }
+
+    #[test]
+    fn the_browser_list_is_the_head_of_the_full_list() {
+        let full: Vec<&str> = include_str!("common-passwords.txt").lines().collect();
+        let top: Vec<&str> = include_str!("common-passwords-top-1000.txt").lines().collect();
+        assert_eq!(top.len(), 1_000);
+        assert_eq!(top, full[..1_000]);
+        // Both builds refuse the most common ones, whatever the case.
+        assert!(is_common_password("PASSWORD"));
+        assert!(is_common_password("123456"));
     }
 
     #[test]
