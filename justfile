@@ -89,9 +89,10 @@ bench: tools-e2e tools-build build-frontend
     #!/usr/bin/env bash
     set -euo pipefail
     just --quiet apt-install wrk wrk
+    just --quiet apt-install zip zip
     cargo build --quiet --release -p portico-api
     summary=$(cargo bench --quiet -p portico-api --bench credentials -- --noplot 2>/dev/null \
-      | awk '/^[^ ].*/ && !/time:/ {name=$0} /time:/ {gsub(/^ +time: +/, ""); print "- `" name "`: " $0}')
+      | awk '/time:/ {line=$0; if (line ~ /^[^ ]/) {name=line; sub(/ +time:.*/, "", name)}; sub(/^.*time: +/, "", line); print "- `" name "`: " line; next} /^[^ ]/ {name=$0}')
     BENCH_CRITERION_SUMMARY="$summary" node e2e/bench/run.mjs
 
 # Start a throwaway PostgreSQL cluster; prints PG_DIR and PG_URL for `source`.
