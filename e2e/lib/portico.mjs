@@ -85,13 +85,14 @@ export async function startBrowser() {
 
 /**
  * One Chromium with a separate context (cookies, storage) per person, for journeys where several
- * people act in turn: `await browsers.person()` returns a context.
+ * people act in turn: `await browsers.person(options)` returns a context (options as Playwright's
+ * `newContext` takes them, e.g. `timezoneId`).
  */
 export async function startBrowsers() {
   const browser = await chromium.launch(CHROMIUM);
   return {
-    async person() {
-      return browser.newContext({ viewport: VIEWPORT });
+    async person(options = {}) {
+      return browser.newContext({ viewport: VIEWPORT, ...options });
     },
     async close() {
       await browser.close();

@@ -7,101 +7,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  startServer, startBrowsers, openPage, screenshotDir, unexpectedRefusals,
-} from '../lib/portico.mjs';
-import { startMailSink } from '../lib/mail.mjs';
+import { screenshotDir } from '../lib/portico.mjs';
 import {
   PASSWORD, signUp, signOut, signInWithPassword, enterAuthenticatorCode, waitForPath,
 } from '../lib/accounts.mjs';
+import {
+  ADMIN, GUID, withPortico, administrator, openAdministration, createProject, projectSections, openSection, guidOf,
+  waitForDashboard,
+} from '../lib/journey.mjs';
 import { deploymentPackage } from '../lib/zip.mjs';
 
-const ADMIN = 'admin@portico.test';
 const TINA = 'tina@alpha.test';
 const DEV = 'dev@alpha.test';
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
-
-/**
- * A server (projects provisioned within a second) mailing into its own sink, and one browser;
- * `person()` opens a page in a fresh context (own cookies and storage) that must see no console
- * errors and only the refusals its journey expects.
- */
-async function withPortico(journey) {
-  const mail = await startMailSink();
-  const server = await startServer({
-    PORTICO_SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
-    PORTICO_ADMIN_EMAIL: ADMIN,
-    PORTICO_PROVISIONING_DELAY: '1s',
-  });
-  const browsers = await startBrowsers();
-  const people = [];
-  const person = async (name) => {
-    const context = await browsers.person();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    const opened = await openPage(context);
-    people.push({ name, ...opened });
-    return opened.page;
-  };
-  try {
-    await journey({ server, mail, person });
-    for (const { name, problems, refusals } of people) {
-      assert.deepEqual(problems, [], `no console errors for ${name}`);
-      assert.deepEqual(unexpectedRefusals(refusals), [], `no refused requests for ${name}`);
-    }
-  } finally {
-    await browsers.close();
-    await server.stop();
-    await mail.stop();
-  }
-}
-
-/** The built-in Administrator, registered from the first-start email, signed in on the start page. */
-async function administrator({ server, mail, person }) {
-  const page = await person('Administrator');
-  const setup = await mail.waitFor({ to: ADMIN, subject: /Set up the Portico Administrator/ });
-  await signUp(page, server, setup, { firstName: 'Ada', lastName: 'Admin' });
-  await page.getByRole('heading', { name: 'Welcome, Ada Admin' }).waitFor();
-  await page.getByRole('link', { name: 'create a project' }).waitFor();
-  return page;
-}
-
-async function openAdministration(page, section) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
-  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: section }).click();
-  await page.getByRole('heading', { name: section, level: 1 }).waitFor();
-}
-
-/** Creates a project in Administration -> Projects; its primary contact is invited. */
-async function createProject(page, { name, contact }) {
-  await page.getByLabel('Project name').fill(name);
-  await page.getByLabel('Region').selectOption('westeurope');
-  await page.getByLabel('Service plan').selectOption('level_2');
-  await page.getByLabel('STG (staging)').check();
-  assert.ok(await page.getByLabel('UAT (Custom plan only)').isDisabled(), 'UAT is for the Custom plan only');
-  await page.getByLabel('Primary contact email').fill(contact);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await page.getByRole('status').getByText(`${name} is created and being provisioned`).waitFor();
-  await page.getByRole('table', { name: 'All projects' }).getByRole('link', { name }).waitFor();
-}
-
-function projectSections(page) {
-  return page.getByRole('navigation', { name: 'Project sections' });
-}
-
-async function openSection(page, name, heading = name) {
-  await projectSections(page).getByRole('link', { name }).click();
-  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
-}
-
-/** The GUID of the project open in `page`. */
-function guidOf(page) {
-  return new URL(page.url()).pathname.split('/')[1];
-}
-
-async function waitForDashboard(page, name) {
-  await page.waitForURL((url) => url.pathname.endsWith('/dashboard'));
-  await page.getByRole('heading', { name, level: 1 }).waitFor();
-}
 
 test('projects and the Users app: primary contact, invitations, roles, removal, project selector, user administration', async () => {
   await withPortico(async ({ server, mail, person }) => {
@@ -173,7 +90,10 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     const devAuthenticator = (await signUp(dev, server, devInvitation, { firstName: 'Dev', lastName: 'Developer' })).authenticator;
     await waitForDashboard(dev, 'Alpha');
     await dev.getByText('You are Developer in this project.').waitFor();
-    assert.deepEqual(await projectSections(dev).getByRole('link').allTextContents(), ['Dashboard', 'Tokens', 'Deployments']);
+    assert.deepEqual(
+      await projectSections(dev).getByRole('link').allTextContents(),
+      ['Dashboard', 'Tokens', 'Deployments', 'Update schedule', 'Alerts', 'Notifications'],
+    );
     await openSection(dev, 'Tokens', 'Access tokens');
     await dev.getByLabel('Deploy to QA').waitFor();
     assert.ok(await dev.getByLabel('Deploy to non-production (UAT)').isVisible());

@@ -26,7 +26,6 @@ test('the status page is rendered by the WASM app from the API', async () => {
   await page.getByTestId('status-state').waitFor();
   assert.equal(await page.getByTestId('status-state').textContent(), 'All systems operational');
   assert.match(await page.locator('main').textContent(), /Database: reachable/);
-  await page.screenshot({ path: join(screenshotDir, 'status.png') });
   assert.deepEqual(problems, []);
   assert.deepEqual(unexpectedRefusals(refusals), []);
   await page.close();

@@ -104,7 +104,13 @@ impl Reply {
 }
 
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
-    serde_json::from_str(text).map_err(|error| ApiFailure::Network(format!("unreadable answer: {error}")))
+    serde_json::from_str(text).map_err(unreadable)
+}
+
+/// Out of line, so each type [`parse`] reads does not carry its own copy of the message.
+#[inline(never)]
+fn unreadable(error: serde_json::Error) -> ApiFailure {
+    ApiFailure::Network(format!("unreadable answer: {error}"))
 }
 
 // Every call goes through one non-generic, boxed exchange: the generic wrappers below only

@@ -1,5 +1,5 @@
 //! The frame around every page: the header says who is signed in, which project is open (the
-//! project selector) and offers what they may open.
+//! project selector) and offers what they may open; under it, the maintenance banner.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,10 +7,12 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use portico_domain::identity::SessionStage;
+use portico_domain::maintenance::WindowState;
 use uuid::Uuid;
 
 use crate::api;
-use crate::components::dynamic;
+use crate::components::maintenance::{both_zones, window_summary};
+use crate::components::{dynamic, now_utc};
 use crate::session::{Session, SessionState, display_name};
 
 #[component]
@@ -24,7 +26,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <AccountLinks />
             </nav>
         </header>
-        <main id="main">{children()}</main>
+        <main id="main">
+            <MaintenanceBanner />
+            {children()}
+        </main>
     }
 }
 
@@ -106,6 +111,68 @@ fn ProjectSelector() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+        }
+        .into_any()
+    })
+}
+
+/// A platform maintenance window within the next 7 days (`role="status"`) or in progress
+/// (`role="alert"`), from `GET /me`, for signed-in people, in their time zone and in UTC; with the
+/// customer infrastructure update after it of the open project (of each of their projects
+/// elsewhere). The clock is read again every 30 seconds, so the banner turns from "scheduled" to
+/// "in progress" and goes away at the end by itself.
+#[component]
+fn MaintenanceBanner() -> impl IntoView {
+    let session = Session::get();
+    let location = use_location();
+    // Which phase the window is in (0 scheduled, 1 in progress, 2 over): re-read every 30 seconds
+    // and set only when it changes, so the banner is redrawn (and an alert read out) only then.
+    let phase_now = move || {
+        let window = session.signed_in_account()?.maintenance?.window;
+        let now = now_utc();
+        let over = window.state == WindowState::Cancelled || now >= window.ends_at;
+        Some(if over { 2u32 } else { u32::from(window.starts_at <= now) })
+    };
+    let phase = RwSignal::new(1u32);
+    let handle = set_interval_with_handle(
+        move || {
+            let now = phase_now().unwrap_or(2);
+            if phase.get_untracked() != now {
+                phase.set(now);
+            }
+        },
+        std::time::Duration::from_secs(30),
+    );
+    on_cleanup(move || {
+        if let Ok(handle) = handle {
+            handle.clear();
+        }
+    });
+    dynamic(move || {
+        phase.track();
+        let (Some(phase), Some(banner)) = (phase_now(), session.signed_in_account().and_then(|me| me.maintenance))
+        else {
+            return ().into_any();
+        };
+        let (role, class, title) = match phase {
+            0 => ("status", "maintenance-banner", "Platform maintenance scheduled"),
+            1 => ("alert", "maintenance-banner in-progress", "Platform maintenance in progress"),
+            _ => return ().into_any(),
+        };
+        let project = project_in_path(&location.pathname.get());
+        let mut updates = banner.infrastructure_updates;
+        updates.retain(|update| project.is_none_or(|open| open == update.project));
+        view! {
+            <section class=class role=role aria-label=title data-testid="maintenance-banner">
+                <p class="banner-title"><strong>{title}</strong></p>
+                {window_summary(&banner.window)}
+                {updates.into_iter().map(|update| view! {
+                    <p data-testid="infrastructure-update">
+                        "Customer infrastructure update of " {update.project_name} " after it: " {both_zones(&update.at)}
+                    </p>
+                }).collect_view()}
+                <p><a href="/status">"Status page and calendar feed"</a></p>
+            </section>
         }
         .into_any()
     })

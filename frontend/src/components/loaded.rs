@@ -55,14 +55,24 @@ pub fn show<T: DeserializeOwned>(
     what: &'static str,
     render: impl Fn(T) -> AnyView + Send + Sync + 'static,
 ) -> Dynamic {
-    dynamic(move || match data.get() {
-        None => loading(what),
-        Some(Ok(text)) => match crate::api::parse::<T>(&text) {
+    dynamic(move || match answered(data, what) {
+        Ok(text) => match crate::api::parse::<T>(&text) {
             Ok(value) => render(value),
             Err(failure) => failed(&failure),
         },
-        Some(Err(failure)) => failed(&failure),
+        Err(view) => view,
     })
+}
+
+/// The answer's text, or what to show instead (loading, failed). Kept out of line: the part of
+/// [`show`] that is the same for every `T` is then in the wasm once, not once per type shown.
+#[inline(never)]
+fn answered(data: Answer, what: &'static str) -> Result<String, AnyView> {
+    match data.get() {
+        None => Err(loading(what)),
+        Some(Ok(text)) => Ok(text),
+        Some(Err(failure)) => Err(failed(&failure)),
+    }
 }
 
 pub fn loading(what: &'static str) -> AnyView {

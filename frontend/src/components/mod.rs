@@ -1,17 +1,21 @@
 //! Pieces several pages share: alerts, form fields, the live password checklist, the guard for
 //! signed-in pages, emailed-link tokens, the once-shown recovery code, copy and confirm buttons,
-//! paging, the audit log and the words for the API's codes.
+//! paging, the audit log, the words for the API's codes, grids of checkboxes, date-time fields
+//! and maintenance windows.
 
 mod alert;
 mod audit;
+mod check_grid;
 mod confirm;
 mod copy;
+mod date_time;
 mod dynamic;
 mod form;
 mod guard;
 pub mod labels;
 mod link_token;
 mod loaded;
+pub mod maintenance;
 mod pager;
 mod password;
 mod recovery_code;
@@ -21,8 +25,10 @@ mod time;
 
 pub use alert::{ErrorAlert, Notice};
 pub use audit::AuditLog;
+pub use check_grid::{GridBox, check_grid};
 pub use confirm::ConfirmButton;
 pub use copy::CopyButton;
+pub use date_time::DateTimeField;
 pub use dynamic::{Dynamic, dynamic};
 pub use form::{Checkbox, FormState, SelectField, TextField, set_title};
 pub use guard::SignedInOnly;
@@ -33,4 +39,7 @@ pub use password::{NewPasswordFields, load_password_policy, new_password_problem
 pub use recovery_code::RecoveryCodePanel;
 pub use reset_mfa::ResetMfaForm;
 pub use table::{Act, Cell, Choice, Mark, table};
-pub use time::{format_date, format_utc, format_utc_seconds, local_input_to_utc, now_utc, parse_date, today};
+pub use time::{
+    format_date, format_local, format_utc, format_utc_seconds, local_input_to_utc, now_utc, parse_date, today,
+    utc_input, utc_input_to_utc,
+};

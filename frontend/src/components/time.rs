@@ -40,10 +40,41 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 /// The value of `<input type="datetime-local">` ("2025-03-01T14:05"), read in the browser's time
 /// zone, as a UTC instant. None when empty or not a time.
 pub fn local_input_to_utc(text: &str) -> Option<DateTime<Utc>> {
+    // `Date` reads a date-time without an offset as local time, daylight saving included.
+    parse_input(text, "")
+}
+
+/// The value of `<input type="datetime-local">` read as UTC (where a person types UTC times).
+pub fn utc_input_to_utc(text: &str) -> Option<DateTime<Utc>> {
+    parse_input(text, "Z")
+}
+
+fn parse_input(text: &str, zone: &str) -> Option<DateTime<Utc>> {
     if text.trim().is_empty() {
         return None;
     }
-    // `Date` reads a date-time without an offset as local time, daylight saving included.
-    let millis = Date::new(&JsValue::from_str(text.trim())).get_time();
+    let millis = Date::new(&JsValue::from_str(&format!("{}{zone}", text.trim()))).get_time();
     if millis.is_nan() { None } else { DateTime::from_timestamp_millis(millis as i64) }
+}
+
+/// The value `<input type="datetime-local" step="1">` shows for `time` in UTC
+/// ("2025-03-01T14:05:09"): the inverse of [`utc_input_to_utc`].
+pub fn utc_input(time: &DateTime<Utc>) -> String {
+    format!("{}T{:02}:{:02}:{:02}", format_date(&time.date_naive()), time.hour(), time.minute(), time.second())
+}
+
+/// "2025-03-01 15:05 (UTC+01:00)": `time` in the viewer's time zone (daylight saving included),
+/// the zone's offset named.
+pub fn format_local(time: &DateTime<Utc>) -> String {
+    let offset = -(Date::new(&JsValue::from_f64(time.timestamp_millis() as f64)).get_timezone_offset() as i64);
+    let at = (*time + chrono::Duration::minutes(offset)).naive_utc();
+    let sign = if offset < 0 { '-' } else { '+' };
+    format!(
+        "{} {:02}:{:02} (UTC{sign}{:02}:{:02})",
+        format_date(&at.date()),
+        at.hour(),
+        at.minute(),
+        offset.abs() / 60,
+        offset.abs() % 60
+    )
 }

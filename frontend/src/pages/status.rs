@@ -1,9 +1,14 @@
-//! The public status page: what `GET /api/v1/status` says, refreshed every 30 seconds.
+//! The public status page: what `GET /api/v1/status` says, refreshed every 30 seconds: the
+//! service's state, maintenance in progress and to come (in the viewer's time and UTC), and the
+//! calendar feed to subscribe to.
 
 use leptos::prelude::*;
 use portico_domain::status::{CheckState, ServiceState, StatusReport};
 
+use portico_domain::maintenance::MaintenanceWindow;
+
 use crate::api;
+use crate::components::maintenance::window_summary;
 use crate::components::{Loaded, format_utc_seconds, load, loaded};
 
 #[component]
@@ -50,5 +55,32 @@ fn StatusDetails(report: StatusReport) -> impl IntoView {
             <li>"Version " {report.version}</li>
             <li>"Checked at " {format_utc_seconds(&report.checked_at)}</li>
         </ul>
+        {windows("status-current", "Maintenance in progress", "No maintenance is in progress.", report.current)}
+        {windows("status-upcoming", "Upcoming maintenance", "No maintenance is scheduled.", report.upcoming)}
+        <p>
+            <a href="/api/v1/status/maintenance.ics" type="text/calendar" data-testid="maintenance-feed">
+                "Subscribe to the maintenance calendar (iCalendar feed)"
+            </a>
+        </p>
     }
+}
+
+/// A titled list of windows, or `none` when there are none.
+fn windows(id: &'static str, title: &'static str, none: &'static str, windows: Vec<MaintenanceWindow>) -> AnyView {
+    view! {
+        <section aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            {if windows.is_empty() {
+                view! { <p>{none}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain windows">
+                        {windows.iter().map(|window| view! { <li class="window">{window_summary(window)}</li> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+    .into_any()
 }

@@ -1,10 +1,11 @@
-//! First and last name.
+//! First and last name, and whether maintenance announcements are emailed.
 
 use leptos::prelude::*;
 use portico_domain::identity::api::{Me, UpdateProfileRequest};
+use portico_domain::maintenance::SubscriptionRequest;
 
 use crate::api;
-use crate::components::{ErrorAlert, FormState, Notice, TextField};
+use crate::components::{Checkbox, ErrorAlert, FormState, Notice, TextField};
 use crate::session::Session;
 
 #[component]
@@ -13,6 +14,7 @@ pub fn ProfileSection() -> impl IntoView {
     let me = session.signed_in_account();
     let first_name = RwSignal::new(me.as_ref().map(|me| me.first_name.clone()).unwrap_or_default());
     let last_name = RwSignal::new(me.as_ref().map(|me| me.last_name.clone()).unwrap_or_default());
+    let subscribed = RwSignal::new(me.as_ref().is_some_and(|me| me.maintenance_announcements));
     let user_name = me.map(|me| me.user_name).unwrap_or_default();
     let form = FormState::new();
     let saved = RwSignal::new(None::<String>);
@@ -43,6 +45,51 @@ pub fn ProfileSection() -> impl IntoView {
                     <button type="submit" disabled=move || form.is_busy()>"Save name"</button>
                 </div>
             </form>
+            <MaintenanceAnnouncements subscribed />
         </section>
+    }
+}
+
+/// Subscribing to the platform maintenance announcements (Tenant Administrators get them anyway):
+/// saved as soon as the box changes.
+#[component]
+fn MaintenanceAnnouncements(subscribed: RwSignal<bool>) -> impl IntoView {
+    let session = Session::get();
+    let form = FormState::new();
+    let saved = RwSignal::new(None::<String>);
+    // The first run only reads the box; later runs are changes. (An `Effect` of `()`, like the
+    // app's others, rather than one remembering the previous `bool`: one copy of it in the wasm.)
+    let armed = RwSignal::new(false);
+    Effect::new(move |_| {
+        let now = subscribed.get();
+        if armed.get_untracked() {
+            saved.set(None);
+            form.run(async move {
+                api::put("/api/v1/me/maintenance-announcements", &SubscriptionRequest { subscribed: now }).await?;
+                session.refresh();
+                saved.set(Some(
+                    if now {
+                        "You will be emailed when platform maintenance is scheduled, moved or cancelled."
+                    } else {
+                        "You will no longer be emailed about platform maintenance."
+                    }
+                    .to_owned(),
+                ));
+                Ok(())
+            });
+        } else {
+            armed.set(true);
+        }
+    });
+    view! {
+        <h3 id="announcements-title">"Maintenance announcements"</h3>
+        <Checkbox
+            id="maintenance-announcements"
+            label="Email me maintenance announcements"
+            checked=subscribed
+            disabled=form.busy()
+        />
+        <ErrorAlert failure=form.failure() />
+        <Notice message=saved />
     }
 }

@@ -1,7 +1,9 @@
-//! Platform administration (system role Administrator): projects, user accounts, the platform
-//! audit log; the password policy page (`pages::admin_password_policy`) shares the menu.
+//! Platform administration (system role Administrator): projects, user accounts, maintenance
+//! windows, the platform audit log; the password policy page (`pages::admin_password_policy`)
+//! shares the menu.
 
 pub mod audit;
+mod maintenance;
 mod project_form;
 pub mod projects;
 mod user_form;
@@ -27,6 +29,7 @@ pub fn Administration() -> impl IntoView {
                 {dynamic(move || match section.get().as_str() {
                     "projects" => view! { <projects::AdminProjects /> }.into_any(),
                     "users" => view! { <users::AdminUsers /> }.into_any(),
+                    "maintenance" => view! { <maintenance::AdminMaintenance /> }.into_any(),
                     "audit" => view! { <audit::AdminAudit /> }.into_any(),
                     "password-policy" => view! { <AdminPasswordPolicy /> }.into_any(),
                     _ => view! { <NotFound /> }.into_any(),
@@ -38,8 +41,13 @@ pub fn Administration() -> impl IntoView {
 
 /// The Administration menu, atop every administration page.
 fn admin_nav() -> AnyView {
-    let sections =
-        [("projects", "Projects"), ("users", "Users"), ("audit", "Audit log"), ("password-policy", "Password policy")];
+    let sections = [
+        ("projects", "Projects"),
+        ("users", "Users"),
+        ("maintenance", "Maintenance"),
+        ("audit", "Audit log"),
+        ("password-policy", "Password policy"),
+    ];
     view! {
         <nav class="subnav" aria-label="Administration">
             {sections

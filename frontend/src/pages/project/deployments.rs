@@ -1,6 +1,7 @@
 //! Deployment history: state, environment, build, who (and with which token), when; each
 //! deployment's log; promotion of the latest succeeded package of an environment; cancelling a
-//! scheduled promotion. The list refreshes itself while something is queued or running.
+//! scheduled promotion. The list refreshes itself while something is queued or running. During
+//! platform maintenance the page says why deployments are paused.
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use super::promote::PromoteForm;
 use super::upload_help::upload_help;
 use crate::api::{self, ApiFailure};
 use crate::components::labels::{deployment_state_label, tone};
+use crate::components::maintenance::deployments_paused_notice;
 use crate::components::{
     Act, Answer, Cell, ErrorAlert, FormState, Notice, answer, failed, format_utc, loading, pager, set_title, show,
     table,
@@ -100,6 +102,7 @@ pub fn Deployments() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="deployments-title">
             <h1 id="deployments-title">"Deployments"</h1>
+            {deployments_paused_notice()}
             <ErrorAlert failure=form.failure() />
             <Notice message=notice />
             {show(history.list, "the deployments", move |page: Page<Deployment>| {

@@ -2,15 +2,19 @@
 //! the project is loaded once and shared by its sections; the section navigation shows only what
 //! the caller's role allows (`your_actions` from the API, decided by the domain's matrix).
 
+mod alerts;
 mod audit;
 mod dashboard;
 mod deployments;
 mod invitations;
+mod notifications;
 mod promote;
 mod token_form;
 mod tokens;
+mod update_schedule;
 mod upload_help;
 mod users;
+mod webhook;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -55,6 +59,13 @@ impl ProjectContext {
         self.project.get().and_then(Result::ok)
     }
 
+    /// Whether the caller is a member here (not only an Administrator looking in); not reactive.
+    pub fn is_member(&self) -> bool {
+        self.project.with_untracked(|project| {
+            project.as_ref().and_then(|p| p.as_ref().ok()).is_some_and(|p| p.your_role.is_some())
+        })
+    }
+
     /// Whether the caller may take `action` here, as the project stands now (not reactive: a
     /// section is drawn once the project is loaded).
     pub fn can(&self, action: Action) -> bool {
@@ -65,7 +76,8 @@ impl ProjectContext {
 }
 
 /// The sections of a project, by their address.
-const SECTIONS: [&str; 5] = ["dashboard", "users", "tokens", "deployments", "audit"];
+const SECTIONS: [&str; 9] =
+    ["dashboard", "users", "tokens", "deployments", "update-schedule", "alerts", "notifications", "webhook", "audit"];
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -125,6 +137,10 @@ fn ProjectFrame(guid: Uuid, section: Memo<String>) -> impl IntoView {
                     "users" => view! { <users::Users /> }.into_any(),
                     "tokens" => view! { <tokens::Tokens /> }.into_any(),
                     "deployments" => view! { <deployments::Deployments /> }.into_any(),
+                    "update-schedule" => view! { <update_schedule::UpdateSchedulePage /> }.into_any(),
+                    "alerts" => view! { <alerts::Alerts /> }.into_any(),
+                    "notifications" => view! { <notifications::Notifications /> }.into_any(),
+                    "webhook" => view! { <webhook::WebhookPage /> }.into_any(),
                     "audit" => view! { <audit::ProjectAudit /> }.into_any(),
                     _ => view! { <dashboard::Dashboard /> }.into_any(),
                 }}
@@ -143,6 +159,11 @@ fn project_nav(context: ProjectContext) -> AnyView {
         ("users", "Users", context.can(Action::ManageMembers)),
         ("tokens", "Tokens", deploys),
         ("deployments", "Deployments", true),
+        ("update-schedule", "Update schedule", true),
+        ("alerts", "Alerts", true),
+        // Preferences are a member's own.
+        ("notifications", "Notifications", context.is_member()),
+        ("webhook", "Webhook", context.can(Action::ManageWebhook)),
         ("audit", "Audit log", context.can(Action::ViewProjectAudit)),
     ];
     view! {

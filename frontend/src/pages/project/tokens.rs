@@ -176,8 +176,9 @@ fn token_row(
 fn new_secret(token: CreatedToken, on_done: Callback<()>) -> AnyView {
     let secret = token.token.clone();
     view! {
-        <section class="secret-panel" aria-labelledby="new-token-title">
-            <h2 id="new-token-title">"Your new token " {token.details.display_name.clone()}</h2>
+        // Not `new-token-title`: the create form under it has that id.
+        <section class="secret-panel" aria-labelledby="token-secret-title">
+            <h2 id="token-secret-title">"Your new token " {token.details.display_name.clone()}</h2>
             <p class="alert alert-warning">
                 <strong>"Copy it now: it is shown only this once. "</strong>
                 "Portico keeps only a fingerprint of it. Store it in your CI system's secret store; if it is lost, revoke

@@ -1,0 +1,247 @@
+// Operations in a real browser against a real server and a real SMTP sink: an Administrator (in
+// New York) schedules, reschedules and cancels platform maintenance; a Tenant Administrator (in
+// Prague) is emailed, sees the banner in their time zone and in UTC with the project's customer
+// infrastructure update, edits the update schedule, reads and resolves alerts, applies the
+// Kentico notification preset and sets the alert webhook; the public status page and its calendar
+// feed list the window; once it starts, an upload answers 503 maintenance_in_progress.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { screenshotDir } from '../lib/portico.mjs';
+import { signUp } from '../lib/accounts.mjs';
+import {
+  ADMIN, withPortico, administrator, openAdministration, createProject, openSection, guidOf, waitForDashboard,
+} from '../lib/journey.mjs';
+import { deploymentPackage } from '../lib/zip.mjs';
+
+const TINA = 'tina@delta.test';
+const MONITORING_TOKEN = 'monitoring-token-for-the-e2e-journey';
+const ADMIN_ZONE = 'America/New_York';
+const TINA_ZONE = 'Europe/Prague';
+
+/** What `<input type="datetime-local" step="1">` holds for `date` typed in UTC: "2026-03-01T14:05:09". */
+const utcInput = (date) => date.toISOString().slice(0, 19);
+/** How the app writes a UTC time: "2026-03-01 14:05 UTC". */
+const utcText = (date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** How the app writes a time in the viewer's zone: "2026-03-01 15:05 (UTC+01:00)". */
+function localText(date, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    hourCycle: 'h23', timeZoneName: 'longOffset',
+  }).formatToParts(date).map(({ type, value }) => [type, value]));
+  const offset = parts.timeZoneName.replace('GMT', '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (UTC${offset})`;
+}
+/** The first start of the weekly UTC slot (`day` 0 = Monday) at or after `after` (the domain's rule). */
+function nextSlot(day, hour, after) {
+  for (let i = 0; i < 8; i += 1) {
+    const start = new Date(Date.UTC(after.getUTCFullYear(), after.getUTCMonth(), after.getUTCDate() + i, hour));
+    if ((start.getUTCDay() + 6) % 7 === day && start >= after) return start;
+  }
+  throw new Error('no slot within a week');
+}
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Schedules a window in Administration -> Maintenance, times typed in UTC. */
+async function scheduleWindow(page, { startsAt, endsAt, description }) {
+  const form = page.getByRole('form', { name: 'Schedule maintenance' });
+  await form.getByLabel('Starts (UTC)').fill(utcInput(startsAt));
+  await form.getByText(`That is ${localText(startsAt, ADMIN_ZONE)} in your time zone.`).waitFor();
+  await form.getByLabel('Ends (UTC)').fill(utcInput(endsAt));
+  await form.getByLabel('Description').fill(description);
+  await form.getByRole('button', { name: 'Schedule window' }).click();
+  await page.getByRole('status')
+    .getByText(`Maintenance is scheduled from ${utcText(startsAt)} to ${utcText(endsAt)}; Tenant Administrators are emailed.`)
+    .waitFor();
+  assert.equal(await form.getByLabel('Starts (UTC)').inputValue(), '', 'the form is blank for the next window');
+}
+
+test('maintenance: schedule, banner, update schedule, alerts, notifications, status feed, uploads paused', async () => {
+  const expectedRefusals = {};
+  await withPortico(async ({ server, mail, person }) => {
+    const admin = await administrator({ server, mail, person }, { timezoneId: ADMIN_ZONE });
+    await openAdministration(admin, 'Projects');
+    await createProject(admin, { name: 'Delta', contact: TINA });
+    const tina = await person('Tina', { timezoneId: TINA_ZONE });
+    await signUp(tina, server, await mail.waitFor({ to: TINA, subject: /invited you to Delta/ }), { firstName: 'Tina', lastName: 'Tenant' });
+    await waitForDashboard(tina, 'Delta');
+    const delta = guidOf(tina);
+    expectedRefusals.Tina = [`404 GET /api/v1/projects/${delta}/webhook`];
+
+    // Any account may subscribe to the announcements: the Administrator (no project role) does.
+    await admin.goto(`${server.url}/account`);
+    await admin.getByLabel('Email me maintenance announcements').check();
+    await admin.getByRole('status').getByText('You will be emailed when platform maintenance is scheduled, moved or cancelled.').waitFor();
+
+    // The Administrator schedules a window starting in a minute (whole seconds, not :00, so the
+    // input keeps them), and another in three days, which is moved and then cancelled.
+    let startsAt = new Date(Math.ceil((Date.now() + 60_000) / 1000) * 1000);
+    if (startsAt.getUTCSeconds() === 0) startsAt = new Date(startsAt.getTime() + 1000);
+    const endsAt = new Date(startsAt.getTime() + 2 * 3600_000);
+    const description = 'Database upgrade: the portal is read-only for a while';
+    await openAdministration(admin, 'Maintenance');
+    await admin.getByText('No maintenance scheduled yet.').waitFor();
+    await scheduleWindow(admin, { startsAt, endsAt, description });
+    const windows = admin.getByRole('table', { name: 'Maintenance windows, newest first' });
+    await windows.getByRole('row', {
+      name: new RegExp(`${escape(description)}.*${escape(localText(startsAt, ADMIN_ZONE))}.*${escape(utcText(startsAt))}.*Scheduled`),
+    }).waitFor();
+    const later = new Date(startsAt.getTime() + 3 * 24 * 3600_000);
+    const network = 'Network switch replacement';
+    await scheduleWindow(admin, { startsAt: later, endsAt: new Date(later.getTime() + 3600_000), description: network });
+    await admin.getByRole('button', { name: `Reschedule ${network}` }).click();
+    const reschedule = admin.getByRole('form', { name: 'Reschedule the window' });
+    const movedEnd = new Date(later.getTime() + 2 * 3600_000);
+    await reschedule.getByLabel('Ends (UTC)').fill(utcInput(movedEnd));
+    await reschedule.getByRole('button', { name: 'Save window' }).click();
+    await admin.getByRole('status')
+      .getByText(`The window is rescheduled from ${utcText(later)} to ${utcText(movedEnd)}; everyone was told.`).waitFor();
+    await admin.getByRole('button', { name: `Cancel ${network}` }).click();
+    await admin.getByRole('button', { name: 'Yes, cancel the window' }).click();
+    await admin.getByRole('status').getByText(`The window \u201c${network}\u201d is cancelled; everyone was told.`).waitFor();
+    await windows.getByRole('row', { name: new RegExp(`${network}.*Cancelled`) }).waitFor();
+    await windows.getByRole('row', { name: new RegExp(`${escape(description)}.*Scheduled`) }).waitFor();
+    await admin.screenshot({ path: join(screenshotDir, 'maintenance-admin.png'), fullPage: true });
+
+    // The Tenant Administrator and the subscriber are emailed.
+    for (const to of [TINA, ADMIN]) {
+      const announcement = await mail.waitFor({ to, subject: new RegExp(`Portico maintenance scheduled: ${escape(utcText(startsAt))}`) });
+      assert.match(announcement.text, new RegExp(escape(description)));
+    }
+
+    // The banner, for the Tenant Administrator: in Prague time and in UTC, with Delta's update.
+    await tina.reload();
+    const banner = tina.getByRole('status', { name: 'Platform maintenance scheduled' });
+    await banner.waitFor();
+    assert.match(await banner.textContent(), new RegExp(escape(description)));
+    assert.equal(
+      await banner.getByTestId('window-local').textContent(),
+      `${localText(startsAt, TINA_ZONE)} to ${localText(endsAt, TINA_ZONE)}`,
+    );
+    assert.equal(await banner.getByTestId('window-utc').textContent(), `${utcText(startsAt)} to ${utcText(endsAt)}`);
+    await banner.getByTestId('infrastructure-update').getByText(/^Customer infrastructure update of Delta after it: /).waitFor();
+    await tina.screenshot({ path: join(screenshotDir, 'banner.png'), fullPage: true });
+
+    // The update schedule: blocked slots cannot be chosen, at least one must be; the next update follows.
+    await openSection(tina, 'Update schedule');
+    assert.ok(await tina.getByLabel('Sunday 00:00–03:00 UTC, blocked platform-wide').isDisabled());
+    await tina.getByRole('button', { name: 'Clear all' }).click();
+    assert.ok(await tina.getByRole('button', { name: 'Save schedule' }).isDisabled(), 'an empty schedule cannot be saved');
+    await tina.getByLabel('Wednesday 03:00–06:00 UTC', { exact: true }).check();
+    await tina.getByLabel('Saturday 21:00–00:00 UTC', { exact: true }).check();
+    await tina.getByRole('button', { name: 'Save schedule' }).click();
+    await tina.getByRole('status').getByText('The update schedule is saved.').waitFor();
+    const update = [nextSlot(2, 3, endsAt), nextSlot(5, 21, endsAt)].sort((a, b) => a - b)[0];
+    const updateText = `${localText(update, TINA_ZONE)}, that is ${utcText(update)}`;
+    await tina.getByTestId('next-infrastructure-update').getByText(`Next customer infrastructure update: ${updateText}.`).waitFor();
+    assert.ok(await tina.getByLabel('Wednesday 03:00–06:00 UTC', { exact: true }).isChecked());
+    assert.ok(!(await tina.getByLabel('Monday 00:00–03:00 UTC', { exact: true }).isChecked()));
+    await tina.screenshot({ path: join(screenshotDir, 'update-schedule.png'), fullPage: true });
+    await tina.reload();
+    await tina.getByTestId('infrastructure-update').getByText(`Customer infrastructure update of Delta after it: ${updateText}`).waitFor();
+
+    // The public status page lists the window and links the calendar feed, which has both windows.
+    const visitor = await person('Visitor', { timezoneId: TINA_ZONE });
+    await visitor.goto(`${server.url}/status`);
+    await visitor.getByTestId('status-state').waitFor();
+    const listed = visitor.locator('li.window').filter({ hasText: description });
+    await listed.getByText(`${utcText(startsAt)} to ${utcText(endsAt)}`).waitFor();
+    assert.equal(await visitor.locator('li.window').filter({ hasText: network }).count(), 0, 'a cancelled window is not listed');
+    const feedLink = visitor.getByRole('link', { name: /Subscribe to the maintenance calendar/ });
+    assert.equal(await feedLink.getAttribute('href'), '/api/v1/status/maintenance.ics');
+    await visitor.screenshot({ path: join(screenshotDir, 'status.png'), fullPage: true });
+    const feed = await fetch(`${server.url}/api/v1/status/maintenance.ics`);
+    assert.equal(feed.status, 200);
+    const calendar = await feed.text();
+    assert.match(calendar, /BEGIN:VCALENDAR/);
+    assert.match(calendar, /Database upgrade/);
+    assert.match(calendar, /STATUS:CANCELLED/);
+
+    // Alerts raised by the monitoring system; filtered; the Tenant Administrator resolves one.
+    for (const alert of [
+      { type: 'cpu', severity: 'critical', environment: 'prod', message: 'CPU above 80 % for 10 minutes' },
+      { type: 'failed_requests', severity: 'warning', environment: 'qa', message: '12 failed requests in 5 minutes' },
+    ]) {
+      const raised = await fetch(`${server.url}/api/v1/projects/${delta}/alerts`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${MONITORING_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(alert),
+      });
+      assert.equal(raised.status, 201, await raised.clone().text());
+    }
+    await openSection(tina, 'Alerts');
+    const alerts = tina.getByRole('table', { name: 'Alerts, newest first' });
+    await alerts.getByRole('row', { name: /PROD CPU > 80 % Critical CPU above 80 % for 10 minutes Active/ }).waitFor();
+    await alerts.getByRole('row', { name: /QA Failed requests Warning .* Active/ }).waitFor();
+    await tina.screenshot({ path: join(screenshotDir, 'alerts.png'), fullPage: true });
+    await tina.getByLabel('Severity').selectOption('critical');
+    await tina.getByLabel('Active only').check();
+    await tina.getByRole('button', { name: 'Apply filters' }).click();
+    await alerts.getByRole('row', { name: /QA Failed requests/ }).waitFor({ state: 'detached' });
+    await tina.getByRole('button', { name: 'Resolve CPU > 80 % on PROD' }).click();
+    await tina.getByRole('status').getByText('The CPU > 80 % alert on PROD is resolved.').waitFor();
+    await tina.getByText('No alerts match.').waitFor();
+    await tina.getByLabel('Active only').uncheck();
+    await tina.getByRole('button', { name: 'Apply filters' }).click();
+    await alerts.getByRole('row', { name: /PROD CPU > 80 % .*Resolved by Tina Tenant/ }).waitFor();
+
+    // Notifications: Kentico's recommendation in one click, saved, and still there after a reload.
+    await openSection(tina, 'Notifications');
+    assert.ok(await tina.getByLabel('QA: CPU > 80 %', { exact: true }).isChecked(), 'everything by default');
+    await tina.getByRole('button', { name: 'Apply the Kentico recommendation' }).click();
+    const expectChecked = async (label, checked) => {
+      assert.equal(await tina.getByLabel(label, { exact: true }).isChecked(), checked, label);
+    };
+    await expectChecked('QA: CPU > 80 %', false);
+    await expectChecked('QA: Failed deployment', true);
+    await expectChecked('STG: DDoS attack', true);
+    await expectChecked('PROD: Critical', true);
+    await expectChecked('PROD: Warning', false);
+    await tina.getByRole('button', { name: 'Save notification settings' }).click();
+    await tina.getByRole('status').getByText('Your notification settings are saved.').waitFor();
+    await tina.screenshot({ path: join(screenshotDir, 'notifications.png'), fullPage: true });
+    await tina.reload();
+    await tina.getByRole('button', { name: 'Save notification settings' }).waitFor();
+    await expectChecked('QA: CPU > 80 %', false);
+    await expectChecked('PROD: Warning', false);
+    await expectChecked('PROD: CPU > 80 %', true);
+
+    // The webhook: its signing secret is shown once.
+    await openSection(tina, 'Webhook');
+    await tina.getByText('No webhook: alerts reach people by email only.').waitFor();
+    await tina.getByLabel('Webhook URL').fill('http://127.0.0.1:9/portico-alerts');
+    await tina.getByRole('button', { name: 'Save webhook' }).click();
+    const secret = tina.getByTestId('webhook-secret');
+    await secret.waitFor();
+    assert.match(await secret.textContent(), /\S{20,}/);
+    await tina.getByRole('button', { name: 'I have stored it' }).click();
+    await secret.waitFor({ state: 'detached' });
+    assert.equal(await tina.getByTestId('webhook-url').textContent(), 'http://127.0.0.1:9/portico-alerts');
+
+    // Once the window has started, uploads are refused with 503 and Retry-After until its end.
+    const token = await tina.evaluate(async (guid) => {
+      const response = await fetch(`/api/v1/projects/${guid}/tokens`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'portico' },
+        body: JSON.stringify({ display_name: 'CI', permissions: ['deploy_qa'] }),
+      });
+      return (await response.json()).token;
+    }, delta);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startsAt.getTime() - Date.now() + 1000)));
+    const upload = await fetch(`${server.url}/api/deployment/upload/${delta}/qa`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/zip' },
+      body: deploymentPackage(),
+    });
+    assert.equal(upload.status, 503);
+    assert.equal((await upload.json()).code, 'maintenance_in_progress');
+    const retryAfter = Number(upload.headers.get('retry-after'));
+    assert.ok(retryAfter > 7000 && retryAfter <= 7200, `Retry-After ${retryAfter} s: until the window ends`);
+
+    // The app says so: the banner turns into an alert, and the Deployments page says why.
+    await openSection(tina, 'Deployments');
+    await tina.reload();
+    await tina.getByRole('alert', { name: 'Platform maintenance in progress' }).waitFor();
+    await tina.getByTestId('deployments-paused').getByText('Deployments are paused for platform maintenance').waitFor();
+  }, { PORTICO_MONITORING_TOKEN: MONITORING_TOKEN, PORTICO_WEBHOOK_ALLOW_PRIVATE: 'true' }, expectedRefusals);
+});
