@@ -52,6 +52,7 @@ async function wrk(url, headers = {}) {
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
   args.push(url);
   const { stdout } = await run('wrk', args, { maxBuffer: 1 << 20 });
+  // Anchored at the line start: the Thread Stats table also has percentages (e.g. "71.50%").
   const ms = (text) => {
     const [, value, unit] = text.match(/([\d.]+)(us|ms|s)/);
     return Number(value) * { us: 0.001, ms: 1, s: 1000 }[unit];
@@ -59,8 +60,8 @@ async function wrk(url, headers = {}) {
   const non2xx = Number(stdout.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
   return {
     rps: Number(stdout.match(/Requests\/sec:\s+([\d.]+)/)[1]),
-    p50: ms(stdout.match(/50%\s+(\S+)/)[1]),
-    p99: ms(stdout.match(/99%\s+(\S+)/)[1]),
+    p50: ms(stdout.match(/^\s+50%\s+(\S+)/m)[1]),
+    p99: ms(stdout.match(/^\s+99%\s+(\S+)/m)[1]),
     non2xx,
   };
 }

@@ -49,21 +49,27 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Opens the database. SQLite gets WAL, foreign keys and a busy timeout, and a single
 /// connection: SQLite has one writer anyway, and one connection rules out the "database is
-/// locked" failures of concurrent deferred transactions.
+/// locked" failures of concurrent deferred transactions. Connections are not pinged before
+/// every use (sqlx's default): that ping was a second round trip for each query. A local SQLite
+/// file cannot go stale; a PostgreSQL connection is checked after half a minute of idling.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10)).connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
-        options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None).map_sqlx_sqlite_opts(
-            |opts| {
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .test_before_acquire(false)
+            .map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
-            },
-        );
+            });
     } else {
-        options.max_connections(16).min_connections(1);
+        options.max_connections(16).min_connections(1).test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     Database::connect(options).await
 }
