@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::{alert, notification_preference, webhook, webhook_delivery};
+use crate::lease::Leased;
 
 pub async fn insert(db: &impl ConnectionTrait, model: alert::ActiveModel) -> StoreResult<alert::Model> {
     Ok(model.insert(db).await?)
@@ -163,24 +164,14 @@ pub async fn claim_delivery(
             .is_null()
             .and(webhook_delivery::Column::FailedAt.is_null())
             .and(webhook_delivery::Column::NextAttemptAt.lte(now))
-            .and(webhook_delivery::Column::LeaseUntil.is_null().or(webhook_delivery::Column::LeaseUntil.lt(now)))
     };
-    let Some(candidate) = webhook_delivery::Entity::find()
-        .filter(due())
-        .order_by_asc(webhook_delivery::Column::CreatedAt)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
+    const LEASED: Leased<webhook_delivery::Entity> = Leased {
+        id: webhook_delivery::Column::Id,
+        lease_until: webhook_delivery::Column::LeaseUntil,
+        attempts: Some(webhook_delivery::Column::Attempts),
+        oldest_first: webhook_delivery::Column::CreatedAt,
     };
-    let claimed = webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::LeaseUntil, Expr::value(now + lease))
-        .col_expr(webhook_delivery::Column::Attempts, Expr::col(webhook_delivery::Column::Attempts).add(1))
-        .filter(webhook_delivery::Column::Id.eq(candidate.id))
-        .filter(due())
-        .exec(db)
-        .await?;
-    Ok((claimed.rows_affected == 1).then(|| webhook_delivery::Model { attempts: candidate.attempts + 1, ..candidate }))
+    LEASED.claim(db, due, now, lease).await
 }
 
 pub async fn delivery_done(

@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod deployments;
 pub mod entities;
 pub mod invitations;
+mod lease;
 pub mod links;
 pub mod maintenance;
 pub mod memberships;

@@ -4,11 +4,12 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::outbox_email;
+use crate::lease::Leased;
 
 pub async fn enqueue(
     db: &impl ConnectionTrait,
@@ -43,36 +44,19 @@ pub async fn claim_next(
     now: DateTime<Utc>,
     lease: Duration,
 ) -> StoreResult<Option<outbox_email::Model>> {
-    for _ in 0..5 {
-        let due = || {
-            outbox_email::Column::SentAt
-                .is_null()
-                .and(outbox_email::Column::FailedAt.is_null())
-                .and(outbox_email::Column::NextAttemptAt.lte(now))
-                .and(outbox_email::Column::LeaseUntil.is_null().or(outbox_email::Column::LeaseUntil.lt(now)))
-        };
-        let Some(candidate) =
-            outbox_email::Entity::find().filter(due()).order_by_asc(outbox_email::Column::CreatedAt).one(db).await?
-        else {
-            return Ok(None);
-        };
-        let claimed = outbox_email::Entity::update_many()
-            .col_expr(outbox_email::Column::LeaseUntil, Expr::value(now + lease))
-            .col_expr(outbox_email::Column::Attempts, Expr::col(outbox_email::Column::Attempts).add(1))
-            .filter(outbox_email::Column::Id.eq(candidate.id))
-            .filter(due())
-            .exec(db)
-            .await?;
-        if claimed.rows_affected == 1 {
-            return Ok(Some(outbox_email::Model {
-                lease_until: Some(now + lease),
-                attempts: candidate.attempts + 1,
-                ..candidate
-            }));
-        }
-        // Another worker took it first; look again.
-    }
-    Ok(None)
+    let due = || {
+        outbox_email::Column::SentAt
+            .is_null()
+            .and(outbox_email::Column::FailedAt.is_null())
+            .and(outbox_email::Column::NextAttemptAt.lte(now))
+    };
+    const LEASED: Leased<outbox_email::Entity> = Leased {
+        id: outbox_email::Column::Id,
+        lease_until: outbox_email::Column::LeaseUntil,
+        attempts: Some(outbox_email::Column::Attempts),
+        oldest_first: outbox_email::Column::CreatedAt,
+    };
+    LEASED.claim(db, due, now, lease).await
 }
 
 pub async fn mark_sent(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {

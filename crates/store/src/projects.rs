@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::{membership, project};
+use crate::lease::Leased;
 
 pub async fn insert(db: &impl ConnectionTrait, model: project::ActiveModel) -> StoreResult<project::Model> {
     Ok(model.insert(db).await?)
@@ -66,20 +67,14 @@ pub async fn claim_due_provisioning(
             .is_null()
             .and(project::Column::ArchivedAt.is_null())
             .and(project::Column::ProvisioningDueAt.lte(now))
-            .and(project::Column::ProvisioningLeaseUntil.is_null().or(project::Column::ProvisioningLeaseUntil.lt(now)))
     };
-    let Some(candidate) =
-        project::Entity::find().filter(due()).order_by_asc(project::Column::ProvisioningDueAt).one(db).await?
-    else {
-        return Ok(None);
+    const LEASED: Leased<project::Entity> = Leased {
+        id: project::Column::Id,
+        lease_until: project::Column::ProvisioningLeaseUntil,
+        attempts: None,
+        oldest_first: project::Column::ProvisioningDueAt,
     };
-    let claimed = project::Entity::update_many()
-        .col_expr(project::Column::ProvisioningLeaseUntil, Expr::value(now + lease))
-        .filter(project::Column::Id.eq(candidate.id))
-        .filter(due())
-        .exec(db)
-        .await?;
-    Ok((claimed.rows_affected == 1).then_some(candidate))
+    LEASED.claim(db, due, now, lease).await
 }
 
 /// Marks a project provisioned with its hash string salt (once).
