@@ -16,16 +16,17 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::error::extractors;
-use crate::http::{csrf, headers, metrics, problems};
+use crate::http::{csrf, headers, logging, metrics, problems};
 use crate::keys::MasterKey;
 use crate::spa::SpaAssets;
 use crate::state::AppState;
-use crate::{openapi, routes, spa, usecases, workers};
+use crate::{cache, openapi, routes, spa, usecases, workers};
 
 pub struct Application {
     port: u16,
     server: Server,
     stop_workers: watch::Sender<bool>,
+    cache: Arc<cache::ReadCache>,
 }
 
 impl Application {
@@ -60,6 +61,7 @@ impl Application {
         workers::spawn_all(&state, wake_mailer, workers_stop)?;
         let hsts = settings.is_https();
         let json_limit = usize::try_from(settings.json_limit.0).unwrap_or(usize::MAX);
+        let cache = Arc::clone(&state.cache);
         let server = HttpServer::new(move || {
             let (app, doc) = App::new()
                 .into_utoipa_app()
@@ -80,11 +82,12 @@ impl Application {
                     }),
                 )
                 .default_service(web::to(spa::serve))
+                .wrap(from_fn(cache::forget_after_changes))
                 .wrap(from_fn(csrf::require_header))
                 .wrap(from_fn(problems::fill_bare_errors))
                 .wrap(from_fn(metrics::record))
                 .wrap(from_fn(move |request, next| headers::security_headers(hsts, request, next)))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<logging::AccessLog>::new())
         })
         .listen(listener)?
         // The `portico` command owns the signals (see `shutdown_on_signals`); tests stop
@@ -92,11 +95,17 @@ impl Application {
         .disable_signals()
         .shutdown_timeout(10)
         .run();
-        Ok(Self { port, server, stop_workers })
+        Ok(Self { port, server, stop_workers, cache })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The server's read cache (tests that change the database behind its back forget it, as
+    /// `cache_ttl` would a moment later).
+    pub fn cache(&self) -> Arc<cache::ReadCache> {
+        Arc::clone(&self.cache)
     }
 
     /// Serves until stopped, then lets requests in flight finish.

@@ -49,6 +49,10 @@ pub struct Settings {
     pub session_idle: HumanDuration,
     /// A signed-in session ends this long after sign-in whatever happens.
     pub session_max: HumanDuration,
+    /// How long a read kept in memory (a session, a token, a membership, a page of deployments)
+    /// may be served without asking the database; changes made through this server apply at
+    /// once, changes made elsewhere (another server, the CLI) within this time. `0s`: off.
+    pub cache_ttl: HumanDuration,
     /// Requests per minute per client address on the sign-in and link endpoints.
     pub credential_rate_limit: u32,
     /// Password hashes computed at once (19 MiB each); 0 means one per CPU.
@@ -104,6 +108,7 @@ impl Default for Settings {
             lockout_duration: HumanDuration(Duration::from_secs(5 * 60)),
             session_idle: HumanDuration(Duration::from_secs(30 * 60)),
             session_max: HumanDuration(Duration::from_secs(12 * 3600)),
+            cache_ttl: HumanDuration(Duration::from_secs(1)),
             credential_rate_limit: 60,
             hashing_concurrency: 0,
             seats_level_1: portico_domain::projects::DEFAULT_SEATS,
@@ -217,6 +222,9 @@ impl Settings {
             if value.0 < Duration::from_secs(1) {
                 return Err(invalid(key, "must be at least 1s"));
             }
+        }
+        if self.cache_ttl.0 > Duration::from_secs(60) {
+            return Err(invalid("cache_ttl", "must be at most 1m (changes made by other servers apply after it)"));
         }
         if self.json_limit.0 < 1024 {
             return Err(invalid("json_limit", "must be at least 1KiB"));

@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::limits::IpLimiter;
 use crate::auth::passwords::PasswordHasherPool;
 use crate::auth::session::SessionSettings;
+use crate::cache::ReadCache;
 use crate::config::Settings;
 use crate::keys::MasterKey;
 use crate::mail::Mailer;
@@ -18,6 +19,8 @@ use crate::packages::PackageStore;
 
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Reads kept in memory; every change forgets them (see `cache`).
+    pub cache: Arc<ReadCache>,
     pub settings: Arc<Settings>,
     pub master_key: Arc<MasterKey>,
     pub metrics: PrometheusHandle,
@@ -44,6 +47,7 @@ impl AppState {
             .map_err(|e| anyhow::anyhow!("PORTICO_TEMPLATE_DIR (template_dir): {e}"))?;
         let concurrency = settings.hashing_concurrency();
         Ok(Self {
+            cache: Arc::new(ReadCache::new(settings.cache_ttl.0)),
             sessions: SessionSettings::new(&settings, &master_key),
             hasher: PasswordHasherPool::new(concurrency, concurrency * 16),
             credential_limiter: IpLimiter::new(settings.credential_rate_limit),

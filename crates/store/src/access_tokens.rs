@@ -51,6 +51,9 @@ pub async fn update(db: &impl ConnectionTrait, model: access_token::ActiveModel)
 }
 
 /// Records a use at most once a minute per token, so reads with a token rarely write.
+/// Last use is written at most this often per token.
+pub const RECORD_USE_EVERY: Duration = Duration::seconds(60);
+
 pub async fn record_use(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -62,9 +65,7 @@ pub async fn record_use(
         .col_expr(access_token::Column::LastUsedIp, Expr::value(ip))
         .filter(access_token::Column::Id.eq(id))
         .filter(
-            access_token::Column::LastUsedAt
-                .is_null()
-                .or(access_token::Column::LastUsedAt.lte(now - Duration::seconds(60))),
+            access_token::Column::LastUsedAt.is_null().or(access_token::Column::LastUsedAt.lte(now - RECORD_USE_EVERY)),
         )
         .exec(db)
         .await?;

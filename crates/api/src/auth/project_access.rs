@@ -2,6 +2,8 @@
 //! membership, never from the URL alone. A project the caller cannot see answers 404, so
 //! another tenant's GUIDs reveal nothing.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use portico_domain::projects::roles::roles_allowed;
 use portico_domain::projects::{self, Action, ProjectRole, ProjectStatus, StatusFacts};
@@ -10,7 +12,9 @@ use portico_store::{memberships, projects as project_store};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
+use crate::cache::CacheKey;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct ProjectAccess {
@@ -34,14 +38,24 @@ impl ProjectAccess {
         Self::from_project(db, account, project_store::find_for_update(db, guid).await?).await
     }
 
+    /// Same, from the read cache: for reads (a change loads inside its own transaction).
+    pub async fn cached(state: &AppState, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
+        let membership = cached_membership(state, guid, account.id).await?;
+        Self::decide(membership.project.clone(), membership.role, account)
+    }
+
     async fn from_project(
         db: &impl ConnectionTrait,
         account: &account::Model,
         project: Option<project::Model>,
     ) -> ApiResult<Self> {
         let project = project.ok_or_else(project_not_found)?;
-        let administrator = account.system_role == "administrator";
         let role = memberships::find(db, project.id, account.id).await?.and_then(|m| ProjectRole::parse(&m.role));
+        Self::decide(project, role, account)
+    }
+
+    fn decide(project: project::Model, role: Option<ProjectRole>, account: &account::Model) -> ApiResult<Self> {
+        let administrator = account.system_role == "administrator";
         if role.is_none() && !administrator {
             return Err(project_not_found());
         }
@@ -93,6 +107,24 @@ impl ProjectAccess {
         }
         Ok(())
     }
+}
+
+/// A project and an account's role in it (none when not a member), as the read cache keeps them.
+pub struct Membership {
+    pub project: project::Model,
+    pub role: Option<ProjectRole>,
+}
+
+/// The project `guid` and `account`'s role in it, from the read cache; 404 when there is no such project.
+pub async fn cached_membership(state: &AppState, guid: Uuid, account: Uuid) -> ApiResult<Arc<Membership>> {
+    state
+        .cache
+        .get_or_load(CacheKey::Membership { project: guid, account }, || async {
+            let project = project_store::find(&state.db, guid).await?.ok_or_else(project_not_found)?;
+            let role = memberships::find(&state.db, guid, account).await?.and_then(|m| ProjectRole::parse(&m.role));
+            Ok::<_, ApiError>(Membership { project, role })
+        })
+        .await
 }
 
 pub fn status_of(project: &project::Model) -> ProjectStatus {

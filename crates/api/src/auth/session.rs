@@ -19,6 +19,7 @@ use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 use super::secrets;
+use crate::cache::CacheKey;
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use crate::keys::{MasterKey, Purpose};
@@ -156,22 +157,32 @@ async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
     let claims = jsonwebtoken::decode::<Claims>(cookie.value(), &config.jwt_decoding, &validation)
         .map_err(|_| unauthenticated("Your session has ended. Sign in again."))?
         .claims;
-    let Some((session, account)) = sessions::find_with_account(&state.db, &secrets::hash(&claims.sid)).await? else {
-        return Err(unauthenticated("Your session has ended. Sign in again."));
-    };
+    let key = CacheKey::Session(secrets::hash(&claims.sid));
+    let found = state
+        .cache
+        .get_or_load(key.clone(), || async {
+            sessions::find_with_account(&state.db, &secrets::hash(&claims.sid))
+                .await?
+                .ok_or_else(|| unauthenticated("Your session has ended. Sign in again."))
+        })
+        .await?;
+    let (session, account) = (found.0.clone(), found.1.clone());
     let now = Utc::now();
     let stage = SessionStage::parse(&session.stage).ok_or_else(|| unauthenticated("Sign in again."))?;
     let idle_expired = stage == SessionStage::SignedIn && session.last_seen_at + config.idle <= now;
     if session.expires_at <= now || idle_expired || claims.stg != session.stage {
         sessions::delete(&state.db, session.id).await?;
+        state.cache.invalidate();
         return Err(unauthenticated("Your session has expired. Sign in again."));
     }
     if !account.enabled {
         sessions::delete_for_account(&state.db, account.id, None).await?;
+        state.cache.invalidate();
         return Err(unauthenticated("Your session has ended. Sign in again."));
     }
     if now - session.last_seen_at >= TOUCH_EVERY {
         sessions::touch(&state.db, session.id, now).await?;
+        state.cache.forget::<(session::Model, account::Model)>(key);
     }
     Ok(CurrentSession { session, account, stage })
 }

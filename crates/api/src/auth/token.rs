@@ -8,15 +8,16 @@ use std::pin::Pin;
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
-use portico_domain::projects::{Action, ProjectRole};
+use portico_domain::projects::Action;
 use portico_domain::tokens::{TokenPermission, TokenSecret, permissions_from_text};
+use portico_store::access_tokens;
 use portico_store::entities::{access_token, account};
-use portico_store::{access_tokens, memberships, projects as project_store};
 use uuid::Uuid;
 
-use super::project_access::{ProjectAccess, project_not_found};
+use super::project_access::{ProjectAccess, cached_membership, project_not_found};
 use super::secrets;
 use super::session::{CurrentSession, SignedIn};
+use crate::cache::CacheKey;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
@@ -41,9 +42,16 @@ fn bearer(request: &HttpRequest) -> Option<&str> {
 pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo) -> ApiResult<TokenCaller> {
     let secret = TokenSecret::parse(presented)
         .map_err(|_| invalid_token("The access token is not valid. Create a new one in Portico."))?;
-    let (token, owner) = access_tokens::find_by_secret_hash(&state.db, &secrets::hash(secret.expose()))
-        .await?
-        .ok_or_else(|| invalid_token("The access token is not valid. Create a new one in Portico."))?;
+    let key = CacheKey::Token(secrets::hash(secret.expose()));
+    let found = state
+        .cache
+        .get_or_load(key.clone(), || async {
+            access_tokens::find_by_secret_hash(&state.db, &secrets::hash(secret.expose()))
+                .await?
+                .ok_or_else(|| invalid_token("The access token is not valid. Create a new one in Portico."))
+        })
+        .await?;
+    let (token, owner) = (found.0.clone(), found.1.clone());
     let now = now();
     if token.revoked_at.is_some() {
         return Err(invalid_token("The access token was revoked. Create a new one in Portico."));
@@ -57,7 +65,10 @@ pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo
     if !owner.enabled {
         return Err(invalid_token("The access token's owner is disabled."));
     }
-    access_tokens::record_use(&state.db, token.id, now, client.ip_text()).await?;
+    if token.last_used_at.is_none_or(|last| now - last >= access_tokens::RECORD_USE_EVERY) {
+        access_tokens::record_use(&state.db, token.id, now, client.ip_text()).await?;
+        state.cache.forget::<(access_token::Model, account::Model)>(key);
+    }
     Ok(TokenCaller { token, owner })
 }
 
@@ -72,15 +83,14 @@ impl TokenCaller {
         if guid != self.token.project_id {
             return Err(project_not_found());
         }
-        let project = project_store::find(&state.db, guid).await?.ok_or_else(project_not_found)?;
-        if project.archived_at.is_some() {
+        let membership = cached_membership(state, guid, self.owner.id).await?;
+        if membership.project.archived_at.is_some() {
             return Err(invalid_token("The project is archived; its access tokens no longer work."));
         }
-        let role = memberships::find(&state.db, guid, self.owner.id)
-            .await?
-            .and_then(|m| ProjectRole::parse(&m.role))
+        let role = membership
+            .role
             .ok_or_else(|| invalid_token("The access token's owner is no longer a member of the project."))?;
-        Ok(ProjectAccess { project, role: Some(role), administrator: false })
+        Ok(ProjectAccess { project: membership.project.clone(), role: Some(role), administrator: false })
     }
 
     /// Refuses unless the token holds `permission` and its owner's role still allows it.
@@ -116,7 +126,7 @@ impl Caller {
     /// The project as this caller may see it (a token only its own project).
     pub async fn project_access(&self, state: &AppState, guid: Uuid) -> ApiResult<ProjectAccess> {
         match self {
-            Caller::Session(current) => ProjectAccess::load(&state.db, &current.account, guid).await,
+            Caller::Session(current) => ProjectAccess::cached(state, &current.account, guid).await,
             Caller::Token(token) => {
                 let access = token.project_access(state, guid).await?;
                 access.require(Action::ViewProject)?;

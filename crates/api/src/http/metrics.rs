@@ -3,10 +3,12 @@
 
 use std::time::Instant;
 
-use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+
+use super::logging::MatchedRoute;
 
 pub async fn record(
     request: ServiceRequest,
@@ -16,6 +18,7 @@ pub async fn record(
     let method = request.method().to_string();
     let response = next.call(request).await?;
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    response.request().extensions_mut().insert(MatchedRoute(route.clone()));
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("portico_http_requests_total", &labels).increment(1);

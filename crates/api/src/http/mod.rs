@@ -4,5 +4,6 @@ pub mod client;
 pub mod csrf;
 pub mod headers;
 pub mod json;
+pub mod logging;
 pub mod metrics;
 pub mod problems;

@@ -70,7 +70,7 @@ impl FromRequest for AlertSource {
     ),
     security(("session_cookie" = []), ("personal_access_token" = [])),
 )]
-#[get("/projects/{guid}/alerts")]
+#[get("/alerts")]
 pub async fn list_alerts(
     state: web::Data<AppState>,
     caller: Caller,
@@ -97,7 +97,7 @@ pub async fn list_alerts(
     ),
     security(("session_cookie" = []), ("monitoring_token" = [])),
 )]
-#[post("/projects/{guid}/alerts")]
+#[post("/alerts")]
 pub async fn raise_alert(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -126,7 +126,7 @@ pub async fn raise_alert(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/alerts/{id}/resolve")]
+#[post("/alerts/{id}/resolve")]
 pub async fn resolve_alert(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -148,7 +148,7 @@ pub async fn resolve_alert(
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/notification-preferences")]
+#[get("/notification-preferences")]
 pub async fn get_preferences(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -171,7 +171,7 @@ pub async fn get_preferences(
     ),
     security(("session_cookie" = [])),
 )]
-#[put("/projects/{guid}/notification-preferences")]
+#[put("/notification-preferences")]
 pub async fn put_preferences(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -193,7 +193,7 @@ pub async fn put_preferences(
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/webhook")]
+#[get("/webhook")]
 pub async fn get_webhook(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -217,7 +217,7 @@ pub async fn get_webhook(
     ),
     security(("session_cookie" = [])),
 )]
-#[put("/projects/{guid}/webhook")]
+#[put("/webhook")]
 pub async fn put_webhook(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -239,7 +239,7 @@ pub async fn put_webhook(
     ),
     security(("session_cookie" = [])),
 )]
-#[delete("/projects/{guid}/webhook")]
+#[delete("/webhook")]
 pub async fn delete_webhook(
     state: web::Data<AppState>,
     client: ClientInfo,

@@ -24,7 +24,7 @@ use crate::usecases::audit_log;
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/audit")]
+#[get("/audit")]
 pub async fn project_audit(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,

@@ -26,7 +26,7 @@ use crate::usecases::deployments;
     ),
     security(("session_cookie" = []), ("personal_access_token" = [])),
 )]
-#[get("/projects/{guid}/deployments")]
+#[get("/deployments")]
 pub async fn list_deployments(
     state: web::Data<AppState>,
     caller: Caller,
@@ -48,7 +48,7 @@ pub async fn list_deployments(
     ),
     security(("session_cookie" = []), ("personal_access_token" = [])),
 )]
-#[get("/projects/{guid}/deployments/{id}/log")]
+#[get("/deployments/{id}/log")]
 pub async fn deployment_log(
     state: web::Data<AppState>,
     caller: Caller,
@@ -80,7 +80,7 @@ pub async fn deployment_log(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/deployments/{id}/promote")]
+#[post("/deployments/{id}/promote")]
 pub async fn promote_deployment(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -106,7 +106,7 @@ pub async fn promote_deployment(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/deployments/{id}/cancel")]
+#[post("/deployments/{id}/cancel")]
 pub async fn cancel_deployment(
     state: web::Data<AppState>,
     client: ClientInfo,

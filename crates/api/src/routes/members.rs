@@ -24,7 +24,7 @@ use crate::usecases::members;
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/members")]
+#[get("/members")]
 pub async fn list_members(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -48,7 +48,7 @@ pub async fn list_members(
     ),
     security(("session_cookie" = [])),
 )]
-#[patch("/projects/{guid}/members/{account_id}")]
+#[patch("/members/{account_id}")]
 pub async fn change_member_role(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -80,7 +80,7 @@ pub struct MemberPath {
     ),
     security(("session_cookie" = [])),
 )]
-#[delete("/projects/{guid}/members/{account_id}")]
+#[delete("/members/{account_id}")]
 pub async fn remove_member(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -111,7 +111,7 @@ pub async fn remove_member(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/primary-contact")]
+#[post("/primary-contact")]
 pub async fn set_primary_contact(
     state: web::Data<AppState>,
     client: ClientInfo,

@@ -24,7 +24,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(config: &mut ServiceConfig) {
     config.service(health::healthz).service(health::readyz).service(health::metrics);
-    config.service(upload::upload_to_environment).service(upload::upload_to_qa);
     config.service(
         scope::scope("/api/v1")
             .service(status::status)
@@ -73,33 +72,39 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(projects::get_project)
             .service(projects::update_project)
             .service(projects::archive_project)
-            .service(members::list_members)
-            .service(members::change_member_role)
-            .service(members::remove_member)
-            .service(members::set_primary_contact)
-            .service(project_invitations::list_invitations)
-            .service(project_invitations::create_invitation)
-            .service(project_invitations::resend_invitation)
-            .service(project_invitations::revoke_invitation)
-            .service(audit::project_audit)
-            .service(tokens::list_tokens)
-            .service(tokens::create_token)
-            .service(tokens::update_token)
-            .service(tokens::revoke_token)
             .service(tokens::check_tokens)
-            .service(deployments::list_deployments)
-            .service(deployments::deployment_log)
-            .service(deployments::promote_deployment)
-            .service(deployments::cancel_deployment)
-            .service(update_schedule::get_schedule)
-            .service(update_schedule::put_schedule)
-            .service(alerts::list_alerts)
-            .service(alerts::raise_alert)
-            .service(alerts::resolve_alert)
-            .service(alerts::get_preferences)
-            .service(alerts::put_preferences)
-            .service(alerts::get_webhook)
-            .service(alerts::put_webhook)
-            .service(alerts::delete_webhook),
+            // Everything under one project: the router matches `{guid}` once, not per route.
+            .service(
+                scope::scope("/projects/{guid}")
+                    .service(members::list_members)
+                    .service(members::change_member_role)
+                    .service(members::remove_member)
+                    .service(members::set_primary_contact)
+                    .service(project_invitations::list_invitations)
+                    .service(project_invitations::create_invitation)
+                    .service(project_invitations::resend_invitation)
+                    .service(project_invitations::revoke_invitation)
+                    .service(audit::project_audit)
+                    .service(tokens::list_tokens)
+                    .service(tokens::create_token)
+                    .service(tokens::update_token)
+                    .service(tokens::revoke_token)
+                    .service(deployments::list_deployments)
+                    .service(deployments::deployment_log)
+                    .service(deployments::promote_deployment)
+                    .service(deployments::cancel_deployment)
+                    .service(update_schedule::get_schedule)
+                    .service(update_schedule::put_schedule)
+                    .service(alerts::list_alerts)
+                    .service(alerts::raise_alert)
+                    .service(alerts::resolve_alert)
+                    .service(alerts::get_preferences)
+                    .service(alerts::put_preferences)
+                    .service(alerts::get_webhook)
+                    .service(alerts::put_webhook)
+                    .service(alerts::delete_webhook),
+            ),
     );
+    // After the /api/v1 scope, so API requests never try these patterns.
+    config.service(upload::upload_to_environment).service(upload::upload_to_qa);
 }

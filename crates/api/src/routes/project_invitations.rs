@@ -24,7 +24,7 @@ use crate::usecases::project_invitations;
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/invitations")]
+#[get("/invitations")]
 pub async fn list_invitations(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -48,7 +48,7 @@ pub async fn list_invitations(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/invitations")]
+#[post("/invitations")]
 pub async fn create_invitation(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -72,7 +72,7 @@ pub async fn create_invitation(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/invitations/{id}/resend")]
+#[post("/invitations/{id}/resend")]
 pub async fn resend_invitation(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -94,7 +94,7 @@ pub async fn resend_invitation(
     ),
     security(("session_cookie" = [])),
 )]
-#[delete("/projects/{guid}/invitations/{id}")]
+#[delete("/invitations/{id}")]
 pub async fn revoke_invitation(
     state: web::Data<AppState>,
     client: ClientInfo,

@@ -35,7 +35,7 @@ pub struct TokenListQuery {
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/tokens")]
+#[get("/tokens")]
 pub async fn list_tokens(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -59,7 +59,7 @@ pub async fn list_tokens(
     ),
     security(("session_cookie" = [])),
 )]
-#[post("/projects/{guid}/tokens")]
+#[post("/tokens")]
 pub async fn create_token(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -85,7 +85,7 @@ pub async fn create_token(
     ),
     security(("session_cookie" = [])),
 )]
-#[patch("/projects/{guid}/tokens/{id}")]
+#[patch("/tokens/{id}")]
 pub async fn update_token(
     state: web::Data<AppState>,
     client: ClientInfo,
@@ -109,7 +109,7 @@ pub async fn update_token(
     ),
     security(("session_cookie" = [])),
 )]
-#[delete("/projects/{guid}/tokens/{id}")]
+#[delete("/tokens/{id}")]
 pub async fn revoke_token(
     state: web::Data<AppState>,
     client: ClientInfo,

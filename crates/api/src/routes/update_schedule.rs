@@ -23,7 +23,7 @@ use crate::usecases::schedules;
     ),
     security(("session_cookie" = [])),
 )]
-#[get("/projects/{guid}/update-schedule")]
+#[get("/update-schedule")]
 pub async fn get_schedule(
     state: web::Data<AppState>,
     SignedIn(current): SignedIn,
@@ -47,7 +47,7 @@ pub async fn get_schedule(
     ),
     security(("session_cookie" = [])),
 )]
-#[put("/projects/{guid}/update-schedule")]
+#[put("/update-schedule")]
 pub async fn put_schedule(
     state: web::Data<AppState>,
     client: ClientInfo,

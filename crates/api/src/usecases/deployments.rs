@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::token::TokenCaller;
+use crate::cache::CacheKey;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
@@ -223,8 +224,15 @@ async fn to_dtos(state: &AppState, rows: Vec<deployment::Model>) -> ApiResult<Ve
 
 pub async fn list(state: &AppState, access: &ProjectAccess, page: PageRequest) -> ApiResult<Page<Deployment>> {
     access.require(Action::ViewProject)?;
-    let (rows, total) = deployments::page(&state.db, access.project.id, page.offset(), page.limit()).await?;
-    Ok(Page::new(to_dtos(state, rows).await?, page, total))
+    let key = CacheKey::Deployments { project: access.project.id, offset: page.offset(), limit: page.limit() };
+    let found = state
+        .cache
+        .get_or_load(key, || async {
+            let (rows, total) = deployments::page(&state.db, access.project.id, page.offset(), page.limit()).await?;
+            Ok::<_, ApiError>((to_dtos(state, rows).await?, total))
+        })
+        .await?;
+    Ok(Page::new(found.0.clone(), page, found.1))
 }
 
 fn deployment_not_found() -> ApiError {

@@ -2,28 +2,59 @@
 
 use portico_domain::identity::api::{Me, UpdateProfileRequest};
 use portico_domain::identity::{Email, SystemRole, parse_person_name};
+use portico_domain::maintenance::MaintenanceBanner;
 use portico_domain::problem::FieldError;
+use portico_domain::projects::api::ProjectSummary;
 use portico_store::{accounts, audit, credentials, links};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use uuid::Uuid;
 
 use super::{display_name, human_duration, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::secrets;
 use crate::auth::session::CurrentSession;
+use crate::cache::CacheKey;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::state::AppState;
 
+/// `GET /me`: the session's account with the parts kept in the read cache.
 pub async fn me(state: &AppState, current: &CurrentSession) -> ApiResult<Me> {
-    let account = &current.account;
+    let account_id = current.account.id;
+    let overview =
+        state.cache.get_or_load(CacheKey::AccountOverview(account_id), || overview(state, account_id)).await?;
+    Ok(assemble(current, &overview))
+}
+
+/// The parts of `Me` that belong to the account rather than to the session.
+struct AccountOverview {
+    mfa_enrolled: bool,
+    pending_email: Option<String>,
+    projects: Vec<ProjectSummary>,
+    maintenance_announcements: bool,
+    maintenance: Option<MaintenanceBanner>,
+}
+
+async fn overview(state: &AppState, account_id: Uuid) -> ApiResult<AccountOverview> {
     let now = now();
     let mfa_enrolled =
-        credentials::authenticator_of(&state.db, account.id).await?.is_some_and(|a| a.confirmed_at.is_some());
-    let pending_email = links::latest_open(&state.db, account.id, links::EMAIL_VERIFICATION, now)
+        credentials::authenticator_of(&state.db, account_id).await?.is_some_and(|a| a.confirmed_at.is_some());
+    let pending_email = links::latest_open(&state.db, account_id, links::EMAIL_VERIFICATION, now)
         .await?
         .and_then(|link| link.new_email);
-    Ok(Me {
+    Ok(AccountOverview {
+        mfa_enrolled,
+        pending_email,
+        projects: super::projects::of_member(state, account_id).await?,
+        maintenance_announcements: portico_store::maintenance::is_subscribed(&state.db, account_id).await?,
+        maintenance: super::maintenance::banner(state, account_id).await?,
+    })
+}
+
+fn assemble(current: &CurrentSession, overview: &AccountOverview) -> Me {
+    let account = &current.account;
+    Me {
         id: account.id,
         user_name: account.user_name.clone(),
         email: account.email.clone().unwrap_or_default(),
@@ -31,13 +62,13 @@ pub async fn me(state: &AppState, current: &CurrentSession) -> ApiResult<Me> {
         last_name: account.last_name.clone(),
         system_role: SystemRole::parse(&account.system_role).unwrap_or(SystemRole::User),
         stage: current.stage,
-        mfa_enrolled,
+        mfa_enrolled: overview.mfa_enrolled,
         recovery_code_used: current.session.recovery_code_used,
-        pending_email,
-        projects: super::projects::of_member(state, account.id).await?,
-        maintenance_announcements: portico_store::maintenance::is_subscribed(&state.db, account.id).await?,
-        maintenance: super::maintenance::banner(state, account.id).await?,
-    })
+        pending_email: overview.pending_email.clone(),
+        projects: overview.projects.clone(),
+        maintenance_announcements: overview.maintenance_announcements,
+        maintenance: overview.maintenance.clone(),
+    }
 }
 
 pub async fn update(
@@ -70,7 +101,9 @@ pub async fn update(
     audit::record(&txn, event("account.profile_updated", "success", client).actor(account.id).subject(account.id), now)
         .await?;
     txn.commit().await?;
-    me(state, &CurrentSession { account, ..current.clone() }).await
+    // Read past the cache: this request's change is not forgotten until it has answered.
+    let current = CurrentSession { account, ..current.clone() };
+    Ok(assemble(&current, &overview(state, current.account.id).await?))
 }
 
 /// Starts an email change: a verification link to the new address, a notice to the old one.

@@ -38,9 +38,13 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Runs what is due; the read cache is forgotten after each change, so a deployment's progress
+/// shows at once.
 async fn work(state: &AppState) -> anyhow::Result<()> {
     let now = now();
-    deployments::requeue_abandoned(&state.db, now).await?;
+    if deployments::requeue_abandoned(&state.db, now).await? > 0 {
+        state.cache.invalidate();
+    }
     // During maintenance nothing starts; scheduled promotions wait for the window's end.
     if crate::usecases::maintenance::deployments_paused_by(&state.db)
         .await
@@ -50,10 +54,15 @@ async fn work(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     for due in deployments::due_scheduled(&state.db, now).await? {
-        start_scheduled(state, due, now).await?;
+        let started = start_scheduled(state, due, now).await;
+        state.cache.invalidate();
+        started?;
     }
     while let Some(claimed) = deployments::claim_next(&state.db, crate::clock::now(), LEASE).await? {
-        deploy(state, claimed).await?;
+        state.cache.invalidate();
+        let deployed = deploy(state, claimed).await;
+        state.cache.invalidate();
+        deployed?;
     }
     Ok(())
 }

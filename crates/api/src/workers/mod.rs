@@ -95,6 +95,7 @@ async fn provision_next(state: &AppState, provisioner: &impl Provisioner) -> any
         portico_store::audit::record(&txn, provisioned, now).await?;
     }
     txn.commit().await?;
+    state.cache.invalidate();
     tracing::info!(project = %project.id, "project provisioned");
     Ok(true)
 }
@@ -106,6 +107,7 @@ async fn session_sweeper(state: web::Data<AppState>, mut stop: watch::Receiver<b
         if let Err(error) = portico_store::sessions::delete_stale(&state.db, now, now - state.sessions.idle).await {
             tracing::warn!(%error, "session sweeper");
         }
+        state.cache.invalidate();
         tokio::select! {
             _ = tokio::time::sleep(StdDuration::from_secs(300)) => {}
             _ = stop.changed() => return,

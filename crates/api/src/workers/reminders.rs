@@ -61,6 +61,7 @@ async fn remind(state: &AppState) -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             txn.commit().await?;
+            state.cache.invalidate();
         }
     }
     state.mailer.wake();

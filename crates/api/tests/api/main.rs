@@ -21,6 +21,7 @@ mod maintenance;
 mod members;
 mod openapi_drift;
 mod projects;
+mod read_cache;
 mod resilience;
 mod spa;
 mod tokens;

@@ -10,8 +10,10 @@ pub mod smtp;
 pub mod users;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use portico_api::app::Application;
+use portico_api::cache::ReadCache;
 use portico_api::config::Settings;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -30,6 +32,8 @@ pub struct TestApp {
     pub mailbox: Mailbox,
     pub database_url: String,
     data_dir: PathBuf,
+    /// The in-process server's read cache (None for a server in another process).
+    cache: Option<Arc<ReadCache>>,
     /// Deleted (with the SQLite file) when the test ends.
     _owned_data_dir: Option<TempDir>,
 }
@@ -74,9 +78,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let settings = Settings::from_overrides(settings).expect("test settings are valid");
     let app = Application::build(settings).await.expect("the server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let cache = Some(app.cache());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        cache,
         client: browser(),
         mailbox,
         database_url,
@@ -132,7 +138,7 @@ impl TestApp {
 
     /// A server started some other way (e.g. a `portico serve` process) on these resources.
     pub fn attach(address: String, mailbox: Mailbox, database_url: String, data_dir: PathBuf) -> Self {
-        TestApp { address, client: browser(), mailbox, database_url, data_dir, _owned_data_dir: None }
+        TestApp { address, client: browser(), mailbox, database_url, data_dir, cache: None, _owned_data_dir: None }
     }
 
     /// A second connection to the server's database, to check what it stored.
@@ -161,6 +167,13 @@ impl TestApp {
         model.enabled = Set(enabled);
         model.update(&db).await.unwrap();
         db.close().await.ok();
+        self.forget_cached_reads();
+    }
+
+    /// After changing the database behind the server's back: what `cache_ttl` does a moment
+    /// later, now (see `cache::changes_made_elsewhere_reach_the_server_within_the_ttl`).
+    pub fn forget_cached_reads(&self) {
+        self.cache.as_ref().expect("an in-process server").invalidate();
     }
 }
 

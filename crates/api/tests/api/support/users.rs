@@ -59,6 +59,21 @@ impl User {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Waits for a change made outside the server (another process) to end this session: the
+    /// server's read cache keeps it for up to `cache_ttl` (1 s by default). Panics after 3 s.
+    pub async fn wait_until_signed_out(&self) {
+        let changed = std::time::Instant::now();
+        loop {
+            let status = self.get("/api/v1/me").await.status();
+            if status == 401 {
+                return;
+            }
+            assert_eq!(status, 200, "still signed in, or signed out");
+            assert!(changed.elapsed() < Duration::from_secs(3), "signed out within the cache TTL and a margin");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Response {
         post_as(&self.client, &self.url(path), body).await
     }

@@ -1,0 +1,272 @@
+//! Reads that nearly every request repeats (whom a session or token belongs to, a caller's
+//! membership of a project, the signed-in overview, a project's deployments) kept in memory,
+//! so an authenticated read costs no database round trip.
+//!
+//! Correctness rests on one counter, the *generation*. Every change this process makes moves it
+//! on after its transaction commits and before its response leaves: [`forget_after_changes`]
+//! does so for every unsafe request, and the workers and the few writes made while reading call
+//! [`ReadCache::invalidate`] themselves. An entry remembers the generation read *before* its load
+//! began and is served only while the generation has not moved, so any request that starts after
+//! a change's response sees the change: a revoked token or ended session is refused at once.
+//!
+//! What this process cannot see (another server on the same PostgreSQL, the admin CLI) reaches it
+//! within `cache_ttl`: older entries are loaded again. Expiry times are compared with the clock
+//! on every request, against the cached rows. `cache_ttl = "0s"` turns the cache off.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{Error, web};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// What an entry is about. The value's type is part of the key too.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CacheKey {
+    /// A session, by the SHA-256 of its secret.
+    Session(String),
+    /// A personal access token, by the SHA-256 of its secret.
+    Token(String),
+    /// An account's membership of a project.
+    Membership { project: Uuid, account: Uuid },
+    /// The parts of `GET /me` that are not the session's own.
+    AccountOverview(Uuid),
+    /// One page of a project's deployments.
+    Deployments { project: Uuid, offset: u64, limit: u64 },
+}
+
+type Value = Arc<dyn Any + Send + Sync>;
+
+struct Slot {
+    generation: u64,
+    started: Instant,
+    value: Arc<OnceCell<Value>>,
+}
+
+/// Beyond this many entries, outdated ones are dropped (all of them if that is not enough).
+const MAX_ENTRIES: usize = 20_000;
+
+pub struct ReadCache {
+    generation: AtomicU64,
+    ttl: Duration,
+    slots: Mutex<HashMap<(TypeId, CacheKey), Slot>>,
+}
+
+impl ReadCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self { generation: AtomicU64::new(0), ttl, slots: Mutex::new(HashMap::new()) }
+    }
+
+    /// Forgets every entry: call after committing a change, before answering.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Forgets one entry: enough after a change that only it reflects (e.g. a last-seen time).
+    pub fn forget<T: 'static>(&self, key: CacheKey) {
+        self.slots.lock().expect("cache lock").remove(&(TypeId::of::<T>(), key));
+    }
+
+    /// The value under `key`, loaded with `load` unless a current one is kept. Concurrent
+    /// callers of one key share one load; a failed load is not kept.
+    pub async fn get_or_load<T, E, F, Fut>(&self, key: CacheKey, load: F) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        if self.ttl.is_zero() {
+            return load().await.map(Arc::new);
+        }
+        // Read before loading: a change committed after this point moves the generation, so
+        // what we load is never served to a request that starts after that change.
+        let generation = self.generation.load(Ordering::Acquire);
+        let cell = self.slot((TypeId::of::<T>(), key), generation);
+        let value = cell.get_or_try_init(|| async { load().await.map(|value| Arc::new(value) as Value) }).await?;
+        Ok(Arc::clone(value).downcast::<T>().expect("the key holds its own type"))
+    }
+
+    fn slot(&self, key: (TypeId, CacheKey), generation: u64) -> Arc<OnceCell<Value>> {
+        let mut slots = self.slots.lock().expect("cache lock");
+        let fresh = |slot: &Slot| slot.started.elapsed() < self.ttl;
+        match slots.get(&key) {
+            Some(slot) if slot.generation >= generation && fresh(slot) => return Arc::clone(&slot.value),
+            // A newer load is kept already; this older request loads for itself.
+            Some(slot) if slot.generation > generation => return Arc::new(OnceCell::new()),
+            _ => {}
+        }
+        if slots.len() >= MAX_ENTRIES {
+            slots.retain(|_, slot| slot.generation == generation && fresh(slot));
+            if slots.len() >= MAX_ENTRIES {
+                slots.clear();
+            }
+        }
+        let value = Arc::new(OnceCell::new());
+        slots.insert(key, Slot { generation, started: Instant::now(), value: Arc::clone(&value) });
+        value
+    }
+}
+
+/// Forgets the cache once a request that may change something is done (answered, failed or
+/// abandoned), before its response leaves.
+pub async fn forget_after_changes(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let _forget = match request.app_data::<web::Data<AppState>>() {
+        Some(state) if !safe => Some(InvalidateOnDrop(Arc::clone(&state.cache))),
+        _ => None,
+    };
+    next.call(request).await
+}
+
+struct InvalidateOnDrop(Arc<ReadCache>);
+
+impl Drop for InvalidateOnDrop {
+    fn drop(&mut self) {
+        self.0.invalidate();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    fn key() -> CacheKey {
+        CacheKey::AccountOverview(Uuid::nil())
+    }
+
+    async fn counted(cache: &ReadCache, loads: &AtomicUsize) -> u32 {
+        let value = cache
+            .get_or_load(key(), || async {
+                let n = loads.fetch_add(1, Ordering::SeqCst) + 1;
+                Ok::<_, ()>(n as u32)
+            })
+            .await
+            .unwrap();
+        *value
+    }
+
+    #[tokio::test]
+    async fn a_kept_value_is_served_until_something_changes() {
+        let cache = ReadCache::new(Duration::from_secs(60));
+        let loads = AtomicUsize::new(0);
+        assert_eq!(counted(&cache, &loads).await, 1);
+        assert_eq!(counted(&cache, &loads).await, 1);
+        cache.invalidate();
+        assert_eq!(counted(&cache, &loads).await, 2);
+        cache.forget::<u32>(key());
+        assert_eq!(counted(&cache, &loads).await, 3);
+        assert_eq!(loads.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn values_older_than_the_ttl_are_loaded_again() {
+        let cache = ReadCache::new(Duration::from_millis(30));
+        let loads = AtomicUsize::new(0);
+        assert_eq!(counted(&cache, &loads).await, 1);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(counted(&cache, &loads).await, 2);
+    }
+
+    #[tokio::test]
+    async fn a_zero_ttl_loads_every_time() {
+        let cache = ReadCache::new(Duration::ZERO);
+        let loads = AtomicUsize::new(0);
+        for expected in 1..=3 {
+            assert_eq!(counted(&cache, &loads).await, expected);
+        }
+    }
+
+    #[tokio::test]
+    async fn failed_loads_are_not_kept() {
+        let cache = ReadCache::new(Duration::from_secs(60));
+        let failed = cache.get_or_load(key(), || async { Err::<u32, _>("database down") }).await;
+        assert_eq!(failed.unwrap_err(), "database down");
+        let loaded = cache.get_or_load(key(), || async { Ok::<u32, &str>(7) }).await;
+        assert_eq!(*loaded.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn one_key_holds_one_value_per_type() {
+        let cache = ReadCache::new(Duration::from_secs(60));
+        let number = cache.get_or_load(key(), || async { Ok::<u32, ()>(1) }).await.unwrap();
+        let text = cache.get_or_load(key(), || async { Ok::<String, ()>("one".into()) }).await.unwrap();
+        assert_eq!((*number, text.as_str()), (1, "one"));
+    }
+
+    #[tokio::test]
+    async fn concurrent_readers_of_one_key_share_one_load() {
+        let cache = Arc::new(ReadCache::new(Duration::from_secs(60)));
+        let loads = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let readers: Vec<_> = (0..20)
+            .map(|_| {
+                let (cache, loads, gate) = (cache.clone(), loads.clone(), gate.clone());
+                tokio::spawn(async move {
+                    let value = cache
+                        .get_or_load(key(), || async {
+                            loads.fetch_add(1, Ordering::SeqCst);
+                            gate.notified().await;
+                            Ok::<u32, ()>(42)
+                        })
+                        .await
+                        .unwrap();
+                    *value
+                })
+            })
+            .collect();
+        while loads.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        gate.notify_one();
+        for reader in readers {
+            assert_eq!(reader.await.unwrap(), 42);
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_load_begun_before_a_change_is_not_served_after_it() {
+        let cache = Arc::new(ReadCache::new(Duration::from_secs(60)));
+        let started = Arc::new(tokio::sync::Notify::new());
+        let release = Arc::new(tokio::sync::Notify::new());
+        // A read that began before the change and sees the old state.
+        let before = {
+            let (cache, started, release) = (cache.clone(), started.clone(), release.clone());
+            tokio::spawn(async move {
+                let value = cache
+                    .get_or_load(key(), || async {
+                        started.notify_one();
+                        release.notified().await;
+                        Ok::<&str, ()>("old")
+                    })
+                    .await
+                    .unwrap();
+                *value
+            })
+        };
+        started.notified().await;
+        cache.invalidate(); // the change commits and its response leaves
+        let after = cache.get_or_load(key(), || async { Ok::<&str, ()>("new") }).await.unwrap();
+        assert_eq!(*after, "new");
+        release.notify_one();
+        assert_eq!(before.await.unwrap(), "old");
+        // Nor is the old value served to anyone later.
+        let later = cache.get_or_load(key(), || async { Ok::<&str, ()>("newer") }).await.unwrap();
+        assert_eq!(*later, "new");
+    }
+}
