@@ -33,7 +33,7 @@ use crate::state::AppState;
 /// What an entry is about. The value's type is part of the key too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CacheKey {
-    /// A session, by the SHA-256 of its secret.
+    /// A session, by the SHA-256 of its cookie.
     Session(String),
     /// A personal access token, by the SHA-256 of its secret.
     Token(String),
@@ -53,18 +53,36 @@ struct Slot {
     value: Arc<OnceCell<Value>>,
 }
 
-/// Beyond this many entries, outdated ones are dropped (all of them if that is not enough).
-const MAX_ENTRIES: usize = 20_000;
+/// Outdated entries are dropped every this many loads, and whenever the cache holds
+/// [`MAX_ENTRIES`] (all of them, if dropping the outdated ones is not enough): memory stays
+/// bounded by what was read within the TTL.
+const PRUNE_EVERY: u32 = 256;
+const MAX_ENTRIES: usize = 4096;
+
+#[derive(Default)]
+struct Slots {
+    map: HashMap<(TypeId, CacheKey), Slot>,
+    loads_since_pruning: u32,
+}
 
 pub struct ReadCache {
     generation: AtomicU64,
     ttl: Duration,
-    slots: Mutex<HashMap<(TypeId, CacheKey), Slot>>,
+    slots: Mutex<Slots>,
 }
 
 impl ReadCache {
     pub fn new(ttl: Duration) -> Self {
-        Self { generation: AtomicU64::new(0), ttl, slots: Mutex::new(HashMap::new()) }
+        Self { generation: AtomicU64::new(0), ttl, slots: Mutex::new(Slots::default()) }
+    }
+
+    /// How many entries are held (current or not yet dropped).
+    pub fn len(&self) -> usize {
+        self.slots.lock().expect("cache lock").map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Forgets every entry: call after committing a change, before answering.
@@ -74,7 +92,7 @@ impl ReadCache {
 
     /// Forgets one entry: enough after a change that only it reflects (e.g. a last-seen time).
     pub fn forget<T: 'static>(&self, key: CacheKey) {
-        self.slots.lock().expect("cache lock").remove(&(TypeId::of::<T>(), key));
+        self.slots.lock().expect("cache lock").map.remove(&(TypeId::of::<T>(), key));
     }
 
     /// The value under `key`, loaded with `load` unless a current one is kept. Concurrent
@@ -99,20 +117,22 @@ impl ReadCache {
     fn slot(&self, key: (TypeId, CacheKey), generation: u64) -> Arc<OnceCell<Value>> {
         let mut slots = self.slots.lock().expect("cache lock");
         let fresh = |slot: &Slot| slot.started.elapsed() < self.ttl;
-        match slots.get(&key) {
+        match slots.map.get(&key) {
             Some(slot) if slot.generation >= generation && fresh(slot) => return Arc::clone(&slot.value),
             // A newer load is kept already; this older request loads for itself.
             Some(slot) if slot.generation > generation => return Arc::new(OnceCell::new()),
             _ => {}
         }
-        if slots.len() >= MAX_ENTRIES {
-            slots.retain(|_, slot| slot.generation == generation && fresh(slot));
-            if slots.len() >= MAX_ENTRIES {
-                slots.clear();
+        slots.loads_since_pruning += 1;
+        if slots.loads_since_pruning >= PRUNE_EVERY || slots.map.len() >= MAX_ENTRIES {
+            slots.loads_since_pruning = 0;
+            slots.map.retain(|_, slot| slot.generation >= generation && fresh(slot));
+            if slots.map.len() >= MAX_ENTRIES {
+                slots.map.clear();
             }
         }
         let value = Arc::new(OnceCell::new());
-        slots.insert(key, Slot { generation, started: Instant::now(), value: Arc::clone(&value) });
+        slots.map.insert(key, Slot { generation, started: Instant::now(), value: Arc::clone(&value) });
         value
     }
 }
@@ -198,6 +218,25 @@ mod tests {
         assert_eq!(failed.unwrap_err(), "database down");
         let loaded = cache.get_or_load(key(), || async { Ok::<u32, &str>(7) }).await;
         assert_eq!(*loaded.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn outdated_entries_do_not_pile_up() {
+        let cache = ReadCache::new(Duration::from_secs(60));
+        for n in 0..(MAX_ENTRIES as u128 * 2) {
+            let key = CacheKey::AccountOverview(Uuid::from_u128(n));
+            cache.get_or_load(key, || async { Ok::<_, ()>(n) }).await.unwrap();
+            if n % 100 == 0 {
+                cache.invalidate();
+            }
+        }
+        assert!(cache.len() <= PRUNE_EVERY as usize + 100, "{} entries kept", cache.len());
+        let fresh = ReadCache::new(Duration::from_secs(60));
+        for n in 0..(MAX_ENTRIES as u128 * 2) {
+            let key = CacheKey::AccountOverview(Uuid::from_u128(n));
+            fresh.get_or_load(key, || async { Ok::<_, ()>(n) }).await.unwrap();
+        }
+        assert!(fresh.len() <= MAX_ENTRIES, "{} entries kept", fresh.len());
     }
 
     #[tokio::test]

@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{FromRequest, HttpRequest, web};
@@ -137,13 +138,22 @@ pub async fn issue(
 /// The caller's session and account, checked against the database.
 #[derive(Debug, Clone)]
 pub struct CurrentSession {
-    pub session: session::Model,
-    pub account: account::Model,
+    pub session: Arc<session::Model>,
+    pub account: Arc<account::Model>,
     pub stage: SessionStage,
 }
 
 fn unauthenticated(detail: &str) -> ApiError {
     ApiError::unauthorized("unauthenticated", detail.to_owned())
+}
+
+/// A session cookie checked once (signature, then the session row it names), kept in the read
+/// cache under the SHA-256 of the cookie so later requests skip the JWT work.
+struct CheckedCookie {
+    stage_claim: String,
+    expires: i64,
+    session: Arc<session::Model>,
+    account: Arc<account::Model>,
 }
 
 async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
@@ -152,25 +162,34 @@ async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
     let Some(cookie) = request.cookie(config.cookie_name) else {
         return Err(unauthenticated("Sign in first."));
     };
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    let claims = jsonwebtoken::decode::<Claims>(cookie.value(), &config.jwt_decoding, &validation)
-        .map_err(|_| unauthenticated("Your session has ended. Sign in again."))?
-        .claims;
-    let key = CacheKey::Session(secrets::hash(&claims.sid));
-    let found = state
+    let key = CacheKey::Session(secrets::hash(cookie.value()));
+    let checked = state
         .cache
         .get_or_load(key.clone(), || async {
-            sessions::find_with_account(&state.db, &secrets::hash(&claims.sid))
+            let mut validation = Validation::new(Algorithm::HS256);
+            validation.leeway = 0;
+            let claims = jsonwebtoken::decode::<Claims>(cookie.value(), &config.jwt_decoding, &validation)
+                .map_err(|_| unauthenticated("Your session has ended. Sign in again."))?
+                .claims;
+            let (session, account) = sessions::find_with_account(&state.db, &secrets::hash(&claims.sid))
                 .await?
-                .ok_or_else(|| unauthenticated("Your session has ended. Sign in again."))
+                .ok_or_else(|| unauthenticated("Your session has ended. Sign in again."))?;
+            Ok::<_, ApiError>(CheckedCookie {
+                stage_claim: claims.stg,
+                expires: claims.exp,
+                session: Arc::new(session),
+                account: Arc::new(account),
+            })
         })
         .await?;
-    let (session, account) = (found.0.clone(), found.1.clone());
     let now = Utc::now();
+    if checked.expires < now.timestamp() {
+        return Err(unauthenticated("Your session has ended. Sign in again."));
+    }
+    let (session, account) = (Arc::clone(&checked.session), Arc::clone(&checked.account));
     let stage = SessionStage::parse(&session.stage).ok_or_else(|| unauthenticated("Sign in again."))?;
     let idle_expired = stage == SessionStage::SignedIn && session.last_seen_at + config.idle <= now;
-    if session.expires_at <= now || idle_expired || claims.stg != session.stage {
+    if session.expires_at <= now || idle_expired || checked.stage_claim != session.stage {
         sessions::delete(&state.db, session.id).await?;
         state.cache.invalidate();
         return Err(unauthenticated("Your session has expired. Sign in again."));
@@ -182,7 +201,7 @@ async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
     }
     if now - session.last_seen_at >= TOUCH_EVERY {
         sessions::touch(&state.db, session.id, now).await?;
-        state.cache.forget::<(session::Model, account::Model)>(key);
+        state.cache.forget::<CheckedCookie>(key);
     }
     Ok(CurrentSession { session, account, stage })
 }

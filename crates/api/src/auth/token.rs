@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -25,8 +26,8 @@ use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct TokenCaller {
-    pub token: access_token::Model,
-    pub owner: account::Model,
+    pub token: Arc<access_token::Model>,
+    pub owner: Arc<account::Model>,
 }
 
 fn invalid_token(detail: &str) -> ApiError {
@@ -48,10 +49,11 @@ pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo
         .get_or_load(key.clone(), || async {
             access_tokens::find_by_secret_hash(&state.db, &secrets::hash(secret.expose()))
                 .await?
+                .map(|(token, owner)| (Arc::new(token), Arc::new(owner)))
                 .ok_or_else(|| invalid_token("The access token is not valid. Create a new one in Portico."))
         })
         .await?;
-    let (token, owner) = (found.0.clone(), found.1.clone());
+    let (token, owner) = (Arc::clone(&found.0), Arc::clone(&found.1));
     let now = now();
     if token.revoked_at.is_some() {
         return Err(invalid_token("The access token was revoked. Create a new one in Portico."));
@@ -67,7 +69,7 @@ pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo
     }
     if token.last_used_at.is_none_or(|last| now - last >= access_tokens::RECORD_USE_EVERY) {
         access_tokens::record_use(&state.db, token.id, now, client.ip_text()).await?;
-        state.cache.forget::<(access_token::Model, account::Model)>(key);
+        state.cache.forget::<(Arc<access_token::Model>, Arc<account::Model>)>(key);
     }
     Ok(TokenCaller { token, owner })
 }

@@ -19,11 +19,13 @@ pub async fn require_header(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let has_cookie = request
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| request.cookie(state.sessions.cookie_name).is_some());
-    let has_header = request.headers().get(HEADER).and_then(|v| v.to_str().ok()) == Some(VALUE);
-    if !safe && has_cookie && !has_header {
+    let has_header = || request.headers().get(HEADER).and_then(|v| v.to_str().ok()) == Some(VALUE);
+    let has_cookie = || {
+        request
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| request.cookie(state.sessions.cookie_name).is_some())
+    };
+    if !safe && !has_header() && has_cookie() {
         let refusal = ApiError::forbidden(
             "csrf_header_missing",
             "Requests that change something with a session cookie must send the header `X-Requested-With: portico`.",

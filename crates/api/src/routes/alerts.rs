@@ -53,7 +53,7 @@ impl FromRequest for AlertSource {
                     }
                     _ => Err(ApiError::unauthorized("invalid_token", "This bearer token may not raise alerts.").into()),
                 },
-                None => Ok(AlertSource::Administrator(Box::new(administrator.await?.0.account))),
+                None => Ok(AlertSource::Administrator(Box::new((*administrator.await?.0.account).clone()))),
             }
         })
     }

@@ -102,7 +102,7 @@ pub async fn confirm_enrolment(
         now,
     )
     .await?;
-    let mut model = account.clone().into_active_model();
+    let mut model = (**account).clone().into_active_model();
     model.mfa_self_enrol_until = Set(None);
     model.updated_at = Set(now);
     model.update(&txn).await?;
@@ -182,7 +182,7 @@ pub async fn reset_own(
     let now = now();
     let txn = state.db.begin().await?;
     credentials::remove_mfa(&txn, account.id).await?;
-    let mut model = account.clone().into_active_model();
+    let mut model = (**account).clone().into_active_model();
     model.mfa_self_enrol_until = Set(Some(now + SELF_ENROL_WINDOW));
     model.updated_at = Set(now);
     model.update(&txn).await?;

@@ -78,7 +78,7 @@ pub async fn update(
     request: UpdateProfileRequest,
 ) -> ApiResult<Me> {
     let mut errors = Vec::new();
-    let mut model = current.account.clone().into_active_model();
+    let mut model = (*current.account).clone().into_active_model();
     if let Some(first) = &request.first_name {
         match parse_person_name(first) {
             Ok(name) => model.first_name = Set(name),
@@ -102,7 +102,7 @@ pub async fn update(
         .await?;
     txn.commit().await?;
     // Read past the cache: this request's change is not forgotten until it has answered.
-    let current = CurrentSession { account, ..current.clone() };
+    let current = CurrentSession { account: std::sync::Arc::new(account), ..current.clone() };
     Ok(assemble(&current, &overview(state, current.account.id).await?))
 }
 

@@ -40,6 +40,7 @@ pub fn spawn_all(
     tokio::spawn(deployments::run(state.clone(), stop.clone()));
     tokio::spawn(reminders::run(state.clone(), stop.clone()));
     tokio::spawn(webhooks::run(state.clone(), stop.clone()));
+    tokio::spawn(metrics_upkeep(state.clone(), stop.clone()));
     tokio::spawn(session_sweeper(state.clone(), stop));
     Ok(())
 }
@@ -98,6 +99,18 @@ async fn provision_next(state: &AppState, provisioner: &impl Provisioner) -> any
     state.cache.invalidate();
     tracing::info!(project = %project.id, "project provisioned");
     Ok(true)
+}
+
+/// Folds the request durations recorded since the last time into the histogram buckets. Until
+/// then each one is kept in memory: without this, a server nobody scrapes grew by every request.
+async fn metrics_upkeep(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+    loop {
+        state.metrics.run_upkeep();
+        tokio::select! {
+            _ = tokio::time::sleep(StdDuration::from_secs(5)) => {}
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// Deletes sessions past their expiry every few minutes (requests refuse them anyway).
