@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 use tokio::sync::OnceCell;
@@ -77,12 +76,9 @@ impl ReadCache {
     }
 
     /// How many entries are held (current or not yet dropped).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.slots.lock().expect("cache lock").map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Forgets every entry: call after committing a change, before answering.
@@ -143,7 +139,7 @@ pub async fn forget_after_changes(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = crate::http::is_safe(request.method());
     let _forget = match request.app_data::<web::Data<AppState>>() {
         Some(state) if !safe => Some(InvalidateOnDrop(Arc::clone(&state.cache))),
         _ => None,

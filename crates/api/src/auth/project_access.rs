@@ -50,7 +50,7 @@ impl ProjectAccess {
         project: Option<project::Model>,
     ) -> ApiResult<Self> {
         let project = project.ok_or_else(project_not_found)?;
-        let role = memberships::find(db, project.id, account.id).await?.and_then(|m| ProjectRole::parse(&m.role));
+        let role = role_in(db, project.id, account.id).await?;
         Self::decide(project, role, account)
     }
 
@@ -109,6 +109,11 @@ impl ProjectAccess {
     }
 }
 
+/// `account`'s role in `project`; None when not a member.
+async fn role_in(db: &impl ConnectionTrait, project: Uuid, account: Uuid) -> ApiResult<Option<ProjectRole>> {
+    Ok(memberships::find(db, project, account).await?.and_then(|m| ProjectRole::parse(&m.role)))
+}
+
 /// A project and an account's role in it (none when not a member), as the read cache keeps them.
 pub struct Membership {
     pub project: project::Model,
@@ -121,7 +126,7 @@ pub async fn cached_membership(state: &AppState, guid: Uuid, account: Uuid) -> A
         .cache
         .get_or_load(CacheKey::Membership { project: guid, account }, || async {
             let project = project_store::find(&state.db, guid).await?.ok_or_else(project_not_found)?;
-            let role = memberships::find(&state.db, guid, account).await?.and_then(|m| ProjectRole::parse(&m.role));
+            let role = role_in(&state.db, guid, account).await?;
             Ok::<_, ApiError>(Membership { project, role })
         })
         .await

@@ -43,11 +43,11 @@ fn bearer(request: &HttpRequest) -> Option<&str> {
 pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo) -> ApiResult<TokenCaller> {
     let secret = TokenSecret::parse(presented)
         .map_err(|_| invalid_token("The access token is not valid. Create a new one in Portico."))?;
-    let key = CacheKey::Token(secrets::hash(secret.expose()));
+    let secret_hash = secrets::hash(secret.expose());
     let found = state
         .cache
-        .get_or_load(key.clone(), || async {
-            access_tokens::find_by_secret_hash(&state.db, &secrets::hash(secret.expose()))
+        .get_or_load(CacheKey::Token(secret_hash.clone()), || async {
+            access_tokens::find_by_secret_hash(&state.db, &secret_hash)
                 .await?
                 .map(|(token, owner)| (Arc::new(token), Arc::new(owner)))
                 .ok_or_else(|| invalid_token("The access token is not valid. Create a new one in Portico."))
@@ -69,7 +69,7 @@ pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo
     }
     if token.last_used_at.is_none_or(|last| now - last >= access_tokens::RECORD_USE_EVERY) {
         access_tokens::record_use(&state.db, token.id, now, client.ip_text()).await?;
-        state.cache.forget::<(Arc<access_token::Model>, Arc<account::Model>)>(key);
+        state.cache.forget::<(Arc<access_token::Model>, Arc<account::Model>)>(CacheKey::Token(secret_hash));
     }
     Ok(TokenCaller { token, owner })
 }

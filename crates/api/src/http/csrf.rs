@@ -4,7 +4,6 @@
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 
@@ -18,7 +17,7 @@ pub async fn require_header(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = super::is_safe(request.method());
     let has_header = || request.headers().get(HEADER).and_then(|v| v.to_str().ok()) == Some(VALUE);
     let has_cookie = || {
         request
