@@ -40,8 +40,9 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
         let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
         form.run(async move {
             let answer: RecoveryCode = api::post("/api/v1/me/mfa/totp/confirm", &request).await?.json()?;
-            // Sign-in is complete now (a new session): the header should say so.
-            session.refresh();
+            // Sign-in is complete now (a new session). Known before "Continue" shows, so the
+            // start page it leads to does not see the set-up stage and send the browser back here.
+            session.reload().await;
             recovery_code.set(Some(answer.recovery_code));
             Ok(())
         });
