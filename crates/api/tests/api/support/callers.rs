@@ -2,9 +2,6 @@
 //! by a client that keeps no cookies. Answers that set a cookie (sign-in steps, registering)
 //! therefore never replace a caller's session, so one session can serve a whole test.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use portico_domain::identity::totp;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -92,10 +89,6 @@ pub struct Account {
     last_step: Option<u64>,
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
-}
-
 impl Account {
     pub fn session(&self) -> Credential {
         Credential::Cookie(self.cookie.clone())
@@ -103,15 +96,7 @@ impl Account {
 
     /// The next authenticator code the server will accept (each time step works once).
     pub fn next_code(&mut self) -> String {
-        loop {
-            let now = totp::step_at(unix_now());
-            let step = self.last_step.map(|s| s + 1).unwrap_or(0).max(now.saturating_sub(1));
-            if step <= now + 1 {
-                self.last_step = Some(step);
-                return totp::code_for_step(&self.seed, step);
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
+        super::users::next_code(&self.seed, &mut self.last_step)
     }
 }
 

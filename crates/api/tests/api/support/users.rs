@@ -29,19 +29,30 @@ fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
-impl User {
-    /// The next code the server will accept: a time step after the last one used and within
-    /// one step of now (waits for the clock only when three codes were needed within 30 s).
-    pub fn next_code(&mut self) -> String {
-        loop {
-            let now = totp::step_at(unix_now());
-            let step = self.last_step.map(|s| s + 1).unwrap_or(0).max(now.saturating_sub(1));
-            if step <= now + 1 {
-                self.last_step = Some(step);
-                return totp::code_for_step(&self.seed, step);
-            }
-            std::thread::sleep(Duration::from_millis(500));
+/// The next authenticator code the server will accept: a time step after `last_step` (each
+/// step works once) and within one step of now; waits for the clock only when three codes were
+/// needed within 30 s. The previous step's code is taken only while 10 s of the current step
+/// remain: later, the step could turn before the server checks it (a busy machine), and the
+/// code would be refused.
+pub fn next_code(seed: &[u8], last_step: &mut Option<u64>) -> String {
+    loop {
+        let unix = unix_now();
+        let now = totp::step_at(unix);
+        let remaining = totp::PERIOD_SECS - unix % totp::PERIOD_SECS;
+        let earliest = if remaining >= 10 { now.saturating_sub(1) } else { now };
+        let step = last_step.map(|s| s + 1).unwrap_or(0).max(earliest);
+        if step <= now + 1 {
+            *last_step = Some(step);
+            return totp::code_for_step(seed, step);
         }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+impl User {
+    /// The next code the server will accept (see [`next_code`]).
+    pub fn next_code(&mut self) -> String {
+        next_code(&self.seed, &mut self.last_step)
     }
 
     /// A code the server refuses (it is for none of the accepted steps).
