@@ -31,7 +31,7 @@ pub enum Body {
 
 /// A client without a cookie store (and without following redirects).
 pub fn plain_client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    super::test_client().build().unwrap()
 }
 
 /// The session cookie an answer sets, as `name=value`.

@@ -93,7 +93,17 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
 /// A client that keeps cookies, like a browser.
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap()
+    test_client().cookie_store(true).build().unwrap()
+}
+
+/// What every test client shares: redirects are answers to check, not to follow; and a
+/// connection idle for 2 s is not reused, since the server closes idle ones after 5 s (its
+/// keep-alive) and a request sent on one just as it closes fails with "IncompleteMessage"
+/// (tests that wait for the authenticator's clock idle that long).
+pub fn test_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
 }
 
 /// A fresh database: a new one on PostgreSQL when `PORTICO_TEST_DATABASE_URL` is set, else a
