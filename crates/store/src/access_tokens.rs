@@ -50,10 +50,10 @@ pub async fn update(db: &impl ConnectionTrait, model: access_token::ActiveModel)
     Ok(model.update(db).await?)
 }
 
-/// Records a use at most once a minute per token, so reads with a token rarely write.
 /// Last use is written at most this often per token.
 pub const RECORD_USE_EVERY: Duration = Duration::seconds(60);
 
+/// Records a use at most once a minute per token, so reads with a token rarely write.
 pub async fn record_use(
     db: &impl ConnectionTrait,
     id: Uuid,

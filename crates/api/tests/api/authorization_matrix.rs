@@ -566,7 +566,10 @@ impl World {
                 ..with_json("/api/v1/me/mfa".into(), json!({"password": PASSWORD}))
             },
             "POST /api/v1/me/mfa/recovery-code" => {
-                let code = self.signed_in_account(principal).map(Account::next_code).unwrap_or_else(|| "000000".into());
+                let code = match self.signed_in_account(principal) {
+                    Some(account) => account.next_code().await,
+                    None => "000000".into(),
+                };
                 with_json("/api/v1/me/mfa/recovery-code".into(), json!({"code": code}))
             }
             "POST /api/v1/me/mfa/totp" => plain("/api/v1/me/mfa/totp".into()),

@@ -111,7 +111,7 @@ async fn the_recovery_code_can_be_regenerated_with_a_current_code() {
     let mut ann = app.user("ann@example.com").await;
     let wrong = ann.post("/api/v1/me/mfa/recovery-code", json!({"code": ann.wrong_code()})).await;
     expect_problem(wrong, 401, "invalid_code").await;
-    let code = ann.next_code();
+    let code = ann.next_code().await;
     let response = ann.post("/api/v1/me/mfa/recovery-code", json!({"code": code})).await;
     assert_eq!(response.status(), 200);
     let new_code = response.json::<Value>().await.unwrap()["recovery_code"].as_str().unwrap().to_owned();

@@ -95,8 +95,8 @@ impl Account {
     }
 
     /// The next authenticator code the server will accept (each time step works once).
-    pub fn next_code(&mut self) -> String {
-        super::users::next_code(&self.seed, &mut self.last_step)
+    pub async fn next_code(&mut self) -> String {
+        super::users::next_code(&self.seed, &mut self.last_step).await
     }
 }
 
@@ -137,7 +137,7 @@ impl TestApp {
             seed,
             last_step: None,
         };
-        let code = account.next_code();
+        let code = account.next_code().await;
         let confirm = Body::Json(json!({"code": code}));
         let response = send(self, &enrolment, Method::POST, "/api/v1/me/mfa/totp/confirm", &confirm).await;
         assert_eq!(response.status(), 200, "confirm the authenticator");

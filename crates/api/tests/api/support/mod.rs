@@ -181,7 +181,7 @@ impl TestApp {
     }
 
     /// After changing the database behind the server's back: what `cache_ttl` does a moment
-    /// later, now (see `cache::changes_made_elsewhere_reach_the_server_within_the_ttl`).
+    /// later, now (see `read_cache::changes_made_elsewhere_reach_the_server_within_the_ttl`).
     pub fn forget_cached_reads(&self) {
         self.cache.as_ref().expect("an in-process server").invalidate();
     }

@@ -33,8 +33,9 @@ fn unix_now() -> u64 {
 /// step works once) and within one step of now; waits for the clock only when three codes were
 /// needed within 30 s. The previous step's code is taken only while 10 s of the current step
 /// remain: later, the step could turn before the server checks it (a busy machine), and the
-/// code would be refused.
-pub fn next_code(seed: &[u8], last_step: &mut Option<u64>) -> String {
+/// code would be refused. Waits asynchronously: the test's runtime also drives the server's
+/// workers and the client's connections.
+pub async fn next_code(seed: &[u8], last_step: &mut Option<u64>) -> String {
     loop {
         let unix = unix_now();
         let now = totp::step_at(unix);
@@ -45,14 +46,14 @@ pub fn next_code(seed: &[u8], last_step: &mut Option<u64>) -> String {
             *last_step = Some(step);
             return totp::code_for_step(seed, step);
         }
-        std::thread::sleep(Duration::from_millis(500));
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
 
 impl User {
     /// The next code the server will accept (see [`next_code`]).
-    pub fn next_code(&mut self) -> String {
-        next_code(&self.seed, &mut self.last_step)
+    pub async fn next_code(&mut self) -> String {
+        next_code(&self.seed, &mut self.last_step).await
     }
 
     /// A code the server refuses (it is for none of the accepted steps).
@@ -110,7 +111,7 @@ impl User {
         self.client = browser();
         let step: Value = self.password_step().await.json().await.unwrap();
         assert_eq!(step["next"], "mfa_required", "{step}");
-        let code = self.next_code();
+        let code = self.next_code().await;
         let response = self.post("/api/v1/auth/mfa", json!({"code": code})).await;
         assert_eq!(response.status(), 200, "{:?}", response.text().await);
     }
@@ -126,7 +127,7 @@ impl User {
         let secret = enrolment["secret"].as_str().unwrap_or_else(|| panic!("no secret in {enrolment}"));
         self.seed = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
         self.last_step = None;
-        let code = self.next_code();
+        let code = self.next_code().await;
         let response = self.post("/api/v1/me/mfa/totp/confirm", json!({"code": code})).await;
         assert_eq!(response.status(), 200);
         let body: Value = response.json().await.unwrap();
