@@ -136,8 +136,18 @@ pub struct PackageReport {
 /// Reads every entry of the package within bounds: a readable ZIP, no zip-slip names, a
 /// bounded expansion ratio and total, CRCs that match, and the layout of a deployment package.
 pub fn check_package(path: &Path, limits: PackageLimits) -> Result<PackageReport, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("the package cannot be read: {e}"))?;
-    let compressed_total = file.metadata().map(|m| m.len()).unwrap_or(0).max(1);
+    let mut file = std::fs::File::open(path).map_err(|e| format!("the package cannot be read: {e}"))?;
+    let file_len = file.metadata().map_err(|e| format!("the package cannot be read: {e}"))?.len();
+    let compressed_total = file_len.max(1);
+    // Opening the archive parses its whole central directory into memory (about 500 bytes per
+    // entry), so the entry count is checked from the end record first.
+    let directory = read_directory_facts(&mut file, file_len)?;
+    if directory.entries > limits.max_entries as u64 {
+        return Err(format!(
+            "the package's central directory lists {} entries; at most {} are allowed",
+            directory.entries, limits.max_entries
+        ));
+    }
     let mut archive =
         zip::ZipArchive::new(file).map_err(|e| format!("the package is not a readable ZIP archive: {e}"))?;
     if archive.len() > limits.max_entries {
@@ -204,6 +214,87 @@ pub fn check_package(path: &Path, limits: PackageLimits) -> Result<PackageReport
     Ok(PackageReport { entries: archive.len(), uncompressed, version, layout })
 }
 
+/// What a ZIP's end records say about its central directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectoryFacts {
+    pub entries: u64,
+    pub size: u64,
+}
+
+const END_RECORD: [u8; 4] = 0x0605_4b50u32.to_le_bytes();
+const END_RECORD_LEN: usize = 22;
+const ZIP64_LOCATOR: [u8; 4] = 0x0706_4b50u32.to_le_bytes();
+const ZIP64_LOCATOR_LEN: usize = 20;
+const ZIP64_END_RECORD: [u8; 4] = 0x0606_4b50u32.to_le_bytes();
+const ZIP64_END_RECORD_LEN: usize = 56;
+/// The smallest central directory header (no name, extra field or comment).
+const CENTRAL_HEADER_MIN_LEN: u64 = 46;
+
+fn le_u16(bytes: &[u8], at: usize) -> u64 {
+    u64::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]))
+}
+
+fn le_u32(bytes: &[u8], at: usize) -> u64 {
+    u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")))
+}
+
+fn le_u64(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+fn read_at(file: &mut std::fs::File, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+    use std::io::{Seek, SeekFrom};
+    let mut bytes = vec![0; len];
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(|e| format!("the package cannot be read: {e}"))?;
+    Ok(bytes)
+}
+
+/// Reads the entry count and directory size from the end-of-central-directory record (and the
+/// ZIP64 one when the classic fields overflow), with bounded reads, without opening the archive.
+/// A directory larger than the file, or too small for the entries it claims, is refused.
+pub fn read_directory_facts(file: &mut std::fs::File, file_len: u64) -> Result<DirectoryFacts, String> {
+    let not_a_zip = || "the package is not a readable ZIP archive: no end of central directory record".to_owned();
+    let tail_len = file_len.min((END_RECORD_LEN + usize::from(u16::MAX)) as u64) as usize;
+    let tail_start = file_len - tail_len as u64;
+    let tail = read_at(file, tail_start, tail_len)?;
+    // The last signature whose comment length fits the rest of the file is the real record.
+    let at = (0..tail.len().saturating_sub(END_RECORD_LEN - 1))
+        .rev()
+        .find(|&at| {
+            tail[at..at + 4] == END_RECORD && at + END_RECORD_LEN + le_u16(&tail, at + 20) as usize <= tail.len()
+        })
+        .ok_or_else(not_a_zip)?;
+    let record = &tail[at..at + END_RECORD_LEN];
+    let mut facts = DirectoryFacts { entries: le_u16(record, 10), size: le_u32(record, 12) };
+    let overflows = facts.entries == u64::from(u16::MAX)
+        || facts.size == u64::from(u32::MAX)
+        || le_u32(record, 16) == u64::from(u32::MAX);
+    let record_offset = tail_start + at as u64;
+    if overflows && record_offset >= ZIP64_LOCATOR_LEN as u64 {
+        let locator = read_at(file, record_offset - ZIP64_LOCATOR_LEN as u64, ZIP64_LOCATOR_LEN)?;
+        if locator[..4] == ZIP64_LOCATOR {
+            let zip64_offset = le_u64(&locator, 8);
+            if zip64_offset.checked_add(ZIP64_END_RECORD_LEN as u64).is_none_or(|end| end > file_len) {
+                return Err(format!("{}: its ZIP64 record lies outside the file", not_a_zip()));
+            }
+            let zip64 = read_at(file, zip64_offset, ZIP64_END_RECORD_LEN)?;
+            if zip64[..4] != ZIP64_END_RECORD {
+                return Err(format!("{}: its ZIP64 record is missing", not_a_zip()));
+            }
+            facts = DirectoryFacts { entries: le_u64(&zip64, 32), size: le_u64(&zip64, 40) };
+        }
+    }
+    if facts.size > file_len || facts.entries.saturating_mul(CENTRAL_HEADER_MIN_LEN) > facts.size {
+        return Err(format!(
+            "the package's central directory is damaged: it claims {} entries in {} bytes of a {file_len}-byte file",
+            facts.entries, facts.size
+        ));
+    }
+    Ok(facts)
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -262,6 +353,44 @@ mod tests {
         let mut noise = tempfile::NamedTempFile::new().unwrap();
         noise.write_all(b"PK\x03\x04 not really a zip").unwrap();
         assert!(check_package(noise.path(), PackageLimits::default()).unwrap_err().contains("not a readable ZIP"));
+    }
+
+    fn directory_of(file: &tempfile::NamedTempFile) -> Result<DirectoryFacts, String> {
+        let len = std::fs::metadata(file.path()).unwrap().len();
+        read_directory_facts(&mut std::fs::File::open(file.path()).unwrap(), len)
+    }
+
+    #[test]
+    fn the_entry_count_comes_from_the_end_record() {
+        let file = zip_with(&[("portico-package.json", br#"{"name":"x","version":"1"}"#), ("a.txt", b"a")]);
+        assert_eq!(directory_of(&file).unwrap().entries, 2);
+    }
+
+    #[test]
+    fn counts_past_65535_are_read_from_the_zip64_record_and_refused_before_opening() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut writer = zip::ZipWriter::new(file.reopen().unwrap());
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for index in 0..70_000 {
+            writer.start_file(format!("{index}"), options).unwrap();
+        }
+        writer.finish().unwrap();
+        assert_eq!(directory_of(&file).unwrap().entries, 70_000);
+        let error =
+            check_package(file.path(), PackageLimits { max_entries: 50_000, ..Default::default() }).unwrap_err();
+        assert!(error.contains("lists 70000 entries; at most 50000"), "{error}");
+    }
+
+    #[test]
+    fn a_directory_too_small_for_its_claimed_entries_is_refused() {
+        let file = zip_with(&[("portico-package.json", br#"{"name":"x","version":"1"}"#)]);
+        let mut bytes = std::fs::read(file.path()).unwrap();
+        let end = bytes.len() - END_RECORD_LEN;
+        assert_eq!(bytes[end..end + 4], END_RECORD);
+        bytes[end + 8..end + 12].copy_from_slice(&[0xfe, 0xff, 0xfe, 0xff]); // 65,534 entries
+        std::fs::write(file.path(), &bytes).unwrap();
+        let error = check_package(file.path(), PackageLimits::default()).unwrap_err();
+        assert!(error.contains("central directory is damaged"), "{error}");
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use std::process::Command;
 use portico_domain::deployments::DeploymentState;
 use serde_json::{Value, json};
 
-use crate::support::packages::{package, zip_file};
+use crate::support::packages::{package, zip_file, zip_with_empty_entries};
 use crate::support::{Options, expect_problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
@@ -172,6 +172,33 @@ async fn a_broken_package_fails_with_a_log_that_says_why() {
     assert!(client.deployment_log(acme.guid, accepted.id).await.unwrap().contains("not a deployment package"));
     let events: Value = acme.owner.get(&format!("/api/v1/projects/{}/audit", acme.guid)).await.json().await.unwrap();
     assert!(events["items"].as_array().unwrap().iter().any(|e| e["action"] == "deployment.failed"));
+}
+
+/// A 500,000-entry package is refused from its end record: opening it would parse the whole
+/// central directory into memory first (~500 bytes an entry, 250 MB here). Run in a server process
+/// of its own so its peak memory can be read.
+#[tokio::test]
+async fn a_package_listing_too_many_entries_fails_without_the_memory_to_open_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::fresh_database_url(dir.path()).await;
+    let mailbox = crate::support::Mailbox::start().await;
+    let server = crate::support::process::ServerProcess::start(dir.path(), &database_url, mailbox.port);
+    let app = crate::support::TestApp::attach(server.address.clone(), mailbox, database_url, dir.path().to_owned());
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let client = app.client_for(&app.token(&acme.owner, acme.guid, &["deploy_qa"]).await);
+    let before = server.peak_rss_kib();
+    let crowded = zip_with_empty_entries(500_000);
+    let accepted = client.upload_package(acme.guid, "qa", crowded.path(), |_, _| {}).await.unwrap();
+    let done = app.wait_for_deployment(&client, acme.guid, accepted.id).await;
+    assert_eq!(done.state, DeploymentState::Failed);
+    let grew_mib = server.peak_rss_kib().saturating_sub(before) / 1024;
+    assert!(grew_mib < 64, "checking the package raised the server's peak memory by {grew_mib} MiB");
+    let log = client.deployment_log(acme.guid, accepted.id).await.unwrap();
+    assert!(log.contains("central directory lists 500000 entries; at most 100000 are allowed"), "{log}");
+    // The server is alive and deploys the next package.
+    let accepted = client.upload_package(acme.guid, "qa", package("1.1").path(), |_, _| {}).await.unwrap();
+    assert_eq!(app.wait_for_deployment(&client, acme.guid, accepted.id).await.state, DeploymentState::Succeeded);
 }
 
 #[tokio::test]

@@ -29,6 +29,57 @@ pub fn zip_file(entries: &[(&str, &[u8])]) -> tempfile::NamedTempFile {
     file
 }
 
+/// A ZIP of `count` empty stored entries, written directly (the zip crate's writer keeps every
+/// entry in memory): ZIP64 end records once the count passes 65,535, like any archiver writes.
+pub fn zip_with_empty_entries(count: u32) -> tempfile::NamedTempFile {
+    let file = tempfile::Builder::new().suffix(".zip").tempfile().unwrap();
+    let mut out = std::io::BufWriter::new(file.reopen().unwrap());
+    let mut directory = Vec::new();
+    let mut offset = 0u32;
+    for index in 0..count {
+        let name = format!("f{index:x}");
+        // version, flags, method, time, date, crc, sizes: all zero but the version (2.0).
+        let common = [&20u16.to_le_bytes()[..], &[0; 4], &[0; 4], &[0; 4], &[0; 8]].concat();
+        let local = [&0x0403_4b50u32.to_le_bytes()[..], &common, &(name.len() as u16).to_le_bytes(), &[0; 2]].concat();
+        out.write_all(&local).unwrap();
+        out.write_all(name.as_bytes()).unwrap();
+        directory.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        directory.extend_from_slice(&20u16.to_le_bytes());
+        directory.extend_from_slice(&common);
+        directory.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        directory.extend_from_slice(&[0; 12]); // extra, comment, disk, internal and external attributes
+        directory.extend_from_slice(&offset.to_le_bytes());
+        directory.extend_from_slice(name.as_bytes());
+        offset += (local.len() + name.len()) as u32;
+    }
+    out.write_all(&directory).unwrap();
+    let (directory_len, directory_at) = (directory.len() as u64, u64::from(offset));
+    let zip64 = count > u32::from(u16::MAX - 1);
+    if zip64 {
+        let record_at = directory_at + directory_len;
+        out.write_all(&0x0606_4b50u32.to_le_bytes()).unwrap();
+        out.write_all(&44u64.to_le_bytes()).unwrap();
+        out.write_all(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]).unwrap();
+        for value in [u64::from(count), u64::from(count), directory_len, directory_at] {
+            out.write_all(&value.to_le_bytes()).unwrap();
+        }
+        out.write_all(&0x0706_4b50u32.to_le_bytes()).unwrap();
+        out.write_all(&0u32.to_le_bytes()).unwrap();
+        out.write_all(&record_at.to_le_bytes()).unwrap();
+        out.write_all(&1u32.to_le_bytes()).unwrap();
+    }
+    let short_count = if zip64 { u16::MAX } else { count as u16 };
+    out.write_all(&0x0605_4b50u32.to_le_bytes()).unwrap();
+    out.write_all(&[0; 4]).unwrap();
+    out.write_all(&short_count.to_le_bytes()).unwrap();
+    out.write_all(&short_count.to_le_bytes()).unwrap();
+    out.write_all(&(directory_len as u32).to_le_bytes()).unwrap();
+    out.write_all(&(directory_at as u32).to_le_bytes()).unwrap();
+    out.write_all(&[0; 2]).unwrap();
+    out.flush().unwrap();
+    file
+}
+
 impl TestApp {
     /// Creates an access token as `owner` and returns its secret.
     pub async fn token(&self, owner: &User, guid: Uuid, permissions: &[&str]) -> String {

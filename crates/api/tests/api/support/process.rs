@@ -56,6 +56,13 @@ impl ServerProcess {
         Self { child, address: format!("http://127.0.0.1:{port}") }
     }
 
+    /// The most memory the process has held so far (`VmHWM`), in KiB.
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc/PID/status");
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM in /proc/PID/status");
+        line.split_whitespace().nth(1).and_then(|kib| kib.parse().ok()).expect("VmHWM in KiB")
+    }
+
     /// SIGKILL: no graceful shutdown, nothing flushed.
     pub fn kill_hard(mut self) {
         self.child.kill().expect("SIGKILL");
