@@ -18,8 +18,26 @@ default:
 run: tools-build build-frontend
     cargo run -p portico-api -- serve
 
-# Every test: formatting, lints, unit and API tests on SQLite and PostgreSQL, the wasm build, browser journeys.
-test: tools lint test-sqlite test-postgres build-frontend e2e fuzz-api-bounded
+# Every test: formatting, lints, unit and API tests on SQLite and PostgreSQL, the wasm build, browser
+# journeys, API fuzzing. Ends with one line per stage (its result and time), also when one fails.
+test:
+    #!/usr/bin/env bash
+    set -uo pipefail
+    stages=("tools:tools" "lint:lint" "SQLite:test-sqlite" "PostgreSQL:test-postgres" "wasm:build-frontend" \
+      "journeys:e2e" "fuzzing:fuzz-api-bounded")
+    summary=() failed=""
+    for stage in "${stages[@]}"; do
+      name=${stage%%:*} recipe=${stage#*:} started=$SECONDS
+      if just "$recipe"; then result=passed; else result=FAILED; failed=$name; fi
+      took=$((SECONDS - started))
+      summary+=("$(printf '%-11s %-7s %3dm%02ds' "$name" "$result" $((took / 60)) $((took % 60)))")
+      [ -z "$failed" ] || break
+    done
+    echo "== just test: stages"
+    printf '%s\n' "${summary[@]}"
+    total=$SECONDS
+    printf '%-11s %-7s %3dm%02ds\n' "total" "$([ -z "$failed" ] && echo passed || echo FAILED)" $((total / 60)) $((total % 60))
+    [ -z "$failed" ]
 
 # Build the server (release) and the browser app.
 build: tools-build build-frontend

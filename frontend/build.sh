@@ -67,10 +67,11 @@ for file in "$out"/index.html "$out"/assets/*; do
 done
 gzipped=$(du -b "$out/assets/$wasm_name.gz" | cut -f1)
 echo "build.sh: $(du -b "$out/assets/$wasm_name" | cut -f1) bytes wasm, $gzipped gzipped -> $out"
-# The size budget (BENCHMARKS.md): what a first visit downloads. Growing past it is a decision
-# to take knowingly, so the build says so instead of letting it creep.
-budget=$((400 * 1024))
+# The size budget (BENCHMARKS.md): the whole app, gzipped, stays under 450 KiB (the total this
+# round's features may reach, split or not). Growing past it is a decision to take knowingly, so
+# the build says so instead of letting it creep.
+budget=$((450 * 1024))
 if [ -x "$wasm_opt" ] && [ "$gzipped" -ge "$budget" ]; then
-  echo "build.sh: the gzipped wasm ($gzipped bytes) is over its budget of $budget bytes (400 KiB)" >&2
+  echo "build.sh: the gzipped wasm ($gzipped bytes) is over its budget of $budget bytes (450 KiB)" >&2
   exit 1
 fi

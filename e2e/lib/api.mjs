@@ -2,6 +2,7 @@
 // header), for tests that set up data without a browser.
 import { Authenticator } from './totp.mjs';
 import { linkIn } from './mail.mjs';
+import { eventually } from './wait.mjs';
 
 export const PASSWORD = 'Correct-Horse-7';
 
@@ -59,10 +60,9 @@ export async function projectWithOwner(server, mail, admin, name, ownerEmail) {
     primary_contact_email: ownerEmail, environments: ['stg'],
   });
   const owner = await registerFromMail(server, mail, { to: ownerEmail, subject: new RegExp(name) });
-  for (let i = 0; i < 100; i += 1) {
+  await eventually(`project ${name} provisioned`, async () => {
     const current = await owner.get(`/api/v1/projects/${project.guid}`);
-    if (current.status !== 'provisioning') return { guid: project.guid, owner };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`project ${name} was not provisioned`);
+    return current.status !== 'provisioning';
+  });
+  return { guid: project.guid, owner };
 }

@@ -23,6 +23,9 @@ export async function withPortico(journey, extraEnv = {}, expectedRefusals = {})
     PORTICO_ADMIN_EMAIL: ADMIN,
     PORTICO_PROVISIONING_DELAY: '1s',
     ...extraEnv,
+  }).catch(async (error) => {
+    await mail.stop();
+    throw error;
   });
   const browsers = await startBrowsers();
   const people = [];

@@ -1,5 +1,6 @@
 // A real SMTP sink (MailDev) on a free port, and the links Portico mails.
 import { MailDev } from 'maildev';
+import { eventually, PATIENCE_MS } from './wait.mjs';
 
 export async function startMailSink() {
   const maildev = new MailDev({ smtp: 0, ip: '127.0.0.1', disableWeb: true, silent: true });
@@ -11,18 +12,17 @@ export async function startMailSink() {
       return smtp.getAllEmails();
     },
     /** Waits for a mail to `to` whose subject matches `subject` and that `skip` does not exclude. */
-    async waitFor({ to, subject, skip = [] }, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const mails = await smtp.getAllEmails();
-        const found = mails.find((mail) => !skip.includes(mail.id)
-          && mail.to.some((recipient) => recipient.address === to)
-          && subject.test(mail.subject));
-        if (found) return found;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+    async waitFor({ to, subject, skip = [] }, timeoutMs = PATIENCE_MS) {
+      const matching = (mail) => !skip.includes(mail.id)
+        && mail.to.some((recipient) => recipient.address === to)
+        && subject.test(mail.subject);
+      try {
+        return await eventually(`a mail to ${to} matching ${subject}`,
+          async () => (await smtp.getAllEmails()).find(matching), { timeoutMs });
+      } catch (error) {
+        const seen = (await smtp.getAllEmails()).map((mail) => `${mail.to.map((r) => r.address)}: ${mail.subject}`);
+        throw new Error(`${error.message}; received: ${JSON.stringify(seen)}`);
       }
-      const seen = (await smtp.getAllEmails()).map((mail) => `${mail.to.map((r) => r.address)}: ${mail.subject}`);
-      throw new Error(`no mail to ${to} matching ${subject} within ${timeoutMs} ms; received: ${JSON.stringify(seen)}`);
     },
     async stop() {
       await maildev.stop();

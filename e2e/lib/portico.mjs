@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { PATIENCE_MS } from './wait.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
@@ -48,6 +49,7 @@ export async function startServer(extraEnv = {}) {
     child.stderr.on('data', onData);
     child.stdout.on('data', onData);
     child.on('exit', (code) => reject(new Error(`portico exited with ${code}:\n${lines.join('\n')}`)));
+    child.on('error', (error) => reject(new Error(`portico could not be started (${porticoBin}): ${error.message}`)));
   });
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -110,6 +112,9 @@ export async function startBrowsers() {
  */
 export async function openPage(context) {
   const page = await context.newPage();
+  // What the app shows after a server-side step (an email sent, a project provisioned) may take a
+  // while on a loaded machine: every wait gets the same patience (a passing wait ends at once).
+  page.setDefaultTimeout(PATIENCE_MS);
   const problems = [];
   const refusals = [];
   const isApiUrl = (text) => URL.canParse(text) && new URL(text).pathname.startsWith('/api/');

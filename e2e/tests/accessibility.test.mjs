@@ -13,6 +13,7 @@ import {
 } from '../lib/accounts.mjs';
 import { ApiSession, PASSWORD, bootstrapAdministrator, projectWithOwner, registerFromMail } from '../lib/api.mjs';
 import { deploymentPackage } from '../lib/zip.mjs';
+import { eventually } from '../lib/wait.mjs';
 import { expectAccessible, expectVisibleFocus, focusIndicator } from '../lib/a11y.mjs';
 
 const ADMIN = 'admin@portico.test';
@@ -149,12 +150,10 @@ async function lockOut(server, email) {
 }
 
 async function succeeded(owner, guid, count) {
-  for (let i = 0; i < 200; i += 1) {
+  return eventually(`${count} succeeded deployment(s)`, async () => {
     const { items } = await owner.get(`/api/v1/projects/${guid}/deployments`);
-    if (items.filter((d) => d.state === 'succeeded').length >= count) return items;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the deployment did not succeed');
+    return items.filter((d) => d.state === 'succeeded').length >= count && items;
+  });
 }
 
 /** A project with a Tenant Administrator (Tina), a Developer, a pending invitation, a token and a deployment. */

@@ -3,7 +3,8 @@
 // Prague) is emailed, sees the banner in their time zone and in UTC with the project's customer
 // infrastructure update, edits the update schedule, reads and resolves alerts, applies the
 // Kentico notification preset and sets the alert webhook; the public status page and its calendar
-// feed list the window; once it starts, an upload answers 503 maintenance_in_progress.
+// feed list the window; during an urgent window that has begun, an upload answers 503
+// maintenance_in_progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   ADMIN, withPortico, administrator, openAdministration, createProject, openSection, guidOf, waitForDashboard,
 } from '../lib/journey.mjs';
 import { deploymentPackage } from '../lib/zip.mjs';
+import { eventually } from '../lib/wait.mjs';
 
 const TINA = 'tina@delta.test';
 const MONITORING_TOKEN = 'monitoring-token-for-the-e2e-journey';
@@ -73,9 +75,9 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await admin.getByLabel('Email me maintenance announcements').check();
     await admin.getByRole('status').getByText('You will be emailed when platform maintenance is scheduled, moved or cancelled.').waitFor();
 
-    // The Administrator schedules a window starting in a minute (whole seconds, not :00, so the
-    // input keeps them), and another in three days, which is moved and then cancelled.
-    let startsAt = new Date(Math.ceil((Date.now() + 60_000) / 1000) * 1000);
+    // The Administrator schedules a window in two days (whole seconds, not :00, so the input
+    // keeps them), and another three days after it, which is moved and then cancelled.
+    let startsAt = new Date(Math.ceil((Date.now() + 2 * 24 * 3600_000) / 1000) * 1000);
     if (startsAt.getUTCSeconds() === 0) startsAt = new Date(startsAt.getTime() + 1000);
     const endsAt = new Date(startsAt.getTime() + 2 * 3600_000);
     const description = 'Database upgrade: the portal is read-only for a while';
@@ -218,7 +220,6 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await secret.waitFor({ state: 'detached' });
     assert.equal(await tina.getByTestId('webhook-url').textContent(), 'http://127.0.0.1:9/portico-alerts');
 
-    // Once the window has started, uploads are refused with 503 and Retry-After until its end.
     const token = await tina.evaluate(async (guid) => {
       const response = await fetch(`/api/v1/projects/${guid}/tokens`, {
         method: 'POST',
@@ -227,7 +228,17 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
       });
       return (await response.json()).token;
     }, delta);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startsAt.getTime() - Date.now() + 1000)));
+    // An urgent window starting in a few seconds: once the public status says it is in progress,
+    // uploads are refused with 503 and Retry-After until its end.
+    let urgentStart = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
+    if (urgentStart.getUTCSeconds() === 0) urgentStart = new Date(urgentStart.getTime() + 1000);
+    const urgentEnd = new Date(urgentStart.getTime() + 2 * 3600_000);
+    await openAdministration(admin, 'Maintenance');
+    await scheduleWindow(admin, { startsAt: urgentStart, endsAt: urgentEnd, description: 'Storage failover' });
+    await eventually('the urgent window in progress on the status page', async () => {
+      const status = await (await fetch(`${server.url}/api/v1/status`)).json();
+      return status.current.some((window) => window.description === 'Storage failover');
+    });
     const upload = await fetch(`${server.url}/api/deployment/upload/${delta}/qa`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/zip' },
@@ -236,7 +247,8 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     assert.equal(upload.status, 503);
     assert.equal((await upload.json()).code, 'maintenance_in_progress');
     const retryAfter = Number(upload.headers.get('retry-after'));
-    assert.ok(retryAfter > 7000 && retryAfter <= 7200, `Retry-After ${retryAfter} s: until the window ends`);
+    const untilEnd = (urgentEnd.getTime() - Date.now()) / 1000;
+    assert.ok(retryAfter >= untilEnd - 60 && retryAfter <= untilEnd + 60, `Retry-After ${retryAfter} s: until the window ends`);
 
     // The app says so: the banner turns into an alert, and the Deployments page says why.
     await openSection(tina, 'Deployments');

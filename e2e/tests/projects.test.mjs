@@ -28,11 +28,25 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     await createProject(admin, { name: 'Alpha', contact: TINA });
     await createProject(admin, { name: 'Beta', contact: TINA });
 
+    // The Administrator opens Alpha's dashboard and keeps it open: it follows the project's set-up
+    // (provisioned, then waiting for the primary contact) without a reload.
+    await admin.getByRole('table', { name: 'All projects' }).getByRole('link', { name: 'Alpha' }).click();
+    await waitForDashboard(admin, 'Alpha');
+    await admin.evaluate(() => { window.dashboardNeverReloaded = true; });
+    const adminFacts = admin.locator('dl.facts');
+    await adminFacts.getByText('Awaiting primary contact').waitFor();
+    await admin.getByTestId('hash-string-salt').waitFor();
+
     // The primary contact registers from the invitation and lands on the project's dashboard.
     const tina = await person('Tina');
     const alphaInvitation = await mail.waitFor({ to: TINA, subject: /invited you to Alpha/ });
     await signUp(tina, server, alphaInvitation, { firstName: 'Tina', lastName: 'Tenant' });
     await waitForDashboard(tina, 'Alpha');
+
+    // The Administrator's open dashboard turns Active by itself, and says so to screen readers.
+    await adminFacts.getByText('Active', { exact: true }).waitFor();
+    await admin.getByTestId('project-status-announcement').getByText('Alpha is now Active.').waitFor();
+    assert.equal(await admin.evaluate(() => window.dashboardNeverReloaded), true, 'no reload was needed');
     const alpha = guidOf(tina);
     assert.match(alpha, GUID);
     assert.equal(await tina.getByTestId('project-guid').textContent(), alpha);

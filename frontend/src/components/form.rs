@@ -84,6 +84,37 @@ impl FormState {
     }
 }
 
+/// The six-digit code of an authenticator app, sent as the request's `code` field; [`entered_code`]
+/// reads it as the server wants it (digits only).
+#[component]
+pub fn TotpCodeField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    form: FormState,
+    #[prop(default = None, into)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            id
+            label
+            hint
+            value
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            maxlength=7
+            required=true
+            field="code"
+            form
+        />
+    }
+}
+
+/// What was typed into a [`TotpCodeField`], without spaces.
+pub fn entered_code(value: RwSignal<String>) -> String {
+    value.get_untracked().trim().replace(' ', "")
+}
+
 /// A labelled input bound to `value`. With `field` (the request's field name) the server's
 /// message for that field appears under the input and is tied to it with `aria-describedby`.
 #[component]
@@ -96,7 +127,7 @@ pub fn TextField(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<u32>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None, into)] hint: Option<&'static str>,
     #[prop(optional)] field: Option<&'static str>,
     #[prop(optional)] form: Option<FormState>,
 ) -> impl IntoView {

@@ -30,7 +30,7 @@ pub use confirm::ConfirmButton;
 pub use copy::CopyButton;
 pub use date_time::DateTimeField;
 pub use dynamic::{Dynamic, dynamic};
-pub use form::{Checkbox, FormState, SelectField, TextField, set_title};
+pub use form::{Checkbox, FormState, SelectField, TextField, TotpCodeField, entered_code, set_title};
 pub use guard::SignedInOnly;
 pub use link_token::{forget_invitation, pending_invitation, remember_invitation, take_fragment_token};
 pub use loaded::{Answer, Loaded, answer, failed, fetch, load, load_get, loaded, loading, show};

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{CodeRequest, RecoveryCode, TotpEnrolment};
 
 use crate::api::{self, ApiFailure};
-use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, TextField, load, loaded, set_title};
+use crate::components::{
+    ErrorAlert, FormState, RecoveryCodePanel, TotpCodeField, entered_code, load, loaded, set_title,
+};
 use crate::session::Session;
 
 #[component]
@@ -37,7 +39,7 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
     let code = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
+        let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
             let answer: RecoveryCode = api::post("/api/v1/me/mfa/totp/confirm", &request).await?.json()?;
             // Sign-in is complete now (a new session). Known before "Continue" shows, so the
@@ -64,15 +66,10 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
             <li>
                 <h2>"Enter the code the app shows"</h2>
                 <form class="stack narrow-form" on:submit=submit>
-                    <TextField
+                    <TotpCodeField
                         id="setup-code"
                         label="Six-digit code"
                         value=code
-                        autocomplete="one-time-code"
-                        inputmode="numeric"
-                        maxlength=7
-                        required=true
-                        field="code"
                         form=form
                     />
                     <ErrorAlert failure=form.failure() />

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{CodeRequest, RecoveryRequest, SignInStep};
 
 use crate::api;
-use crate::components::{ErrorAlert, FormState, TextField, set_title};
+use crate::components::{ErrorAlert, FormState, TextField, TotpCodeField, entered_code, set_title};
 use crate::session::Session;
 
 #[component]
@@ -43,7 +43,7 @@ fn AuthenticatorCodeForm() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let navigate = navigate.clone();
-        let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
+        let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
             let _: SignInStep = api::post("/api/v1/auth/mfa", &request).await?.json()?;
             session.reload().await;
@@ -54,16 +54,11 @@ fn AuthenticatorCodeForm() -> impl IntoView {
     view! {
         <h1>"Enter your sign-in code"</h1>
         <form class="stack" on:submit=submit>
-            <TextField
+            <TotpCodeField
                 id="mfa-code"
                 label="Code from your authenticator app"
                 hint="Six digits; the app shows a new one every 30 seconds."
                 value=code
-                autocomplete="one-time-code"
-                inputmode="numeric"
-                maxlength=7
-                required=true
-                field="code"
                 form=form
             />
             <ErrorAlert failure=form.failure() />

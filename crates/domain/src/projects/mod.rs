@@ -148,6 +148,14 @@ pub enum ProjectStatus {
     Archived,
 }
 
+impl ProjectStatus {
+    /// Still being set up: provisioning, or waiting for the primary contact to join. Screens
+    /// showing such a project ask again until it settles.
+    pub fn is_being_set_up(self) -> bool {
+        matches!(self, ProjectStatus::Provisioning | ProjectStatus::AwaitingPrimaryContact)
+    }
+}
+
 /// The facts a project's status is derived from.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusFacts {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use portico_domain::identity::api::{CodeRequest, RecoveryCode};
 
 use crate::api;
-use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TextField, dynamic};
+use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TotpCodeField, dynamic, entered_code};
 
 #[component]
 pub fn AuthenticatorSection() -> impl IntoView {
@@ -31,7 +31,7 @@ fn NewRecoveryCode() -> impl IntoView {
     let recovery_code = RwSignal::new(None::<String>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let request = CodeRequest { code: code.get_untracked().trim().replace(' ', "") };
+        let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
             let answer: RecoveryCode = api::post("/api/v1/me/mfa/recovery-code", &request).await?.json()?;
             code.set(String::new());
@@ -43,15 +43,10 @@ fn NewRecoveryCode() -> impl IntoView {
         Some(code) => view! { <RecoveryCodePanel code /> }.into_any(),
         None => view! {
             <form class="stack narrow-form" on:submit=submit>
-                <TextField
+                <TotpCodeField
                     id="recovery-code-totp"
                     label="Code from your authenticator app"
                     value=code
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    maxlength=7
-                    required=true
-                    field="code"
                     form=form
                 />
                 <ErrorAlert failure=form.failure() />

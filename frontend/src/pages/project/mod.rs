@@ -16,13 +16,16 @@ mod upload_help;
 mod users;
 mod webhook;
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use portico_domain::projects::Action;
 use portico_domain::projects::api::{Project, ProjectSummary};
+use portico_domain::projects::{Action, ProjectStatus};
 use uuid::Uuid;
 
+use crate::components::labels::project_status_label;
 use crate::components::{Loaded, SignedInOnly, dynamic, load_get, loaded};
 use crate::pages::not_found::NotFound;
 use crate::session::Session;
@@ -114,6 +117,7 @@ fn ProjectFrame(guid: Uuid, section: Memo<String>) -> impl IntoView {
         session.set_visited_project(visited);
     });
     on_cleanup(move || session.set_visited_project(None));
+    let announcement = follow_setup(context, session);
     // Drawn when the first answer arrives; a reload (after a change) keeps the section as it is.
     let answered = Memo::new(move |_| context.project.with(Option::is_some));
     dynamic(move || {
@@ -132,6 +136,7 @@ fn ProjectFrame(guid: Uuid, section: Memo<String>) -> impl IntoView {
         }
         view! {
             <div class="page-stack">
+                <p class="sr-only" role="status" data-testid="project-status-announcement">{announcement}</p>
                 {project_nav(context)}
                 {move || match section.get().as_str() {
                     "users" => view! { <users::Users /> }.into_any(),
@@ -148,6 +153,49 @@ fn ProjectFrame(guid: Uuid, section: Memo<String>) -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// The first wait before a project being set up is asked again; each later wait is half as long
+/// again, up to [`SETUP_POLL_MAX`].
+const SETUP_POLL_FIRST: Duration = Duration::from_secs(2);
+const SETUP_POLL_MAX: Duration = Duration::from_secs(10);
+
+/// While the project is being set up (provisioning, or waiting for its primary contact), its facts
+/// are asked again with a growing wait, so the dashboard turns Active and shows the salt without a
+/// reload. A change of status is announced (the returned text, for a polite live region) and
+/// refreshes the account's project list (the selector).
+fn follow_setup(context: ProjectContext, session: Session) -> RwSignal<String> {
+    let announcement = RwSignal::new(String::new());
+    let wait = StoredValue::new(SETUP_POLL_FIRST);
+    let timer_pending = StoredValue::new(false);
+    Effect::new(move |previous: Option<Option<ProjectStatus>>| {
+        let project = context.current();
+        let status = project.as_ref().map(|project| project.status);
+        if let (Some(Some(before)), Some(project)) = (previous, &project)
+            && before != project.status
+        {
+            announcement.set(format!("{} is now {}.", project.name, project_status_label(project.status)));
+            session.refresh();
+        }
+        if !status.is_some_and(ProjectStatus::is_being_set_up) {
+            wait.set_value(SETUP_POLL_FIRST);
+        } else if !timer_pending.get_value() {
+            let delay = wait.get_value();
+            wait.set_value(delay.mul_f32(1.5).min(SETUP_POLL_MAX));
+            timer_pending.set_value(true);
+            set_timeout(
+                move || {
+                    // The project's page may be gone by now.
+                    if timer_pending.try_set_value(false).is_none() {
+                        context.reload();
+                    }
+                },
+                delay,
+            );
+        }
+        status
+    });
+    announcement
 }
 
 /// The project's sections the caller may open.
