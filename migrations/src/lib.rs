@@ -8,6 +8,7 @@ mod m20261122_000002_identity;
 mod m20261122_000003_projects;
 mod m20261122_000004_deployments;
 mod m20261122_000005_operations;
+mod m20261201_000006_hardening;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_projects::Migration),
             Box::new(m20261122_000004_deployments::Migration),
             Box::new(m20261122_000005_operations::Migration),
+            Box::new(m20261201_000006_hardening::Migration),
         ]
     }
 }

@@ -135,13 +135,51 @@ impl Application {
 
 /// Connects and applies pending migrations (creating the data dir for SQLite).
 pub async fn open_database(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let url = settings.database_url();
+    let sqlite_file = sqlite_file(&url);
     if settings.uses_sqlite() {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data dir {} (PORTICO_DATA_DIR)", settings.data_dir.display()))?;
     }
-    let db = portico_store::connect(&settings.database_url())
-        .await
-        .context("opening the database (PORTICO_DATABASE_URL)")?;
+    if let Some(file) = &sqlite_file {
+        owner_only(file, true)?;
+    }
+    let db = portico_store::connect(&url).await.context("opening the database (PORTICO_DATABASE_URL)")?;
     portico_store::migrate(&db).await.context("applying database migrations")?;
+    if let Some(file) = &sqlite_file {
+        // SQLite gives its -wal and -shm files the database file's mode; older ones are fixed here.
+        for suffix in ["-wal", "-shm"] {
+            owner_only(&std::path::PathBuf::from(format!("{}{suffix}", file.display())), false)?;
+        }
+    }
     Ok(db)
+}
+
+/// The file of a `sqlite:` URL (None for an in-memory database or another backend).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:") && !rest.contains("mode=memory")).then(|| path.into())
+}
+
+/// The database holds password hashes, sealed secrets and audit trails: readable by the server's
+/// user only (0600, like `secret.key`). Creates the file so it never exists with wider rights.
+fn owner_only(file: &std::path::Path, create: bool) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let context = || format!("restricting {} to its owner (PORTICO_DATABASE_URL)", file.display());
+    if create {
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
+            Ok(_) => return Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error).with_context(context),
+        }
+    }
+    match std::fs::metadata(file) {
+        Ok(metadata) if metadata.permissions().mode() & 0o077 != 0 => {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).with_context(context)
+        }
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error).with_context(context),
+    }
 }

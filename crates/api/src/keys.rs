@@ -21,6 +21,8 @@ pub enum Purpose {
     SessionJwt,
     TotpSeed,
     WebhookSecret,
+    /// Bodies of emails waiting in the outbox (they carry live links).
+    OutboxBody,
 }
 
 impl Purpose {
@@ -29,6 +31,7 @@ impl Purpose {
             Purpose::SessionJwt => "portico/session-jwt/v1",
             Purpose::TotpSeed => "portico/totp-seed/v1",
             Purpose::WebhookSecret => "portico/webhook-secret/v1",
+            Purpose::OutboxBody => "portico/outbox-body/v1",
         }
     }
 }

@@ -51,7 +51,7 @@ impl AppState {
             sessions: SessionSettings::new(&settings, &master_key),
             hasher: PasswordHasherPool::new(concurrency, concurrency * 16),
             credential_limiter: IpLimiter::new(settings.credential_rate_limit),
-            mailer: Mailer::new(templates, wake_mailer),
+            mailer: Mailer::new(templates, master_key.clone(), wake_mailer),
             packages: Arc::new(
                 crate::packages::FolderStore::new(settings.data_dir.join("packages"))
                     .map_err(|e| anyhow::anyhow!("creating the package folder in PORTICO_DATA_DIR: {e}"))?,

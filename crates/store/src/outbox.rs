@@ -11,19 +11,23 @@ use crate::StoreResult;
 use crate::entities::outbox_email;
 use crate::lease::Leased;
 
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    recipient: &str,
-    subject: &str,
-    body: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<Uuid> {
-    let id = Uuid::now_v7();
+/// What the outbox keeps of an email until it is delivered; the caller seals the body.
+pub struct QueuedEmail<'a> {
+    pub id: Uuid,
+    pub recipient: &'a str,
+    pub template: &'a str,
+    pub subject: &'a str,
+    pub sealed_body: &'a str,
+}
+
+pub async fn enqueue(db: &impl ConnectionTrait, email: QueuedEmail<'_>, now: DateTime<Utc>) -> StoreResult<Uuid> {
+    let id = email.id;
     outbox_email::ActiveModel {
         id: Set(id),
-        recipient: Set(recipient.to_owned()),
-        subject: Set(subject.to_owned()),
-        body: Set(body.to_owned()),
+        recipient: Set(email.recipient.to_owned()),
+        template: Set(Some(email.template.to_owned())),
+        subject: Set(email.subject.to_owned()),
+        body: Set(email.sealed_body.to_owned()),
         created_at: Set(now),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -59,9 +63,11 @@ pub async fn claim_next(
     LEASED.claim(db, due, now, lease).await
 }
 
+/// Marks an email delivered and drops its body: its links must not outlive the delivery.
 pub async fn mark_sent(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
     outbox_email::Entity::update_many()
         .col_expr(outbox_email::Column::SentAt, Expr::value(now))
+        .col_expr(outbox_email::Column::Body, Expr::value(""))
         .col_expr(outbox_email::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(outbox_email::Column::Id.eq(id))
         .exec(db)
@@ -82,8 +88,22 @@ pub async fn mark_failed(
         .col_expr(outbox_email::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None));
     update = match retry_at {
         Some(at) => update.col_expr(outbox_email::Column::NextAttemptAt, Expr::value(at)),
-        None => update.col_expr(outbox_email::Column::FailedAt, Expr::value(now)),
+        None => update
+            .col_expr(outbox_email::Column::FailedAt, Expr::value(now))
+            .col_expr(outbox_email::Column::Body, Expr::value("")),
     };
     update.filter(outbox_email::Column::Id.eq(id)).exec(db).await?;
     Ok(())
+}
+
+/// Drops the bodies of emails that are done with (delivered or given up), e.g. those an earlier
+/// version kept; returns how many.
+pub async fn drop_finished_bodies(db: &impl ConnectionTrait) -> StoreResult<u64> {
+    Ok(outbox_email::Entity::update_many()
+        .col_expr(outbox_email::Column::Body, Expr::value(""))
+        .filter(outbox_email::Column::SentAt.is_not_null().or(outbox_email::Column::FailedAt.is_not_null()))
+        .filter(outbox_email::Column::Body.ne(""))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

@@ -12,6 +12,8 @@ use portico_store::entities::outbox_email;
 use sea_orm::DatabaseConnection;
 use tokio::sync::{Notify, watch};
 
+use crate::keys::MasterKey;
+
 /// How long a worker holds an email before another may retry it.
 const LEASE: Duration = Duration::seconds(120);
 const MAX_ATTEMPTS: i32 = 12;
@@ -37,10 +39,6 @@ impl Transport {
             )),
         }
     }
-
-    pub fn is_log(&self) -> bool {
-        matches!(self, Transport::Log)
-    }
 }
 
 pub struct OutboxWorker {
@@ -51,10 +49,17 @@ pub struct OutboxWorker {
     pub message_id_domain: String,
     pub wake: Arc<Notify>,
     pub poll_every: StdDuration,
+    /// Opens the sealed bodies.
+    pub key: Arc<MasterKey>,
 }
 
 impl OutboxWorker {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        match portico_store::outbox::drop_finished_bodies(&self.db).await {
+            Ok(0) => {}
+            Ok(dropped) => tracing::info!(dropped, "outbox: dropped the bodies of delivered emails"),
+            Err(error) => tracing::error!(error = %error, "outbox: dropping delivered bodies"),
+        }
         loop {
             loop {
                 match self.deliver_one().await {
@@ -96,12 +101,13 @@ impl OutboxWorker {
     }
 
     async fn send(&self, email: &outbox_email::Model) -> anyhow::Result<()> {
+        let body = super::open_body(&self.key, email.id, &email.body)?;
         match &self.transport {
             Transport::Log => {
                 tracing::warn!(
                     to = %email.recipient,
                     subject = %email.subject,
-                    body = %email.body,
+                    body = %body,
                     "development mail (PORTICO_SMTP_URL is not set)"
                 );
                 Ok(())
@@ -113,7 +119,7 @@ impl OutboxWorker {
                     .subject(email.subject.clone())
                     .message_id(Some(format!("<{}@{}>", email.id, self.message_id_domain)))
                     .header(ContentType::TEXT_PLAIN)
-                    .body(email.body.clone())?;
+                    .body(body)?;
                 smtp.send(message).await?;
                 Ok(())
             }

@@ -34,6 +34,7 @@ pub fn spawn_all(
         message_id_domain: host.to_owned(),
         wake: wake_mailer,
         poll_every: StdDuration::from_secs(5),
+        key: state.master_key.clone(),
     };
     tokio::spawn(outbox.run(stop.clone()));
     tokio::spawn(provisioning(state.clone(), BuiltInProvisioner, stop.clone()));

@@ -23,5 +23,6 @@ mod openapi_drift;
 mod projects;
 mod read_cache;
 mod resilience;
+mod security;
 mod spa;
 mod tokens;

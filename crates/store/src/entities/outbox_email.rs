@@ -8,6 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub recipient: String,
     pub subject: String,
+    /// Sealed (AEAD) while the email waits; empty once it was delivered or given up.
     #[sea_orm(column_type = "Text")]
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -18,6 +19,7 @@ pub struct Model {
     pub failed_at: Option<DateTime<Utc>>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
+    pub template: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -168,6 +168,48 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Every `table.column` holding `needle` anywhere in its text (every table, every column).
+    pub async fn columns_containing(&self, needle: &str) -> Vec<String> {
+        let db = self.db().await;
+        let backend = db.get_database_backend();
+        let columns_sql = match backend {
+            sea_orm::DatabaseBackend::Sqlite => "SELECT m.name, p.name FROM sqlite_master m \
+                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+                .to_owned(),
+            _ => "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public'"
+                .to_owned(),
+        };
+        let mut found = Vec::new();
+        for row in db.query_all_raw(Statement::from_string(backend, columns_sql)).await.unwrap() {
+            let (table, column): (String, String) =
+                (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap());
+            let probe =
+                format!("SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{column}\" AS TEXT) LIKE '%' || $1 || '%'");
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(backend, probe, [needle.into()]))
+                .await
+                .unwrap()
+                .unwrap();
+            if row.try_get_by_index::<i64>(0).unwrap() > 0 {
+                found.push(format!("{table}.{column}"));
+            }
+        }
+        db.close().await.ok();
+        found
+    }
+
+    /// Waits until the outbox has delivered everything queued so far.
+    pub async fn wait_for_outbox_delivered(&self) {
+        for _ in 0..200 {
+            if self.count("SELECT COUNT(*) FROM outbox_emails WHERE sent_at IS NULL AND failed_at IS NULL").await == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the outbox did not deliver within 10 s");
+    }
+
     /// Enables or disables an account directly in the database.
     pub async fn set_enabled(&self, id: uuid::Uuid, enabled: bool) {
         use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
