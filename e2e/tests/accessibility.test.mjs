@@ -265,6 +265,7 @@ test('public and identity pages: every state has no serious accessibility violat
     await page.getByRole('cell', { name: 'This session' }).waitFor();
     await check(page, 'account');
     await page.getByLabel('New email address').fill('nora@portico.test');
+    await page.getByLabel('Confirm with your password').fill(BROWSER_PASSWORD);
     await page.getByRole('button', { name: 'Change email' }).click();
     await page.getByText('Waiting for confirmation: nora@portico.test').waitFor();
     await page.getByLabel('Current password').fill('wrong');

@@ -241,8 +241,9 @@ test('account settings: the password policy drives the live checklist; an email 
 
     // A new email address applies only once the link mailed to it is followed.
     await page.getByLabel('New email address').fill('augusta@portico.test');
+    await page.getByLabel('Confirm with your password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Change email' }).click();
-    await page.getByRole('status').getByText(/confirmation link is on its way to augusta@portico.test/).waitFor();
+    await page.getByRole('status').getByText(/A message is on its way to augusta@portico.test: follow its link/).waitFor();
     await page.getByText('Waiting for confirmation: augusta@portico.test').waitFor();
     const verification = await mail.waitFor({ to: 'augusta@portico.test', subject: /Confirm your new Portico email address/ });
     await page.goto(linkIn(verification, 'verify-email', server.url));

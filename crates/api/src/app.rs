@@ -171,6 +171,8 @@ fn owner_only(file: &std::path::Path, create: bool) -> anyhow::Result<()> {
         match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
             Ok(_) => return Ok(()),
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            // A folder that does not exist: opening the database reports it.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(error) => return Err(error).with_context(context),
         }
     }

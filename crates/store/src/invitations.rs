@@ -125,6 +125,21 @@ pub async fn pending_for_email(
         .await?)
 }
 
+/// Pending project invitations addressed to `email_key`, in every project.
+pub async fn pending_project_invitations_to(
+    db: &impl ConnectionTrait,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<invitation::Model>> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::EmailKey.eq(email_key))
+        .filter(invitation::Column::ProjectId.is_not_null())
+        .filter(pending(now))
+        .order_by_asc(invitation::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
 /// The newest open (not accepted, not revoked) invitation that completes `account_id`.
 pub async fn open_for_account(db: &impl ConnectionTrait, account_id: Uuid) -> StoreResult<Option<invitation::Model>> {
     Ok(invitation::Entity::find()

@@ -103,3 +103,15 @@ pub async fn latest_open(
         .one(db)
         .await?)
 }
+
+/// Every unused link of an account stops working (its email address changed: links mailed to
+/// the old one must not outlive it). Returns how many.
+pub async fn revoke_all_open(db: &impl ConnectionTrait, account_id: Uuid, now: DateTime<Utc>) -> StoreResult<u64> {
+    Ok(one_time_link::Entity::update_many()
+        .col_expr(one_time_link::Column::UsedAt, Expr::value(now))
+        .filter(one_time_link::Column::AccountId.eq(account_id))
+        .filter(one_time_link::Column::UsedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -1,13 +1,14 @@
-//! Resetting MFA with the password: the authenticator and recovery code are removed and every
-//! session ends (this one too). Signing in within the hour leads to setting up a new authenticator.
+//! Resetting MFA with the password and a current code from the authenticator (only the password
+//! after signing in with the recovery code): the authenticator and recovery code are removed and
+//! every session ends (this one too). Signing in within the hour leads to setting up a new one.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::api::PasswordConfirmation;
+use portico_domain::identity::api::ResetMfaRequest;
 
 use crate::api;
-use crate::components::{ErrorAlert, FormState, TextField};
+use crate::components::{ErrorAlert, FormState, TextField, TotpCodeField, entered_code};
 use crate::session::Session;
 
 /// What the sign-in page says after the reset.
@@ -21,10 +22,13 @@ pub fn ResetMfaForm() -> impl IntoView {
     let navigate = use_navigate();
     let form = FormState::new();
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // The lost-phone path: a session signed in with the recovery code has no code to give.
+    let needs_code = session.signed_in_account().is_some_and(|me| !me.recovery_code_used);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let navigate = navigate.clone();
-        let body = PasswordConfirmation { password: password.get_untracked() };
+        let body = ResetMfaRequest { password: password.get_untracked(), code: needs_code.then(|| entered_code(code)) };
         form.run(async move {
             api::delete_with("/api/v1/me/mfa", &body).await?;
             session.set_notice(SIGNED_OUT_NOTICE);
@@ -45,6 +49,9 @@ pub fn ResetMfaForm() -> impl IntoView {
                 field="password"
                 form=form
             />
+            {needs_code.then(|| view! {
+                <TotpCodeField id="reset-mfa-code" label="Authenticator app code, to confirm" value=code form=form />
+            })}
             <ErrorAlert failure=form.failure() />
             <div class="actions">
                 <button type="submit" class="danger" disabled=move || form.is_busy()>"Reset MFA"</button>

@@ -78,6 +78,31 @@ pub async fn reserve(db: &impl ConnectionTrait, key: &str, limits: Limits, now: 
     }
 }
 
+/// Counts one request against a quota (requests that send email, say), whatever its outcome:
+/// past `limits.threshold` within `limits.lock_for` it answers 429 `too_many_requests`.
+pub async fn spend(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limits: Limits,
+    now: DateTime<Utc>,
+    what: &str,
+) -> ApiResult<()> {
+    match throttles::reserve(db, key, limits, now).await? {
+        Reservation::Granted => Ok(()),
+        Reservation::Refused { .. } => {
+            let seconds = limits.lock_for.num_seconds().max(1) as u64;
+            Err(ApiError::too_many_requests(
+                format!(
+                    "Too many {what} for now; at most {} within {}. Try again later.",
+                    limits.threshold,
+                    describe_wait(seconds)
+                ),
+                seconds,
+            ))
+        }
+    }
+}
+
 fn describe_wait(seconds: u64) -> String {
     match seconds {
         0..=90 => format!("{seconds} seconds"),

@@ -16,6 +16,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("email_verification", include_str!("templates/email_verification.txt")),
     ("email_change_requested", include_str!("templates/email_change_requested.txt")),
     ("email_changed", include_str!("templates/email_changed.txt")),
+    ("email_address_in_use", include_str!("templates/email_address_in_use.txt")),
     ("mfa_reset", include_str!("templates/mfa_reset.txt")),
     ("primary_contact_lost", include_str!("templates/primary_contact_lost.txt")),
     ("token_leaked", include_str!("templates/token_leaked.txt")),

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use portico_domain::identity::api::{
-    ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, PasswordConfirmation, RecoveryCode, SessionInfo,
+    ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, RecoveryCode, ResetMfaRequest, SessionInfo,
     TotpEnrolment, UpdateProfileRequest,
 };
 use portico_domain::problem::Problem;
@@ -49,15 +49,17 @@ pub async fn update_me(
     Ok(web::Json(profile::update(&state, &client, &current, body.into_inner()).await?))
 }
 
-/// Change the email address: a verification link goes to the new address (the change applies
-/// when it is followed), a notice to the old one.
+/// Change the email address, with the current password: a verification link goes to the new
+/// address (the change applies when it is followed), a notice to the old one. Rate limited per
+/// account and per client address.
 #[utoipa::path(
     tag = "me",
     request_body = ChangeEmailRequest,
     responses(
-        (status = 202, description = "Verification link sent to the new address"),
-        (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 202, description = "Accepted: a verification link goes to the new address (or, when another account has it, a notice without a link)"),
+        (status = 403, description = "`wrong_password`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`locked_out` or too many requests", body = Problem, content_type = "application/problem+json"),
     ),
     security(("session_cookie" = [])),
 )]
@@ -68,7 +70,7 @@ pub async fn change_email(
     SignedIn(current): SignedIn,
     body: JsonBody<ChangeEmailRequest>,
 ) -> ApiResult<HttpResponse> {
-    profile::request_email_change(&state, &client, &current, &body.email).await?;
+    profile::request_email_change(&state, &client, &current, &body).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
@@ -154,15 +156,17 @@ pub async fn regenerate_recovery_code(
     Ok(web::Json(mfa::regenerate_recovery_code(&state, &client, &current, &body.code).await?))
 }
 
-/// Reset MFA (password re-entered): the authenticator and recovery code are removed and every
-/// session ends. Signing in within the next hour leads to set-up again; later, only an
+/// Reset MFA with the password and a current authenticator code (only the password after
+/// signing in with the recovery code): the authenticator and recovery code are removed and
+/// every session ends. Signing in within the next hour leads to set-up again; later, only an
 /// emailed enrolment link does.
 #[utoipa::path(
     tag = "me",
-    request_body = PasswordConfirmation,
+    request_body = ResetMfaRequest,
     responses(
         (status = 204, description = "Removed; signed out everywhere"),
-        (status = 403, description = "`wrong_password`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`wrong_password` or `second_factor_required`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("session_cookie" = [])),
 )]
@@ -171,9 +175,9 @@ pub async fn reset_mfa(
     state: web::Data<AppState>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: JsonBody<PasswordConfirmation>,
+    body: JsonBody<ResetMfaRequest>,
 ) -> ApiResult<HttpResponse> {
-    mfa::reset_own(&state, &client, &current, &body.password).await?;
+    mfa::reset_own(&state, &client, &current, &body).await?;
     Ok(HttpResponse::NoContent().cookie(removal_cookie(&state.sessions)).finish())
 }
 

@@ -11,6 +11,7 @@ use portico_store::{accounts, audit, credentials, invitations, projects as proje
 use sea_orm::{IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
+use super::email_change::follow_email_change;
 use crate::audit::{AuditEventExt, event};
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
@@ -227,11 +228,16 @@ pub async fn update(
             }
         }
     }
+    let mut new_email = None;
     if let Some(text) = &request.email {
         match Email::parse(text) {
+            Ok(email) if account.email_key.as_deref() == Some(email.key().as_str()) => {
+                model.email = Set(Some(email.as_str().to_owned()));
+            }
             Ok(email) => {
                 model.email_key = Set(Some(email.key()));
                 model.email = Set(Some(email.as_str().to_owned()));
+                new_email = Some(email);
             }
             Err(m) => errors.push(FieldError::new("email", m)),
         }
@@ -255,6 +261,10 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
+    // Read before the transaction (SQLite has one connection): an account still invited gets
+    // its invitation again at the new address.
+    let still_invited = new_email.is_some()
+        && matches!(get(state, id).await?.status, AccountStatus::Invited | AccountStatus::InvitationExpired);
     let now = now();
     model.updated_at = Set(now);
     let txn = state.db.begin().await?;
@@ -265,6 +275,12 @@ pub async fn update(
         Some(_) => ApiError::conflict("email_taken", "Another account has this email address."),
         None => error.into(),
     })?;
+    if let Some(email) = &new_email {
+        follow_email_change(state, &txn, &updated, account.email_key.as_deref(), email, administrator, now).await?;
+        if still_invited {
+            issue_account_invitation(state, &txn, administrator, &updated, now).await?;
+        }
+    }
     if request.enabled == Some(false) {
         sessions::delete_for_account(&txn, id, None).await?;
     }
@@ -278,6 +294,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    state.mailer.wake();
     get(state, updated.id).await
 }
 

@@ -1,17 +1,18 @@
 //! The authenticator app and the recovery code: set-up, regeneration, reset.
 
 use chrono::{DateTime, Duration, Utc};
-use portico_domain::identity::api::{NextStep, RecoveryCode, SignInStep, TotpEnrolment};
+use portico_domain::identity::api::{NextStep, RecoveryCode, ResetMfaRequest, SignInStep, TotpEnrolment};
 use portico_domain::identity::{SessionStage, totp};
 use portico_store::entities::account;
 use portico_store::{accounts, audit, credentials, links, sessions, throttles};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
 use totp_rs::{Algorithm, TOTP};
 
+use super::second_factor;
 use super::{display_name, human_duration, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::crypto;
-use crate::auth::limits::{self, reauthentication_key, second_factor_key};
+use crate::auth::limits::{self, reauthentication_key};
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
 use crate::auth::session::{self, CurrentSession, IssuedSession};
@@ -120,35 +121,17 @@ pub async fn regenerate_recovery_code(
     current: &CurrentSession,
     code: &str,
 ) -> ApiResult<RecoveryCode> {
-    if !totp::is_well_formed(code) {
-        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
-    }
     let account = &current.account;
-    let limits = state.settings.lockout_limits();
-    let throttle_key = second_factor_key(account.id);
-    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
+    if credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none()) {
+        return Err(ApiError::conflict("mfa_not_enrolled", "Set up an authenticator app first."));
+    }
     let now = now();
-    let authenticator = credentials::authenticator_of(&state.db, account.id)
-        .await?
-        .filter(|a| a.confirmed_at.is_some())
-        .ok_or_else(|| ApiError::conflict("mfa_not_enrolled", "Set up an authenticator app first."))?;
-    let seed =
-        crypto::open(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &authenticator.secret_ciphertext)
-            .map_err(ApiError::internal)?;
-    let step = totp::matching_step(&seed, code, now.timestamp().max(0) as u64);
+    let checked = second_factor::check(state, account, code, now).await?;
     let recovery_code = secrets::new_recovery_code();
     let txn = state.db.begin().await?;
-    let accepted = match step {
-        Some(step) => credentials::use_totp_step(&txn, account.id, step as i64).await?,
-        None => false,
-    };
-    if !accepted {
+    if !checked.consume(&txn).await? {
         txn.commit().await?;
-        throttles::fail(&state.db, &throttle_key, limits, now).await?;
-        return Err(ApiError::unauthorized(
-            "invalid_code",
-            "The code is not right or was already used. Enter the current code from your authenticator app.",
-        ));
+        return Err(checked.failed(state, client, account, now).await?);
     }
     credentials::set_recovery_code(
         &txn,
@@ -164,23 +147,47 @@ pub async fn regenerate_recovery_code(
     )
     .await?;
     txn.commit().await?;
-    throttles::succeed(&state.db, &throttle_key).await?;
+    checked.succeeded(state).await?;
     Ok(RecoveryCode { recovery_code })
 }
 
-/// The user removes their authenticator (password re-entered): every session ends, and
-/// signing in with the password within the next hour leads to set-up again.
+/// The user removes their authenticator, with the password and a current code from it (a
+/// phished password and one code are a full sign-in, not enough to replace the authenticator);
+/// a session that signed in with the recovery code (the lost phone) needs the password only.
+/// Every session ends, and signing in with the password within the next hour leads to set-up
+/// again.
 pub async fn reset_own(
     state: &AppState,
     client: &ClientInfo,
     current: &CurrentSession,
-    password: &str,
+    request: &ResetMfaRequest,
 ) -> ApiResult<()> {
-    super::bounded_password(password, "password")?;
+    super::bounded_password(&request.password, "password")?;
     let account = &current.account;
-    confirm_password(state, account, password).await?;
+    let code = match (&request.code, current.session.recovery_code_used) {
+        (_, true) => None,
+        (Some(code), false) => Some(code.trim()),
+        (None, false) => {
+            return Err(ApiError::forbidden(
+                "second_factor_required",
+                "Enter a current code from your authenticator app as well as your password. Lost the phone? \
+                 Sign in with your recovery code instead.",
+            ));
+        }
+    };
+    confirm_password(state, account, &request.password).await?;
     let now = now();
+    let checked = match code {
+        Some(code) => Some(second_factor::check(state, account, code, now).await?),
+        None => None,
+    };
     let txn = state.db.begin().await?;
+    if let Some(checked) = &checked
+        && !checked.consume(&txn).await?
+    {
+        txn.commit().await?;
+        return Err(checked.failed(state, client, account, now).await?);
+    }
     credentials::remove_mfa(&txn, account.id).await?;
     let mut model = (**account).clone().into_active_model();
     model.mfa_self_enrol_until = Set(Some(now + SELF_ENROL_WINDOW));
@@ -199,6 +206,9 @@ pub async fn reset_own(
         )
         .await?;
     txn.commit().await?;
+    if let Some(checked) = &checked {
+        checked.succeeded(state).await?;
+    }
     state.mailer.wake();
     Ok(())
 }

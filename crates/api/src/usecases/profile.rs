@@ -1,18 +1,18 @@
 //! The signed-in account's own profile: names and email address.
 
-use portico_domain::identity::api::{Me, UpdateProfileRequest};
+use portico_domain::identity::api::{ChangeEmailRequest, Me, UpdateProfileRequest};
 use portico_domain::identity::{Email, SystemRole, parse_person_name};
 use portico_domain::maintenance::MaintenanceBanner;
 use portico_domain::problem::FieldError;
 use portico_domain::projects::api::ProjectSummary;
-use portico_store::{accounts, audit, credentials, links};
+use portico_store::{accounts, audit, credentials, links, throttles};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::{display_name, human_duration, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
-use crate::auth::secrets;
 use crate::auth::session::CurrentSession;
+use crate::auth::{limits, secrets};
 use crate::cache::CacheKey;
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
@@ -106,49 +106,68 @@ pub async fn update(
     Ok(assemble(&current, &overview(state, current.account.id).await?))
 }
 
-/// Starts an email change: a verification link to the new address, a notice to the old one.
-/// The address changes only when the link is followed.
+/// Email changes a session may start per hour (each sends two emails).
+const EMAIL_CHANGES_PER_ACCOUNT: u32 = 5;
+/// ... and from one client address, over every account.
+const EMAIL_CHANGES_PER_ADDRESS: u32 = 60;
+
+/// Starts an email change: with the current password, a verification link goes to the new
+/// address and a notice to the old one; the address changes only when the link is followed.
+/// The answer is the same whether or not the new address belongs to another account (that one
+/// is told instead, without a link), so the endpoint reveals nothing about other accounts.
 pub async fn request_email_change(
     state: &AppState,
     client: &ClientInfo,
     current: &CurrentSession,
-    new_email: &str,
+    request: &ChangeEmailRequest,
 ) -> ApiResult<()> {
-    let new_email = Email::parse(new_email).map_err(|message| ApiError::invalid_field("email", message))?;
+    let new_email = Email::parse(&request.email).map_err(|message| ApiError::invalid_field("email", message))?;
+    super::bounded_password(&request.password, "password")?;
+    state.credential_limiter.check(client.ip)?;
     let account = &current.account;
     if account.email_key.as_deref() == Some(new_email.key().as_str()) {
         return Err(ApiError::invalid_field("email", "is already your email address"));
     }
-    if accounts::find_by_email_key(&state.db, &new_email.key()).await?.is_some() {
-        return Err(ApiError::conflict("email_taken", "Another account uses this email address."));
+    super::mfa::confirm_password(state, account, &request.password).await?;
+    let hour = chrono::Duration::hours(1);
+    let per_account = throttles::Limits { threshold: EMAIL_CHANGES_PER_ACCOUNT, lock_for: hour };
+    limits::spend(&state.db, &format!("email_change:{}", account.id), per_account, now(), "email changes").await?;
+    if let Some(ip) = client.ip {
+        let per_address = throttles::Limits { threshold: EMAIL_CHANGES_PER_ADDRESS, lock_for: hour };
+        limits::spend(&state.db, &format!("email_change_ip:{ip}"), per_address, now(), "email changes").await?;
     }
+    let taken = accounts::find_by_email_key(&state.db, &new_email.key()).await?.is_some();
     let now = now();
     let ttl = state.settings.link_ttl();
-    let token = secrets::new_token();
-    let txn = state.db.begin().await?;
-    links::insert(
-        &txn,
-        links::NewLink {
-            purpose: links::EMAIL_VERIFICATION,
-            account_id: account.id,
-            token_hash: &secrets::hash(&token),
-            new_email: Some(new_email.as_str().to_owned()),
-            expires_at: now + ttl,
-        },
-        now,
-    )
-    .await?;
     let name = display_name(account);
-    state
-        .mailer
-        .queue(
+    let txn = state.db.begin().await?;
+    if taken {
+        state.mailer.queue(&txn, "email_address_in_use", new_email.as_str(), minijinja::context! {}, now).await?;
+    } else {
+        let token = secrets::new_token();
+        links::insert(
             &txn,
-            "email_verification",
-            new_email.as_str(),
-            minijinja::context! { name => name.clone(), link => link(state, "verify-email", &token), expires_in => human_duration(ttl) },
+            links::NewLink {
+                purpose: links::EMAIL_VERIFICATION,
+                account_id: account.id,
+                token_hash: &secrets::hash(&token),
+                new_email: Some(new_email.as_str().to_owned()),
+                expires_at: now + ttl,
+            },
             now,
         )
         .await?;
+        state
+            .mailer
+            .queue(
+                &txn,
+                "email_verification",
+                new_email.as_str(),
+                minijinja::context! { name => name.clone(), link => link(state, "verify-email", &token), expires_in => human_duration(ttl) },
+                now,
+            )
+            .await?;
+    }
     state
         .mailer
         .queue(
@@ -187,14 +206,17 @@ pub async fn verify_email(state: &AppState, client: &ClientInfo, token: &str) ->
         .filter(|a| a.enabled)
         .ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
     let old_email = account.email.clone();
+    let old_key = account.email_key.clone();
+    let parsed = Email::parse(&new_email).map_err(|_| super::link_problem(links::LinkRefusal::Unknown))?;
     let mut model = account.clone().into_active_model();
-    model.email = Set(Some(new_email.clone()));
-    model.email_key = Set(Some(new_email.to_lowercase()));
+    model.email = Set(Some(parsed.as_str().to_owned()));
+    model.email_key = Set(Some(parsed.key()));
     model.updated_at = Set(now);
     let account = accounts::update(&txn, model).await.map_err(|error| match error.unique_violation() {
         Some(_) => ApiError::conflict("email_taken", "Another account took this email address meanwhile."),
         None => error.into(),
     })?;
+    super::email_change::follow_email_change(state, &txn, &account, old_key.as_deref(), &parsed, &account, now).await?;
     audit::record(
         &txn,
         event("account.email_changed", "success", client)

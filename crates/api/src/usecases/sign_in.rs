@@ -1,15 +1,16 @@
 //! Signing in: the password step, then the authenticator code or the recovery code.
 
 use chrono::{DateTime, Duration, Utc};
+use portico_domain::identity::SessionStage;
 use portico_domain::identity::api::{NextStep, SignInRequest, SignInStep};
-use portico_domain::identity::{SessionStage, totp};
 use portico_store::entities::account;
 use portico_store::{accounts, audit, credentials, links, sessions, throttles};
 use sea_orm::TransactionTrait;
 
-use super::{busy, display_name, link, require_account_email};
+use super::busy;
+use super::lockout::announce_lock;
+use super::second_factor;
 use crate::audit::{AuditEventExt, event};
-use crate::auth::crypto;
 use crate::auth::limits::{self, password_key, second_factor_key};
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
@@ -17,7 +18,6 @@ use crate::auth::session::{self, CurrentSession, IssuedSession};
 use crate::clock::now;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::keys::Purpose;
 use crate::state::AppState;
 
 /// An automatic enrolment link is not sent again within this time.
@@ -126,52 +126,6 @@ pub async fn password_step(
     Ok((SignInStep::new(next), issued))
 }
 
-/// Queues the lockout email (with an unlock link) and the audit event, once per lock.
-async fn announce_lock(
-    state: &AppState,
-    txn: &sea_orm::DatabaseTransaction,
-    client: &ClientInfo,
-    account: Option<&account::Model>,
-    key: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let mut locked = event("sign_in.lockout", "locked", client).details(serde_json::json!({"identifier": key}));
-    if let Some(account) = account {
-        locked = locked.actor(account.id).subject(account.id);
-    }
-    audit::record(txn, locked, now).await?;
-    let Some(account) = account.filter(|a| a.enabled && a.email.is_some()) else { return Ok(()) };
-    let token = secrets::new_token();
-    let limits = state.settings.lockout_limits();
-    links::insert(
-        txn,
-        links::NewLink {
-            purpose: links::UNLOCK,
-            account_id: account.id,
-            token_hash: &secrets::hash(&token),
-            new_email: None,
-            expires_at: now + limits.lock_for,
-        },
-        now,
-    )
-    .await?;
-    state
-        .mailer
-        .queue(
-            txn,
-            "lockout",
-            require_account_email(account)?,
-            minijinja::context! {
-                name => display_name(account),
-                attempts => limits.threshold,
-                lock_minutes => limits.lock_for.num_minutes().max(1),
-                link => link(state, "unlock", &token),
-            },
-            now,
-        )
-        .await
-}
-
 /// Emails an MFA enrolment link to an account that proved its password but has no
 /// authenticator (imported accounts, abandoned set-ups), unless one went out recently.
 async fn send_enrolment_link(
@@ -198,13 +152,6 @@ async fn send_enrolment_link(
     Ok(())
 }
 
-fn invalid_code() -> ApiError {
-    ApiError::unauthorized(
-        "invalid_code",
-        "The code is not right or was already used. Enter the current code from your authenticator app.",
-    )
-}
-
 /// The second step with a code from the authenticator app.
 pub async fn totp_step(
     state: &AppState,
@@ -213,42 +160,19 @@ pub async fn totp_step(
     code: &str,
 ) -> ApiResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
-    if !totp::is_well_formed(code) {
-        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
-    }
     let account = &current.account;
-    let limits = state.settings.lockout_limits();
-    let throttle_key = second_factor_key(account.id);
-    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
     let now = now();
-    let step = match credentials::authenticator_of(&state.db, account.id).await? {
-        Some(authenticator) if authenticator.confirmed_at.is_some() => {
-            let seed = crypto::open(
-                &state.master_key,
-                Purpose::TotpSeed,
-                account.id.as_bytes(),
-                &authenticator.secret_ciphertext,
-            )
-            .map_err(ApiError::internal)?;
-            totp::matching_step(&seed, code, now.timestamp().max(0) as u64)
-        }
-        _ => None,
-    };
+    let checked = second_factor::check(state, account, code, now).await?;
     let txn = state.db.begin().await?;
-    let accepted = match step {
-        Some(step) => credentials::use_totp_step(&txn, account.id, step as i64).await?,
-        None => false,
-    };
-    if !accepted {
+    if !checked.consume(&txn).await? {
         audit::record(&txn, event("sign_in.mfa", "failure", client).actor(account.id).subject(account.id), now).await?;
         txn.commit().await?;
-        second_factor_failed(state, client, account, &throttle_key, now).await?;
-        return Err(invalid_code());
+        return Err(checked.failed(state, client, account, now).await?);
     }
     let issued = complete_sign_in(state, &txn, client, &current, false, now).await?;
     audit::record(&txn, event("sign_in.mfa", "success", client).actor(account.id).subject(account.id), now).await?;
     txn.commit().await?;
-    throttles::succeed(&state.db, &throttle_key).await?;
+    checked.succeeded(state).await?;
     Ok((SignInStep::new(NextStep::SignedIn), issued))
 }
 
@@ -275,7 +199,7 @@ pub async fn recovery_step(
         audit::record(&txn, event("sign_in.recovery", "failure", client).actor(account.id).subject(account.id), now)
             .await?;
         txn.commit().await?;
-        second_factor_failed(state, client, account, &throttle_key, now).await?;
+        second_factor::count_failure(state, client, account, &throttle_key, now).await?;
         return Err(ApiError::unauthorized(
             "invalid_recovery_code",
             "The recovery code is not right or was already used. Check it, or ask an administrator to reset your MFA.",
@@ -304,24 +228,6 @@ async fn complete_sign_in(
     }
     session::issue(txn, &state.sessions, current.account.id, SessionStage::SignedIn, recovery_code_used, client, now)
         .await
-}
-
-async fn second_factor_failed(
-    state: &AppState,
-    client: &ClientInfo,
-    account: &account::Model,
-    throttle_key: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
-    let limits = state.settings.lockout_limits();
-    if throttles::fail(&state.db, throttle_key, limits, now).await? {
-        let txn = state.db.begin().await?;
-        let key = account.email_key.clone().unwrap_or_else(|| account.user_name_key.clone());
-        announce_lock(state, &txn, client, Some(account), &key, now).await?;
-        txn.commit().await?;
-        state.mailer.wake();
-    }
-    Ok(())
 }
 
 pub async fn sign_out(state: &AppState, client: &ClientInfo, current: &CurrentSession) -> ApiResult<()> {

@@ -170,8 +170,6 @@ struct World {
     disabled: Account,
     /// An enrolled account that signs in (password step) for the sign-in call.
     signer: Account,
-    /// An account that asks for email changes, for the verification links.
-    verifier: Account,
     /// An account (no authenticator) whose password is reset by link.
     resetter: String,
     /// An account (no authenticator) locked by wrong passwords before each unlock.
@@ -220,7 +218,6 @@ impl World {
         send_ok(&app, &admin, Method::PATCH, &path, json!({"enabled": false}), 200).await;
 
         let signer = new_member(&app, &third_owner, c, "signer@initech.test", "developer").await;
-        let verifier = new_member(&app, &third_owner, c, "verifier@initech.test", "developer").await;
         let resetter = "resetter@initech.test".to_owned();
         let locked = "locked@initech.test".to_owned();
         for email in [&resetter, &locked] {
@@ -266,7 +263,6 @@ impl World {
             other_tenant_admin,
             disabled,
             signer,
-            verifier,
             resetter,
             locked,
             enrollee: (enrollee, enrollee_email),
@@ -337,6 +333,10 @@ impl World {
     /// A new account with the principal's role and a session of its own, for calls that end
     /// the caller's session; None for principals without a live session (they use their own).
     async fn throwaway(&mut self, principal: &str) -> Option<Credential> {
+        Some(self.throwaway_account(principal).await?.session())
+    }
+
+    async fn throwaway_account(&mut self, principal: &str) -> Option<crate::support::callers::Account> {
         let email = self.unique(principal);
         let (a, b) = (self.a, self.b);
         let (project, system_role) = match principal {
@@ -352,7 +352,7 @@ impl World {
         if project.is_some_and(|(guid, _)| guid == a) {
             self.extra_members.push(account.id);
         }
-        Some(account.session())
+        Some(account)
     }
 
     /// Removes the accounts that joined project A for one call (gone already is fine).
@@ -524,8 +524,13 @@ impl World {
             }
             "POST /api/v1/auth/verify-email" => {
                 let new_email = self.unique("verified");
-                let (app, verifier) = (&self.app, self.verifier.session());
-                send_ok(app, &verifier, Method::PUT, "/api/v1/me/email", json!({"email": new_email}), 202).await;
+                // A fresh account each time: an account may start only a few email changes an hour.
+                let email = self.unique("verifier");
+                let token = self.app.quiet_invitation(&self.db, &email, None, None).await;
+                let verifier = self.app.register_account(&token, &email).await.session();
+                let app = &self.app;
+                let body = json!({"email": new_email, "password": PASSWORD});
+                send_ok(app, &verifier, Method::PUT, "/api/v1/me/email", body, 202).await;
                 let token = app.mail_after(&new_email, "Confirm your new", 0).await.link_token("verify-email");
                 with_json("/api/v1/auth/verify-email".into(), json!({"token": token}))
             }
@@ -557,13 +562,18 @@ impl World {
             ),
             "GET /api/v1/me" => plain("/api/v1/me".into()),
             "PATCH /api/v1/me" => with_json("/api/v1/me".into(), json!({"first_name": "Test", "last_name": "User"})),
-            "PUT /api/v1/me/email" => with_json("/api/v1/me/email".into(), json!({"email": self.unique("moved")})),
+            "PUT /api/v1/me/email" => {
+                with_json("/api/v1/me/email".into(), json!({"email": self.unique("moved"), "password": PASSWORD}))
+            }
             "PUT /api/v1/me/maintenance-announcements" => {
                 with_json("/api/v1/me/maintenance-announcements".into(), json!({"subscribed": false}))
             }
-            "DELETE /api/v1/me/mfa" => Prepared {
-                caller: self.throwaway(principal).await,
-                ..with_json("/api/v1/me/mfa".into(), json!({"password": PASSWORD}))
+            "DELETE /api/v1/me/mfa" => match self.throwaway_account(principal).await {
+                Some(mut account) => {
+                    let body = json!({"password": PASSWORD, "code": account.next_code().await});
+                    Prepared { caller: Some(account.session()), ..with_json("/api/v1/me/mfa".into(), body) }
+                }
+                None => with_json("/api/v1/me/mfa".into(), json!({"password": PASSWORD, "code": "000000"})),
             },
             "POST /api/v1/me/mfa/recovery-code" => {
                 let code = match self.signed_in_account(principal) {

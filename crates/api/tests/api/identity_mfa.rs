@@ -48,7 +48,8 @@ async fn reset_mfa_ends_every_session_and_allows_set_up_for_an_hour() {
 async fn after_the_hour_only_an_emailed_link_opens_set_up() {
     let app = spawn_app().await;
     let mut ann = app.user("ann@example.com").await;
-    let reset = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password}))).await;
+    let code = ann.next_code().await;
+    let reset = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password, "code": code}))).await;
     assert_eq!(reset.status(), 204);
     // Move the self-service window into the past.
     {

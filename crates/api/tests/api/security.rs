@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::spawn_app;
+use crate::support::{expect_problem, spawn_app};
 
 /// Live link tokens never rest in the database: an email's body is sealed while it waits and
 /// dropped once delivered; the SQLite file is readable by its owner only.
@@ -58,4 +58,111 @@ async fn a_delivered_invitation_leaves_no_live_link_in_the_database() {
             }
         }
     }
+}
+
+/// An Administrator mistypes an invitee's address and corrects it: the link mailed to the typo
+/// no longer registers anyone; the invitation goes again to the corrected address.
+#[tokio::test]
+async fn an_invitation_mailed_to_a_mistyped_address_dies_when_the_address_is_corrected() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let invited =
+        admin.post("/api/v1/admin/users", json!({"email": "alice@exmaple.test", "system_role": "administrator"})).await;
+    assert_eq!(invited.status(), 201, "{:?}", invited.text().await);
+    let alice: serde_json::Value = invited.json().await.unwrap();
+    let typo_token = app.mailbox.wait_for("alice@exmaple.test", "").await.link_token("invitations");
+    let corrected = admin
+        .patch(
+            &format!("/api/v1/admin/users/{}", alice["id"].as_str().unwrap()),
+            json!({"email": "alice@example.test"}),
+        )
+        .await;
+    assert_eq!(corrected.status(), 200, "{:?}", corrected.text().await);
+    let body = json!({"token": typo_token, "password": "Correct-Horse-7", "first_name": "Mallory", "last_name": "M"});
+    expect_problem(app.post("/api/v1/invitations/register", body).await, 410, "invitation_revoked").await;
+    let token = app.mailbox.wait_for("alice@example.test", "").await.link_token("invitations");
+    let registered = app
+        .post(
+            "/api/v1/invitations/register",
+            json!({"token": token, "password": "Correct-Horse-7", "first_name": "Alice", "last_name": "A"}),
+        )
+        .await;
+    assert_eq!(registered.status(), 200, "{:?}", registered.text().await);
+}
+
+/// A project invitation addressed to an account's old address follows the verified change: the
+/// old link dies, a new one reaches the new address.
+#[tokio::test]
+async fn project_invitations_to_an_old_address_follow_a_verified_email_change() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let carol = app.user("carol@old.test").await;
+    let invited = acme
+        .owner
+        .post(
+            &format!("/api/v1/projects/{}/invitations", acme.guid),
+            json!({"email": "carol@old.test", "role": "developer"}),
+        )
+        .await;
+    assert_eq!(invited.status(), 201);
+    let old_token = app.invitation_token("carol@old.test", "Acme").await;
+    let requested = carol.put("/api/v1/me/email", json!({"email": "carol@new.test", "password": carol.password})).await;
+    assert_eq!(requested.status(), 202);
+    let verification = app.mailbox.wait_for("carol@new.test", "Confirm your new").await.link_token("verify-email");
+    assert_eq!(app.post("/api/v1/auth/verify-email", json!({"token": verification})).await.status(), 204);
+    expect_problem(
+        carol.post("/api/v1/invitations/accept", json!({"token": old_token})).await,
+        410,
+        "invitation_revoked",
+    )
+    .await;
+    let new_token = app.invitation_token("carol@new.test", "Acme").await;
+    assert_ne!(new_token, old_token);
+    let accepted = carol.post("/api/v1/invitations/accept", json!({"token": new_token})).await;
+    assert_eq!(accepted.status(), 200, "{:?}", accepted.text().await);
+}
+
+/// A phished password and one code (a full sign-in) cannot replace the authenticator: removing
+/// it asks for a current code too, unless the session signed in with the recovery code.
+#[tokio::test]
+async fn removing_the_authenticator_needs_a_current_code_besides_the_password() {
+    let app = spawn_app().await;
+    let mut ann = app.user("ann@example.com").await;
+    let password_only = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password}))).await;
+    expect_problem(password_only, 403, "second_factor_required").await;
+    let wrong = ann.wrong_code();
+    let wrong_code = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password, "code": wrong}))).await;
+    expect_problem(wrong_code, 401, "invalid_code").await;
+    let before = app.count("SELECT COUNT(*) FROM totp_authenticators").await;
+    let code = ann.next_code().await;
+    let removed = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password, "code": code}))).await;
+    assert_eq!(removed.status(), 204);
+    assert_eq!(app.count("SELECT COUNT(*) FROM totp_authenticators").await, before - 1, "the authenticator is gone");
+}
+
+/// The email change answers alike for free and registered addresses, asks for the password, and
+/// is rate limited per account.
+#[tokio::test]
+async fn an_email_change_reveals_no_account_needs_the_password_and_is_rate_limited() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.com").await;
+    let _bob = app.user("bob@example.com").await;
+    let no_password = ann.put("/api/v1/me/email", json!({"email": "ann@new.test"})).await;
+    assert_eq!(no_password.status().as_u16() / 100, 4, "the password is required");
+    let wrong = ann.put("/api/v1/me/email", json!({"email": "ann@new.test", "password": "Not-Her-Password-1"})).await;
+    expect_problem(wrong, 403, "wrong_password").await;
+    let taken = ann.put("/api/v1/me/email", json!({"email": "BOB@example.com", "password": ann.password})).await;
+    assert_eq!(taken.status(), 202, "a registered address is answered like any other");
+    let notice = app.mailbox.wait_for("BOB@example.com", "move a Portico account").await;
+    assert!(!notice.body.contains('#'), "no link to a registered address: {}", notice.body);
+    let free = ann.put("/api/v1/me/email", json!({"email": "ann@new.test", "password": ann.password})).await;
+    assert_eq!(free.status(), 202);
+    app.mailbox.wait_for("ann@new.test", "Confirm your new").await;
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let body = json!({"email": format!("ann{n}@new.test"), "password": ann.password});
+        statuses.push(ann.put("/api/v1/me/email", body).await.status().as_u16());
+    }
+    assert_eq!(statuses, [202, 202, 202, 429, 429, 429], "5 changes an hour per account");
 }

@@ -120,13 +120,20 @@ pub struct ChangeEmailRequest {
         )
     )]
     pub email: String,
+    /// The account's current password (a stolen session alone cannot move the account away).
+    pub password: String,
 }
 
+/// Removing the authenticator asks for the password and a current code from it; a session that
+/// signed in with the recovery code (the lost phone) needs the password only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct PasswordConfirmation {
+pub struct ResetMfaRequest {
     pub password: String,
+    /// A code from the authenticator app, not used before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

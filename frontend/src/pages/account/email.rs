@@ -1,4 +1,5 @@
-//! Changing the email address: it changes only when the link mailed to the new address is followed.
+//! Changing the email address, with the password: it changes only when the link mailed to the new
+//! address is followed.
 
 use leptos::prelude::*;
 use portico_domain::identity::api::ChangeEmailRequest;
@@ -14,18 +15,23 @@ pub fn EmailSection() -> impl IntoView {
     let pending = move || session.signed_in_account().and_then(|me| me.pending_email);
     let form = FormState::new();
     let new_email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let sent = RwSignal::new(None::<String>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         sent.set(None);
-        let request = ChangeEmailRequest { email: new_email.get_untracked().trim().to_owned() };
+        let request = ChangeEmailRequest {
+            email: new_email.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
         form.run(async move {
             api::put("/api/v1/me/email", &request).await?;
             sent.set(Some(format!(
-                "A confirmation link is on its way to {}. Your email changes when you follow it.",
+                "A message is on its way to {}: follow its link to confirm the address. Your email changes when you do.",
                 request.email
             )));
             new_email.set(String::new());
+            password.set(String::new());
             session.reload().await;
             Ok(())
         });
@@ -49,6 +55,16 @@ pub fn EmailSection() -> impl IntoView {
                     autocomplete="email"
                     required=true
                     field="email"
+                    form=form
+                />
+                <TextField
+                    id="email-change-password"
+                    label="Confirm with your password"
+                    value=password
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    field="password"
                     form=form
                 />
                 <ErrorAlert failure=form.failure() />
