@@ -85,8 +85,14 @@ pub struct Settings {
     pub log: String,
     /// Largest JSON request body.
     pub json_limit: ByteSize,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
-    pub trust_forwarded_for: bool,
+    /// Addresses and CIDR networks of the reverse proxies in front of Portico (comma-separated);
+    /// only requests from them have their forwarded client address read. Empty: none.
+    pub trusted_proxies: String,
+    /// The header those proxies write: `x-forwarded-for` or `forwarded` (RFC 7239).
+    pub forwarded_header: String,
+    /// Replaced by `trusted_proxies`; refused with a message saying so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_forwarded_for: Option<bool>,
 }
 
 impl Default for Settings {
@@ -126,7 +132,9 @@ impl Default for Settings {
             frontend_dir: PathBuf::from("frontend/dist"),
             log: "info".into(),
             json_limit: ByteSize(64 * 1024),
-            trust_forwarded_for: false,
+            trusted_proxies: String::new(),
+            forwarded_header: "x-forwarded-for".into(),
+            trust_forwarded_for: None,
         }
     }
 }
@@ -226,10 +234,37 @@ impl Settings {
         if self.cache_ttl.0 > Duration::from_secs(60) {
             return Err(invalid("cache_ttl", "must be at most 1m (changes made by other servers apply after it)"));
         }
+        for (key, token) in [("monitoring_token", &self.monitoring_token), ("metrics_token", &self.metrics_token)] {
+            if token.as_ref().is_some_and(|t| t.expose().trim().is_empty()) {
+                return Err(invalid(
+                    key,
+                    "is empty: set a long random value (e.g. `openssl rand -hex 32`) or unset it",
+                ));
+            }
+        }
+        if self.trust_forwarded_for.is_some() {
+            return Err(invalid(
+                "trust_forwarded_for",
+                "was replaced by PORTICO_TRUSTED_PROXIES: list the addresses or networks of your proxies \
+                 (e.g. 10.0.0.0/8), and PORTICO_FORWARDED_HEADER if they write `Forwarded`",
+            ));
+        }
+        self.trusted_proxies()?;
         if self.json_limit.0 < 1024 {
             return Err(invalid("json_limit", "must be at least 1KiB"));
         }
         Ok(())
+    }
+
+    /// The parsed `trusted_proxies` and `forwarded_header`.
+    pub fn trusted_proxies(&self) -> Result<crate::http::forwarded::TrustedProxies, ConfigError> {
+        use crate::http::forwarded::{ForwardedHeader, TrustedProxies};
+        let header = match self.forwarded_header.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => ForwardedHeader::XForwardedFor,
+            "forwarded" => ForwardedHeader::Forwarded,
+            _ => return Err(invalid("forwarded_header", "must be `x-forwarded-for` or `forwarded`")),
+        };
+        TrustedProxies::parse(&self.trusted_proxies, header).map_err(|e| invalid("trusted_proxies", e))
     }
 
     pub fn bind_addr(&self) -> Result<SocketAddr, ConfigError> {
@@ -439,6 +474,21 @@ mod tests {
         assert_eq!(settings.database_url(), "sqlite:///srv/portico/portico.db?mode=rwc");
         assert!(settings.uses_sqlite());
         assert_eq!(settings.public_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn empty_tokens_and_bad_proxy_lists_stop_the_start() {
+        for key in ["monitoring_token", "metrics_token"] {
+            let error = Settings::from_overrides(serde_json::json!({key: "  "})).unwrap_err().to_string();
+            assert!(error.contains(&format!("PORTICO_{}", key.to_uppercase())) && error.contains("empty"), "{error}");
+        }
+        let error =
+            Settings::from_overrides(serde_json::json!({"trusted_proxies": "10.0.0.0/8, proxy.lan"})).unwrap_err();
+        assert!(error.to_string().contains("PORTICO_TRUSTED_PROXIES") && error.to_string().contains("proxy.lan"));
+        let error = Settings::from_overrides(serde_json::json!({"forwarded_header": "x-real-ip"})).unwrap_err();
+        assert!(error.to_string().contains("PORTICO_FORWARDED_HEADER"), "{error}");
+        let error = Settings::from_overrides(serde_json::json!({"trust_forwarded_for": true})).unwrap_err();
+        assert!(error.to_string().contains("PORTICO_TRUSTED_PROXIES"), "{error}");
     }
 
     #[test]

@@ -34,6 +34,8 @@ pub struct AppState {
     pub wake_runner: Arc<Notify>,
     /// Wakes the webhook sender when a delivery is queued.
     pub wake_webhooks: Arc<Notify>,
+    /// Whose forwarded client addresses are believed.
+    pub proxies: crate::http::forwarded::TrustedProxies,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
                 crate::packages::FolderStore::new(settings.data_dir.join("packages"))
                     .map_err(|e| anyhow::anyhow!("creating the package folder in PORTICO_DATA_DIR: {e}"))?,
             ),
+            proxies: settings.trusted_proxies()?,
             wake_runner: Arc::new(Notify::new()),
             wake_webhooks: Arc::new(Notify::new()),
             metrics: crate::telemetry::metrics_handle(),

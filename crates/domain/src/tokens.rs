@@ -158,6 +158,22 @@ pub fn permissions_from_text(text: &str) -> Vec<TokenPermission> {
 
 pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 
+/// A token's display name: trimmed, not empty, at most [`MAX_DISPLAY_NAME_CHARS`], and no control
+/// characters (it shows in lists, emails and the audit log, like a person's name).
+pub fn parse_display_name(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("is required".into());
+    }
+    if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(format!("must be at most {MAX_DISPLAY_NAME_CHARS} characters"));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err("must not contain control characters".into());
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// Token create request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,20 +1,22 @@
-//! Who is calling: the client address (from the socket, or `X-Forwarded-For` only when
-//! configured) and the user agent.
+//! Who is calling: the client address (the socket's peer, or behind the proxies listed in
+//! `PORTICO_TRUSTED_PROXIES` the address they forwarded; see `forwarded`) and the user agent.
 
 use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
-pub fn client_ip(request: &HttpRequest, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for
-        && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
-        && let Ok(ip) = first.trim().parse()
-    {
-        return Some(ip);
-    }
-    request.peer_addr().map(|addr| addr.ip())
+use super::forwarded::TrustedProxies;
+
+pub fn client_ip(request: &HttpRequest, proxies: &TrustedProxies) -> Option<IpAddr> {
+    let peer = request.peer_addr()?.ip();
+    let values = request.headers().get_all(proxies.header.name()).filter_map(|v| v.to_str().ok());
+    Some(proxies.client(peer, values))
+}
+
+/// Whether the request says it was forwarded by a proxy (either header).
+pub fn is_forwarded(request: &HttpRequest) -> bool {
+    ["x-forwarded-for", "forwarded"].iter().any(|name| request.headers().contains_key(*name))
 }
 
 pub fn user_agent(request: &HttpRequest) -> Option<String> {
@@ -39,9 +41,10 @@ impl actix_web::FromRequest for ClientInfo {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let trust = request
-            .app_data::<actix_web::web::Data<crate::state::AppState>>()
-            .is_some_and(|state| state.settings.trust_forwarded_for);
-        std::future::ready(Ok(ClientInfo { ip: client_ip(request, trust), user_agent: user_agent(request) }))
+        let ip = match request.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+            Some(state) => client_ip(request, &state.proxies),
+            None => request.peer_addr().map(|addr| addr.ip()),
+        };
+        std::future::ready(Ok(ClientInfo { ip, user_agent: user_agent(request) }))
     }
 }

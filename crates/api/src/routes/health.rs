@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use portico_domain::status::{CheckState, Health};
 
 use crate::error::{ApiError, ApiResult};
-use crate::http::client::client_ip;
+use crate::http::client::is_forwarded;
 use crate::state::AppState;
 
 fn version() -> String {
@@ -80,11 +80,14 @@ pub async fn metrics(request: HttpRequest, state: web::Data<AppState>) -> ApiRes
             }
         }
         None => {
-            let loopback = client_ip(&request, false).is_some_and(|ip| ip.is_loopback());
-            if !loopback {
+            // A proxy on the same machine makes every client look local: a forwarded request is
+            // not a loopback client.
+            let loopback = request.peer_addr().is_some_and(|peer| peer.ip().to_canonical().is_loopback());
+            if !loopback || is_forwarded(&request) {
                 return Err(ApiError::forbidden(
                     "metrics_loopback_only",
-                    "Metrics are served to loopback clients only; set PORTICO_METRICS_TOKEN to read them remotely.",
+                    "Without PORTICO_METRICS_TOKEN, metrics are served to loopback clients that are not \
+                     forwarded by a proxy; set PORTICO_METRICS_TOKEN to read them through one.",
                 ));
             }
         }

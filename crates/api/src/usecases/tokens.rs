@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use portico_domain::problem::FieldError;
 use portico_domain::projects::{Action, ProjectRole};
 use portico_domain::tokens::{
-    CreateTokenRequest, CreatedToken, MAX_DISPLAY_NAME_CHARS, RANDOM_BYTES, Token, TokenCheckReport, TokenPermission,
-    TokenSecret, UpdateTokenRequest, permissions_from_text, permissions_to_text,
+    CreateTokenRequest, CreatedToken, RANDOM_BYTES, Token, TokenCheckReport, TokenPermission, TokenSecret,
+    UpdateTokenRequest, parse_display_name, permissions_from_text, permissions_to_text,
 };
 use portico_store::entities::{access_token, account};
 use portico_store::{access_tokens, audit};
@@ -38,17 +38,6 @@ fn to_dto(token: &access_token::Model, owner: &account::Model) -> Token {
         last_used_ip: token.last_used_ip.clone(),
         hint: token.hint.clone(),
     }
-}
-
-fn parse_display_name(text: &str) -> Result<String, String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("is required".into());
-    }
-    if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
-        return Err(format!("must be at most {MAX_DISPLAY_NAME_CHARS} characters"));
-    }
-    Ok(trimmed.to_owned())
 }
 
 /// Checks permissions against the holder's role: at least one, and only those the role allows.

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::support::{expect_problem, spawn_app};
+use crate::support::{Options, TestApp, User, expect_problem, post_as, spawn_app, spawn_app_with};
 
 /// Live link tokens never rest in the database: an email's body is sealed while it waits and
 /// dropped once delivered; the SQLite file is readable by its owner only.
@@ -165,4 +165,86 @@ async fn an_email_change_reveals_no_account_needs_the_password_and_is_rate_limit
         statuses.push(ann.put("/api/v1/me/email", body).await.status().as_u16());
     }
     assert_eq!(statuses, [202, 202, 202, 429, 429, 429], "5 changes an hour per account");
+}
+
+/// Behind an appending proxy the client chooses only the left of `X-Forwarded-For`: the address
+/// taken is the first one from the right that is not a trusted proxy, so rotating the left entry
+/// neither escapes the per-address limit nor forges the address in sessions and audit events.
+#[tokio::test]
+async fn forwarded_addresses_are_read_from_the_right_behind_trusted_proxies_only() {
+    let settings = json!({"trusted_proxies": "127.0.0.1/32", "credential_rate_limit": 60});
+    let app = spawn_app_with(Options { settings, ..Default::default() }).await;
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for n in 0..70 {
+        let response = http
+            .post(app.url("/api/v1/auth/sign-in"))
+            .header("X-Forwarded-For", format!("198.51.100.{n}, 203.0.113.7"))
+            .json(&json!({"email": format!("nobody{n}@example.com"), "password": "Wrong-Horse-1"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 60, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10, "the 61st attempt from 203.0.113.7 is refused");
+
+    // A session started through the proxy records the client's address, not a forged one.
+    let mut ann = app.user("ann@example.com").await;
+    let ip = session_address(&app, &mut ann, "x-forwarded-for", "10.9.9.9, 203.0.113.8").await;
+    assert_eq!(ip, "203.0.113.8");
+}
+
+#[tokio::test]
+async fn forwarded_headers_from_an_untrusted_peer_are_ignored_and_rfc_7239_is_understood() {
+    let app = spawn_app().await;
+    let mut ann = app.user("ann@example.com").await;
+    let ip = session_address(&app, &mut ann, "x-forwarded-for", "203.0.113.8").await;
+    assert_eq!(ip, "127.0.0.1", "no proxy is trusted");
+
+    let settings = json!({"trusted_proxies": "127.0.0.0/8, ::1", "forwarded_header": "forwarded"});
+    let app = spawn_app_with(Options { settings, ..Default::default() }).await;
+    let mut bea = app.user("bea@example.com").await;
+    let forwarded = r#"for=10.9.9.9, for="203.0.113.9:4711";proto=https"#;
+    assert_eq!(session_address(&app, &mut bea, "forwarded", forwarded).await, "203.0.113.9");
+}
+
+/// Signs `user` in from a client that sends `header: value` on every request; the address the
+/// server recorded for that session.
+async fn session_address(app: &TestApp, user: &mut User, header: &'static str, value: &str) -> String {
+    let client = crate::support::test_client()
+        .cookie_store(true)
+        .default_headers(std::iter::once((header.parse().unwrap(), value.parse().unwrap())).collect())
+        .build()
+        .unwrap();
+    let password_step = json!({"email": user.email, "password": user.password});
+    assert_eq!(post_as(&client, &app.url("/api/v1/auth/sign-in"), password_step).await.status(), 200);
+    let code = user.next_code().await;
+    assert_eq!(post_as(&client, &app.url("/api/v1/auth/mfa"), json!({"code": code})).await.status(), 200);
+    let sessions: Vec<serde_json::Value> =
+        client.get(app.url("/api/v1/me/sessions")).send().await.unwrap().json().await.unwrap();
+    sessions.iter().find(|s| s["current"] == true).unwrap()["ip"].as_str().unwrap().to_owned()
+}
+
+/// Without a metrics token, a forwarded request is not a loopback client (a proxy on the same
+/// machine would otherwise publish the metrics).
+#[tokio::test]
+async fn metrics_without_a_token_are_not_served_through_a_proxy() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/metrics").await.status(), 200);
+    let proxied = app.client.get(app.url("/metrics")).header("X-Forwarded-For", "203.0.113.7").send().await.unwrap();
+    expect_problem(proxied, 403, "metrics_loopback_only").await;
+    let proxied = app.client.get(app.url("/metrics")).header("Forwarded", "for=203.0.113.7").send().await.unwrap();
+    expect_problem(proxied, 403, "metrics_loopback_only").await;
+}
+
+#[tokio::test]
+async fn token_names_refuse_control_characters() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let body = json!({"display_name": "ci\u{1b}[31m", "permissions": ["deploy_qa"]});
+    let refused = acme.owner.post(&format!("/api/v1/projects/{}/tokens", acme.guid), body).await;
+    let problem = expect_problem(refused, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "display_name");
 }
