@@ -48,9 +48,15 @@ impl IpLimiter {
     }
 }
 
-/// The key counting password attempts for a sign-in identifier (whether or not it exists).
+/// The key counting password attempts for a sign-in identifier that names no account.
 pub fn password_key(identifier_key: &str) -> String {
     format!("password:{identifier_key}")
+}
+
+/// The key counting password attempts against an account, whichever identifier (email or user
+/// name) the guesses used.
+pub fn account_password_key(account_id: uuid::Uuid) -> String {
+    format!("password:account:{account_id}")
 }
 
 /// The key counting second-factor attempts (TOTP and recovery code) of an account.

@@ -34,6 +34,20 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_now("portico-dummy-password-for-timing").expect("hashing a constant works"))
 }
 
+/// The legacy hash checked alongside every argon2id one (and the dummy argon2id alongside every
+/// legacy one): each verification costs one argon2id and one PBKDF2 (ASP.NET Identity v3's
+/// 10,000 HMAC-SHA256 iterations), so the time does not tell an unknown account from one whose
+/// imported hash was not replaced yet.
+fn dummy_legacy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = random_bytes::<16>();
+        let mut subkey = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(b"portico-dummy-password-for-timing", &salt, 10_000, &mut subkey);
+        encode_aspnet_v3(1, 10_000, &salt, &subkey)
+    })
+}
+
 fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = random_bytes::<16>();
     Ok(argon2().hash_password_with_salt(password.as_bytes(), &salt)?.to_string())
@@ -83,28 +97,40 @@ impl PasswordHasherPool {
     /// against a dummy so the timing is the same).
     pub async fn verify(&self, password: &str, stored: Option<(String, String)>) -> Result<Verification, Busy> {
         let password = password.to_owned();
-        self.run(move || match stored {
-            None => {
-                let _ = verify_argon2(&password, dummy_hash());
-                Verification::Mismatch
-            }
-            Some((scheme, hash)) => verify_stored(&password, &scheme, &hash),
-        })
-        .await
+        self.run(move || verify_now(&password, stored)).await
     }
 
     /// Prepares the dummy hash before the first sign-in needs it.
     pub fn warm_up(&self) {
         let _ = dummy_hash();
+        let _ = dummy_legacy_hash();
     }
 }
 
+fn verify_now(password: &str, stored: Option<(String, String)>) -> Verification {
+    match stored {
+        None => {
+            let _ = verify_argon2(password, dummy_hash());
+            let _ = verify_aspnet_v3(password, dummy_legacy_hash());
+            Verification::Mismatch
+        }
+        Some((scheme, hash)) => verify_stored(password, &scheme, &hash),
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many argon2id and PBKDF2 verifications ran on this thread (tests count the work).
+    static RUNS: std::cell::Cell<(u32, u32)> = const { std::cell::Cell::new((0, 0)) };
+}
+
 fn verify_stored(password: &str, scheme: &str, hash: &str) -> Verification {
-    let matched = match scheme {
-        SCHEME_ARGON2ID => verify_argon2(password, hash),
-        SCHEME_ASPNET_V3 => verify_aspnet_v3(password, hash),
-        _ => false,
+    let (matched, _) = match scheme {
+        SCHEME_ARGON2ID => (verify_argon2(password, hash), verify_aspnet_v3(password, dummy_legacy_hash())),
+        SCHEME_ASPNET_V3 => (verify_aspnet_v3(password, hash), verify_argon2(password, dummy_hash())),
+        _ => (verify_argon2(password, dummy_hash()), verify_aspnet_v3(password, dummy_legacy_hash())),
     };
+    let matched = matched && matches!(scheme, SCHEME_ARGON2ID | SCHEME_ASPNET_V3);
     if !matched {
         return Verification::Mismatch;
     }
@@ -113,6 +139,8 @@ fn verify_stored(password: &str, scheme: &str, hash: &str) -> Verification {
 }
 
 fn verify_argon2(password: &str, hash: &str) -> bool {
+    #[cfg(test)]
+    RUNS.with(|runs| runs.set((runs.get().0 + 1, runs.get().1)));
     PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
@@ -128,6 +156,8 @@ fn has_current_params(hash: &str) -> bool {
 /// ASP.NET Identity v3: base64 of `0x01 | prf (u32 BE) | iterations (u32 BE) | salt length
 /// (u32 BE) | salt | subkey`, with prf 0 = HMAC-SHA1, 1 = HMAC-SHA256, 2 = HMAC-SHA512.
 fn verify_aspnet_v3(password: &str, encoded: &str) -> bool {
+    #[cfg(test)]
+    RUNS.with(|runs| runs.set((runs.get().0, runs.get().1 + 1)));
     let Ok(bytes) = STANDARD.decode(encoded.trim()) else { return false };
     if bytes.len() < 13 || bytes[0] != 0x01 {
         return false;
@@ -163,6 +193,23 @@ pub fn encode_aspnet_v3(prf: u32, iterations: u32, salt: &[u8], subkey: &[u8]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The work done for a wrong password: one argon2id and one PBKDF2, whatever the account.
+    fn work_for(stored: Option<(String, String)>) -> (u32, u32) {
+        let _ = (dummy_hash(), dummy_legacy_hash());
+        RUNS.with(|runs| runs.set((0, 0)));
+        assert_eq!(verify_now("Wrong-Password-1", stored), Verification::Mismatch);
+        RUNS.with(|runs| runs.get())
+    }
+
+    #[test]
+    fn unknown_accounts_and_imported_hashes_cost_the_same_work() {
+        let legacy = encode_aspnet_v3(1, 10_000, &[7u8; 16], &[9u8; 32]);
+        let argon = hash_now("Correct-Horse-7").unwrap();
+        assert_eq!(work_for(None), (1, 1), "unknown account");
+        assert_eq!(work_for(Some((SCHEME_ASPNET_V3.to_owned(), legacy))), (1, 1), "imported hash");
+        assert_eq!(work_for(Some((SCHEME_ARGON2ID.to_owned(), argon))), (1, 1), "argon2id hash");
+    }
 
     #[tokio::test]
     async fn argon2id_round_trip_with_owasp_parameters() {

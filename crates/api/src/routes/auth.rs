@@ -130,7 +130,7 @@ pub async fn forgot_password(
     client: ClientInfo,
     body: JsonBody<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    passwords::forgot(&state, &client, &body.email).await?;
+    passwords::forgot(state.into_inner(), client, &body.email).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 

@@ -1,5 +1,7 @@
 //! Forgotten, reset and changed passwords, and the password policy.
 
+use std::sync::Arc;
+
 use portico_domain::identity::{Email, PasswordPolicy};
 use portico_domain::problem::FieldError;
 use portico_store::entities::account;
@@ -16,10 +18,21 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::state::AppState;
 
-/// Emails a reset link when the address belongs to an account; the answer is the same either way.
-pub async fn forgot(state: &AppState, client: &ClientInfo, email: &str) -> ApiResult<()> {
+/// Emails a reset link when the address belongs to an account. The answer is given before the
+/// address is even looked up (the rest runs in the background), so neither its content nor its
+/// timing says whether the address has an account.
+pub async fn forgot(state: Arc<AppState>, client: ClientInfo, email: &str) -> ApiResult<()> {
     state.credential_limiter.check(client.ip)?;
     let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
+    tokio::spawn(async move {
+        if let Err(error) = send_reset_link(&state, &client, &email).await {
+            tracing::error!(error = %error, "sending a password reset link");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset_link(state: &AppState, client: &ClientInfo, email: &Email) -> ApiResult<()> {
     let now = now();
     let account = accounts::find_by_email_key(&state.db, &email.key())
         .await?

@@ -11,7 +11,7 @@ use super::busy;
 use super::lockout::announce_lock;
 use super::second_factor;
 use crate::audit::{AuditEventExt, event};
-use crate::auth::limits::{self, password_key, second_factor_key};
+use crate::auth::limits::{self, account_password_key, password_key, second_factor_key};
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
 use crate::auth::session::{self, CurrentSession, IssuedSession};
@@ -51,11 +51,15 @@ pub async fn password_step(
     super::bounded_password(&request.password, "password")?;
     let key = identifier.trim().to_lowercase();
     let limits = state.settings.lockout_limits();
-    let throttle_key = password_key(&key);
+    // Guesses count per account whichever identifier they use (email or user name), and per
+    // identifier when it names no account (the lookup runs either way).
+    let account = accounts::find_by_sign_in_key(&state.db, &key).await?;
+    let throttle_key = match &account {
+        Some(account) => account_password_key(account.id),
+        None => password_key(&key),
+    };
     let started = now();
     limits::reserve(&state.db, &throttle_key, limits, started).await?;
-
-    let account = accounts::find_by_sign_in_key(&state.db, &key).await?;
     let stored = match &account {
         Some(account) => credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash)),
         None => None,
@@ -249,7 +253,8 @@ pub async fn unlock(state: &AppState, client: &ClientInfo, token: &str) -> ApiRe
         accounts::find(&txn, link.account_id).await?.ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
     audit::record(&txn, event("sign_in.unlock", "success", client).actor(account.id).subject(account.id), now).await?;
     txn.commit().await?;
-    let mut keys = vec![password_key(&account.user_name_key), second_factor_key(account.id)];
+    let mut keys =
+        vec![account_password_key(account.id), password_key(&account.user_name_key), second_factor_key(account.id)];
     if let Some(email_key) = &account.email_key {
         keys.push(password_key(email_key));
     }

@@ -248,3 +248,53 @@ async fn token_names_refuse_control_characters() {
     let problem = expect_problem(refused, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "display_name");
 }
+
+/// "Forgot password" answers before it looks the address up: a known and an unknown address get
+/// their 202 even while the database cannot be read, and only the known one is mailed later.
+#[tokio::test]
+async fn forgot_password_answers_before_looking_the_address_up() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.com").await;
+    app.wait_for_outbox_delivered().await;
+    // On PostgreSQL the accounts table is locked, so any lookup by the server waits until the
+    // lock is released. (SQLite in WAL mode cannot block readers; there the answers are checked.)
+    let db = app.db().await;
+    let lock = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            let txn = db.begin().await.unwrap();
+            txn.execute_unprepared("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE").await.unwrap();
+            Some(txn)
+        }
+        _ => None,
+    };
+    for email in [ann.email.as_str(), "nobody@example.com"] {
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            app.post("/api/v1/auth/password/forgot", json!({"email": email})),
+        );
+        assert_eq!(answer.await.expect("answered while the accounts were locked").status(), 202, "{email}");
+    }
+    if let Some(txn) = lock {
+        txn.commit().await.unwrap();
+    }
+    db.close().await.ok();
+    app.mailbox.wait_for(&ann.email, "Reset your Portico password").await;
+    app.wait_for_outbox_delivered().await;
+    assert!(app.mailbox.to("nobody@example.com").is_empty());
+}
+
+/// Guesses count against the account, whichever identifier they use: five wrong passwords by
+/// email lock the user name too.
+#[tokio::test]
+async fn the_lockout_counts_guesses_per_account_not_per_identifier() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.com").await;
+    let http = crate::support::browser();
+    for attempt in 0..5 {
+        let wrong = json!({"email": ann.email, "password": format!("Wrong-Horse-{attempt}")});
+        assert_eq!(post_as(&http, &app.url("/api/v1/auth/sign-in"), wrong).await.status(), 401);
+    }
+    let by_name = json!({"user_name": "ann", "password": "Another-Guess-1"});
+    expect_problem(post_as(&http, &app.url("/api/v1/auth/sign-in"), by_name).await, 429, "locked_out").await;
+}
