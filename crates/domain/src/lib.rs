@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod deployments;
 pub mod identity;
 pub mod maintenance;
+pub mod network;
 pub mod paging;
 pub mod problem;
 pub mod projects;

@@ -5,63 +5,9 @@
 //! configured proxies; and a request that did not come from a trusted proxy has its headers
 //! ignored altogether.
 
-use std::fmt;
 use std::net::IpAddr;
-use std::str::FromStr;
 
-/// An address or a CIDR network, e.g. `10.0.0.0/8`, `192.168.1.5`, `fd00::/8`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Network {
-    address: IpAddr,
-    prefix: u8,
-}
-
-impl Network {
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.address, ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-impl FromStr for Network {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (address, prefix) = match text.split_once('/') {
-            Some((address, prefix)) => (address, Some(prefix)),
-            None => (text, None),
-        };
-        let address: IpAddr =
-            address.trim().parse().map_err(|_| format!("`{text}` is not an IP address or a CIDR network"))?;
-        let address = address.to_canonical();
-        let max = if address.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            None => max,
-            Some(prefix) => prefix
-                .trim()
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("`{text}`: the prefix length must be 0 to {max}"))?,
-        };
-        Ok(Network { address, prefix })
-    }
-}
-
-impl fmt::Display for Network {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.address, self.prefix)
-    }
-}
+use portico_domain::network::Network;
 
 /// Which header the trusted proxies write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,21 +100,6 @@ mod tests {
 
     fn proxies(list: &str) -> TrustedProxies {
         TrustedProxies::parse(list, ForwardedHeader::XForwardedFor).unwrap()
-    }
-
-    #[test]
-    fn networks_parse_and_contain() {
-        let net: Network = "10.0.0.0/8".parse().unwrap();
-        assert!(net.contains(ip("10.200.1.1")) && !net.contains(ip("11.0.0.1")));
-        assert!(net.contains(ip("::ffff:10.1.2.3")), "IPv4-mapped addresses are the IPv4 address");
-        let single: Network = "192.168.1.5".parse().unwrap();
-        assert!(single.contains(ip("192.168.1.5")) && !single.contains(ip("192.168.1.6")));
-        let v6: Network = "fd00::/8".parse().unwrap();
-        assert!(v6.contains(ip("fd12::1")) && !v6.contains(ip("fe80::1")));
-        assert!("0.0.0.0/0".parse::<Network>().unwrap().contains(ip("8.8.8.8")));
-        for bad in ["10.0.0.0/33", "example.com", "10.0.0/8", "::/129", ""] {
-            assert!(bad.parse::<Network>().is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use portico_domain::alerts::{
     Alert, AlertQuery, AlertType, MAX_MESSAGE_CHARS, NotificationPreferences, NotificationPreferencesInput,
     RaiseAlertRequest, Severity, Webhook, WebhookPayload, parse_preferences,
 };
+use portico_domain::network::special_purpose;
 use portico_domain::paging::{Page, PageQuery, PageRequest};
 use portico_domain::problem::FieldError;
 use portico_domain::projects::{Action, Environment, environments_from_text};
@@ -267,29 +268,6 @@ pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Whether an address may receive webhooks (public unicast unless private targets are allowed).
-pub fn is_public_address(ip: std::net::IpAddr) -> bool {
-    match ip {
-        std::net::IpAddr::V4(v4) => {
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_unspecified()
-                || v4.is_documentation()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
-        }
-        std::net::IpAddr::V6(v6) => {
-            let segments = v6.segments();
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || (segments[0] & 0xfe00) == 0xfc00
-                || (segments[0] & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| !is_public_address(v4.into())))
-        }
-    }
-}
-
 /// Checks a webhook URL and where its host resolves to; returns the addresses to connect to.
 pub async fn check_target(url: &str, allow_private: bool) -> Result<(String, Vec<std::net::SocketAddr>), String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("is not a URL: {e}"))?;
@@ -299,18 +277,29 @@ pub async fn check_target(url: &str, allow_private: bool) -> Result<(String, Vec
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err("must not carry credentials; the signature authenticates deliveries".into());
     }
-    let host = parsed.host_str().ok_or("needs a host")?.to_owned();
     let port = parsed.port_or_known_default().ok_or("needs a port")?;
-    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-        .await
-        .map_err(|e| format!("the host `{host}` does not resolve: {e}"))?
-        .collect();
+    // An address literal is judged as it is; a name by every address it resolves to (all must
+    // pass: the connection goes to one of them).
+    let (host, addresses): (String, Vec<std::net::SocketAddr>) = match parsed.host().ok_or("needs a host")? {
+        url::Host::Ipv4(ip) => (ip.to_string(), vec![(ip, port).into()]),
+        url::Host::Ipv6(ip) => (ip.to_string(), vec![(ip, port).into()]),
+        url::Host::Domain(name) => {
+            let resolved: Vec<std::net::SocketAddr> = tokio::net::lookup_host((name, port))
+                .await
+                .map_err(|e| format!("the host `{name}` does not resolve: {e}"))?
+                .collect();
+            (name.to_owned(), resolved)
+        }
+    };
     if addresses.is_empty() {
         return Err(format!("the host `{host}` does not resolve"));
     }
-    if !allow_private && addresses.iter().any(|a| !is_public_address(a.ip())) {
+    if !allow_private
+        && let Some((address, kind)) = addresses.iter().find_map(|a| special_purpose(a.ip()).map(|kind| (a.ip(), kind)))
+    {
         return Err(format!(
-            "the host `{host}` is a private or loopback address; Portico does not send webhooks there (PORTICO_WEBHOOK_ALLOW_PRIVATE)"
+            "the host `{host}` is {address}, a special-purpose address ({kind}); Portico does not send webhooks \
+             there (PORTICO_WEBHOOK_ALLOW_PRIVATE allows private targets)"
         ));
     }
     Ok((host, addresses))
@@ -391,27 +380,6 @@ pub async fn webhook_secret(state: &AppState, project_id: Uuid) -> ApiResult<Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn private_and_loopback_addresses_are_not_public() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "192.168.1.1",
-            "172.16.0.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-        ] {
-            assert!(!is_public_address(private.parse().unwrap()), "{private}");
-        }
-        for public in ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] {
-            assert!(is_public_address(public.parse().unwrap()), "{public}");
-        }
-    }
 
     #[test]
     fn the_signature_covers_timestamp_and_body() {

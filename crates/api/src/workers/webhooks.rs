@@ -42,24 +42,52 @@ async fn deliver_next(state: &AppState) -> anyhow::Result<bool> {
     let now = now();
     let outcome = match outcome {
         Ok(()) => Ok(()),
-        Err(error) => {
+        Err(Undelivered::Retry(error)) => {
             let retry = (delivery.attempts < MAX_ATTEMPTS)
                 .then(|| now + Duration::seconds((5i64 << delivery.attempts.min(10)).min(3600)));
             tracing::warn!(delivery = %delivery.id, attempts = delivery.attempts, %error, "webhook delivery failed");
             Err((error, retry))
+        }
+        Err(Undelivered::Dropped(reason)) => {
+            tracing::info!(delivery = %delivery.id, %reason, "webhook delivery dropped");
+            Err((reason, None))
         }
     };
     alerts::delivery_done(&state.db, delivery.id, outcome, now).await?;
     Ok(true)
 }
 
-async fn send(state: &AppState, delivery: &webhook_delivery::Model) -> Result<(), String> {
+enum Undelivered {
+    /// Worth another attempt later.
+    Retry(String),
+    /// Never to be sent: the webhook it was queued for is gone or was changed since.
+    Dropped(String),
+}
+
+impl From<String> for Undelivered {
+    fn from(error: String) -> Self {
+        Undelivered::Retry(error)
+    }
+}
+
+/// Sends a delivery to the webhook as it stands now: a retry queued before the webhook was
+/// replaced is dropped rather than sent to the old URL or signed with the new secret.
+async fn send(state: &AppState, delivery: &webhook_delivery::Model) -> Result<(), Undelivered> {
+    let Some(hook) = alerts::webhook(&state.db, delivery.project_id).await.map_err(|e| e.to_string())? else {
+        return Err(Undelivered::Dropped("the webhook was removed".into()));
+    };
+    if hook.created_at > delivery.created_at || hook.url != delivery.url {
+        return Err(Undelivered::Dropped("the webhook was changed after this delivery was queued".into()));
+    }
     let secret = webhook_secret(state, delivery.project_id)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or("the webhook was removed")?;
-    let (host, addresses) = check_target(&delivery.url, state.settings.webhook_allow_private).await?;
+        .ok_or_else(|| Undelivered::Dropped("the webhook was removed".into()))?;
+    let (host, addresses) = check_target(&hook.url, state.settings.webhook_allow_private).await?;
+    // No proxy (HTTP(S)_PROXY would otherwise connect to whatever the proxy resolves, past the
+    // checked addresses) and no redirects (they could lead anywhere).
     let client = reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(StdDuration::from_secs(10))
         .resolve_to_addrs(&host, &addresses)
@@ -81,6 +109,6 @@ async fn send(state: &AppState, delivery: &webhook_delivery::Model) -> Result<()
     if response.status().is_success() {
         Ok(())
     } else {
-        Err(format!("the receiver answered HTTP {}", response.status()))
+        Err(format!("the receiver answered HTTP {}", response.status()).into())
     }
 }

@@ -222,7 +222,7 @@ async fn the_webhook_gets_signed_alerts_and_private_targets_need_permission() {
     let refused =
         other.owner.put(&format!("/api/v1/projects/{}/webhook", other.guid), json!({"url": receiver.url})).await;
     let problem = expect_problem(refused, 422, "validation_failed").await;
-    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("private or loopback"));
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("special-purpose address (loopback)"));
 }
 
 #[tokio::test]

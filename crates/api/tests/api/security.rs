@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use crate::support::receiver::Receiver;
 use crate::support::{Options, TestApp, User, expect_problem, post_as, spawn_app, spawn_app_with};
 
 /// Live link tokens never rest in the database: an email's body is sealed while it waits and
@@ -297,4 +298,107 @@ async fn the_lockout_counts_guesses_per_account_not_per_identifier() {
     }
     let by_name = json!({"user_name": "ann", "password": "Another-Guess-1"});
     expect_problem(post_as(&http, &app.url("/api/v1/auth/sign-in"), by_name).await, 429, "locked_out").await;
+}
+
+/// Webhook targets in any special-purpose range are refused, IPv4 and IPv6 literals alike.
+#[tokio::test]
+async fn webhook_targets_in_special_purpose_ranges_are_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let path = format!("/api/v1/projects/{}/webhook", acme.guid);
+    for url in [
+        "http://198.18.0.1/hook",
+        "http://240.0.0.1/hook",
+        "http://192.0.0.170/hook",
+        "http://[64:ff9b::a00:1]/hook",
+        "http://[fec0::1]/hook",
+        "http://[2002:7f00:1::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://[::127.0.0.1]/hook",
+    ] {
+        let problem = expect_problem(acme.owner.put(&path, json!({"url": url})).await, 422, "validation_failed").await;
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("special-purpose address"), "{url}: {message}");
+    }
+}
+
+/// A retry queued before the webhook was replaced is dropped: it goes neither to the old URL
+/// again nor to the new one (signed with the new secret); new alerts go to the new webhook.
+#[tokio::test]
+async fn queued_webhook_retries_are_dropped_when_the_webhook_changes() {
+    let settings = json!({"monitoring_token": "monitor-secret-123", "webhook_allow_private": true});
+    let app = spawn_app_with(Options { settings, ..Default::default() }).await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let (failing, replacement) = (Receiver::start(500).await, Receiver::start(200).await);
+    let path = format!("/api/v1/projects/{}/webhook", acme.guid);
+    assert_eq!(acme.owner.put(&path, json!({"url": failing.url})).await.status(), 200);
+    let raise = || {
+        reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/projects/{}/alerts", acme.guid)))
+            .bearer_auth("monitor-secret-123")
+            .json(&json!({"type": "cpu", "environment": "prod", "message": "CPU 99 %"}))
+            .send()
+    };
+    assert_eq!(raise().await.unwrap().status(), 201);
+    failing.wait_for(1).await;
+    assert_eq!(acme.owner.put(&path, json!({"url": replacement.url})).await.status(), 200);
+    // Make the retry due now instead of after its backoff.
+    let db = app.db().await;
+    sea_orm::ConnectionTrait::execute_unprepared(&db, "UPDATE webhook_deliveries SET next_attempt_at = created_at")
+        .await
+        .unwrap();
+    db.close().await.ok();
+    for _ in 0..200 {
+        let dropped =
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE failed_at IS NOT NULL AND last_error LIKE '%changed%'";
+        if app.count(dropped).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM webhook_deliveries WHERE failed_at IS NOT NULL").await, 1, "dropped");
+    assert_eq!((failing.all().len(), replacement.all().len()), (1, 0));
+    assert_eq!(raise().await.unwrap().status(), 201);
+    assert_eq!(replacement.wait_for(1).await.len(), 1, "a new alert reaches the new webhook");
+}
+
+/// `HTTP(S)_PROXY` in the server's environment does not carry webhooks: the connection goes to
+/// the checked address itself.
+#[tokio::test]
+async fn webhooks_do_not_go_through_an_environment_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::fresh_database_url(dir.path()).await;
+    let mailbox = crate::support::Mailbox::start().await;
+    let proxy = Receiver::start(200).await;
+    let proxy_url = proxy.url.trim_end_matches("/hook").to_owned();
+    let env = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("ALL_PROXY", proxy_url.as_str()),
+        ("http_proxy", proxy_url.as_str()),
+        ("PORTICO_MONITORING_TOKEN", "monitor-secret-123"),
+        ("PORTICO_WEBHOOK_ALLOW_PRIVATE", "true"),
+    ];
+    let server = crate::support::process::ServerProcess::start_with(dir.path(), &database_url, mailbox.port, &env);
+    let app = TestApp::attach(server.address.clone(), mailbox, database_url, dir.path().to_owned());
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let target = Receiver::start(200).await;
+    let set = acme.owner.put(&format!("/api/v1/projects/{}/webhook", acme.guid), json!({"url": target.url})).await;
+    assert_eq!(set.status(), 200);
+    let raised = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(app.url(&format!("/api/v1/projects/{}/alerts", acme.guid)))
+        .bearer_auth("monitor-secret-123")
+        .json(&json!({"type": "cpu", "environment": "prod", "message": "CPU 99 %"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raised.status(), 201);
+    target.wait_for(1).await;
+    assert!(proxy.all().is_empty(), "the proxy saw {} requests", proxy.all().len());
 }

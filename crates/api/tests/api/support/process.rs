@@ -14,6 +14,11 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts a server on a free port with the given data dir, database and SMTP sink.
     pub fn start(data_dir: &Path, database_url: &str, smtp_port: u16) -> Self {
+        Self::start_with(data_dir, database_url, smtp_port, &[])
+    }
+
+    /// As `start`, with more environment variables (settings, or what a host sets: a proxy).
+    pub fn start_with(data_dir: &Path, database_url: &str, smtp_port: u16, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -28,6 +33,7 @@ impl ServerProcess {
             .env("PORTICO_PROVISIONING_DELAY", "0s")
             .env("PORTICO_FRONTEND_DIR", data_dir.join("no-frontend"))
             .env("PORTICO_LOG", "warn,portico=info")
+            .envs(env.iter().copied())
             .current_dir(data_dir)
             .arg("serve")
             .stdout(Stdio::null())
