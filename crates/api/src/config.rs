@@ -69,6 +69,12 @@ pub struct Settings {
     pub upload_limit: ByteSize,
     /// Packages kept per project; older package files are deleted.
     pub package_retention: u32,
+    /// Bytes of packages a project may keep (stored and arriving); an upload past it is refused.
+    pub package_quota: ByteSize,
+    /// Free space the package folder keeps; an upload that would go below it is refused.
+    pub min_free_disk: ByteSize,
+    /// Uploads one project may send at once (to this server).
+    pub uploads_per_project: u32,
     /// Update slots nobody may choose, e.g. `sunday:0,sunday:3` (day:UTC start hour).
     pub blocked_update_slots: String,
     /// How long before a maintenance window its reminder goes out.
@@ -124,6 +130,9 @@ impl Default for Settings {
             token_max_lifetime: HumanDuration(Duration::from_secs(365 * 86_400)),
             upload_limit: ByteSize(2 << 30),
             package_retention: 10,
+            package_quota: ByteSize(10 << 30),
+            min_free_disk: ByteSize(2 << 30),
+            uploads_per_project: 2,
             blocked_update_slots: "sunday:0,sunday:3".into(),
             maintenance_reminder_lead: HumanDuration(Duration::from_secs(24 * 3600)),
             monitoring_token: None,
@@ -206,6 +215,9 @@ impl Settings {
         self.blocked_slots()?;
         if self.package_retention == 0 {
             return Err(invalid("package_retention", "must be at least 1"));
+        }
+        if self.uploads_per_project == 0 {
+            return Err(invalid("uploads_per_project", "must be at least 1"));
         }
         if self.lockout_threshold == 0 {
             return Err(invalid("lockout_threshold", "must be at least 1"));

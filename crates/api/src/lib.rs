@@ -16,5 +16,6 @@ pub mod routes;
 pub mod spa;
 pub mod state;
 pub mod telemetry;
+pub mod upload_gate;
 pub mod usecases;
 pub mod workers;

@@ -23,6 +23,10 @@ pub trait PackageStore: Send + Sync {
     async fn keys(&self) -> io::Result<Vec<String>>;
     /// Removes writes that never finished (a crash during an upload).
     async fn sweep_unfinished(&self) -> io::Result<usize>;
+    /// Bytes still free where packages are written, when the store is on this machine's disk.
+    fn free_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 #[async_trait]
@@ -90,6 +94,16 @@ impl PackageStore for FolderStore {
             }
         }
         Ok(keys)
+    }
+
+    fn free_bytes(&self) -> Option<u64> {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::ffi::CString::new(self.root.as_os_str().as_bytes()).ok()?;
+        let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: `path` is a valid C string and `stats` a buffer of the right type for statvfs.
+        let ok = unsafe { libc::statvfs(path.as_ptr(), stats.as_mut_ptr()) } == 0;
+        // SAFETY: statvfs filled `stats` when it returned 0.
+        ok.then(|| unsafe { stats.assume_init() }).map(|s| s.f_bavail as u64 * s.f_frsize as u64)
     }
 
     async fn sweep_unfinished(&self) -> io::Result<usize> {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub wake_runner: Arc<Notify>,
     /// Wakes the webhook sender when a delivery is queued.
     pub wake_webhooks: Arc<Notify>,
+    /// Uploads under way, per project.
+    pub uploads: Arc<crate::upload_gate::UploadGate>,
     /// Whose forwarded client addresses are believed.
     pub proxies: crate::http::forwarded::TrustedProxies,
 }
@@ -59,6 +61,7 @@ impl AppState {
                     .map_err(|e| anyhow::anyhow!("creating the package folder in PORTICO_DATA_DIR: {e}"))?,
             ),
             proxies: settings.trusted_proxies()?,
+            uploads: crate::upload_gate::UploadGate::new(settings.uploads_per_project as usize),
             wake_runner: Arc::new(Notify::new()),
             wake_webhooks: Arc::new(Notify::new()),
             metrics: crate::telemetry::metrics_handle(),

@@ -173,6 +173,20 @@ pub async fn with_packages(db: &impl ConnectionTrait, project_id: Uuid) -> Store
         .await?)
 }
 
+/// The bytes of the packages a project keeps (each stored once, however often it was promoted).
+pub async fn stored_package_bytes(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<u64> {
+    let sizes: Vec<i64> = deployment::Entity::find()
+        .select_only()
+        .column(deployment::Column::PackageSize)
+        .filter(deployment::Column::ProjectId.eq(project_id))
+        .filter(deployment::Column::Kind.eq("upload"))
+        .filter(deployment::Column::PackageKey.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(sizes.into_iter().map(|size| size.max(0) as u64).sum())
+}
+
 /// Forgets a package's storage key (its file was deleted by retention).
 pub async fn drop_package(db: &impl ConnectionTrait, package_key: &str) -> StoreResult<()> {
     deployment::Entity::update_many()

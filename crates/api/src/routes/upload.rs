@@ -42,7 +42,8 @@ async fn accept_upload(
 
 /// Upload a deployment package to an environment (`qa`, `uat`, `stg`, `prod`). `qa` needs
 /// the token permission `deploy_qa`, `uat` needs `deploy_non_production`, `stg` and `prod`
-/// need `deploy_production`. The body is streamed to storage (limit `PORTICO_UPLOAD_LIMIT`).
+/// need `deploy_production`. The body is streamed to storage (limit `PORTICO_UPLOAD_LIMIT`; a
+/// project keeps at most `PORTICO_PACKAGE_QUOTA` of packages).
 #[utoipa::path(
     tag = "deployments",
     params(("project_guid" = Uuid, Path, description = "Project GUID"), ("environment" = String, Path, description = "qa, uat, stg or prod")),
@@ -54,6 +55,8 @@ async fn accept_upload(
         (status = 404, description = "`project_not_found` or `environment_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`package_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`not_a_zip`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_uploads`: the project has `PORTICO_UPLOADS_PER_PROJECT` uploads under way", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "`storage_full`: past the project's `PORTICO_PACKAGE_QUOTA` or the server's `PORTICO_MIN_FREE_DISK`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "`project_provisioning` or `maintenance_in_progress`; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ),
     security(("personal_access_token" = [])),
@@ -83,6 +86,8 @@ pub async fn upload_to_environment(
         (status = 404, description = "`project_not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`package_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`not_a_zip`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_uploads`: the project has `PORTICO_UPLOADS_PER_PROJECT` uploads under way", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "`storage_full`: past the project's `PORTICO_PACKAGE_QUOTA` or the server's `PORTICO_MIN_FREE_DISK`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "`project_provisioning` or `maintenance_in_progress`; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ),
     security(("personal_access_token" = [])),

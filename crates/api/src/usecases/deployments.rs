@@ -67,6 +67,38 @@ fn too_large(limit: u64) -> ApiError {
     )
 }
 
+fn storage_full(detail: String) -> ApiError {
+    ApiError::new(actix_web::http::StatusCode::INSUFFICIENT_STORAGE, "storage_full", detail)
+}
+
+/// How often (in bytes written) the free disk space is looked at during an upload.
+const FREE_SPACE_CHECK_EVERY: u64 = 8 << 20;
+
+/// Refuses an upload that would take the project past its package quota or the package folder
+/// below its free-space floor, counting `incoming` more bytes.
+fn check_storage(state: &AppState, project: Uuid, stored: u64, incoming: u64, check_disk: bool) -> ApiResult<()> {
+    let quota = state.settings.package_quota.0;
+    let in_flight = state.uploads.in_flight_bytes(project);
+    if stored.saturating_add(in_flight).saturating_add(incoming) > quota {
+        return Err(storage_full(format!(
+            "This project's packages would take more than its quota of {quota} bytes (PORTICO_PACKAGE_QUOTA); \
+             {stored} bytes are kept. Delete old deployments' packages (PORTICO_PACKAGE_RETENTION) or ask \
+             the operator to raise the quota."
+        )));
+    }
+    let floor = state.settings.min_free_disk.0;
+    if check_disk
+        && let Some(free) = state.packages.free_bytes()
+        && free.saturating_sub(incoming) < floor
+    {
+        return Err(storage_full(format!(
+            "The server's package storage is nearly full (it keeps {floor} bytes free, PORTICO_MIN_FREE_DISK). \
+             Try again later; the operator has been told by this log."
+        )));
+    }
+    Ok(())
+}
+
 fn not_a_zip() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -96,6 +128,22 @@ pub async fn upload(
     if request.content_length.is_some_and(|length| length > limit) {
         return Err(too_large(limit));
     }
+    let project = access.project.id;
+    let slot = state.uploads.enter(project).ok_or_else(|| {
+        ApiError::too_many_requests(
+            format!(
+                "This project already has {} uploads under way (PORTICO_UPLOADS_PER_PROJECT); wait for one to finish.",
+                state.settings.uploads_per_project
+            ),
+            10,
+        )
+        .with_code("too_many_uploads")
+    })?;
+    let stored = deployments::stored_package_bytes(&state.db, project).await?;
+    if let Err(full) = check_storage(state, project, stored, request.content_length.unwrap_or(0), true) {
+        tracing::warn!(project = %project, "upload refused: {}", full);
+        return Err(full);
+    }
 
     let id = Uuid::now_v7();
     let key = id.to_string();
@@ -107,10 +155,15 @@ pub async fn upload(
         while let Some(chunk) = body.next().await {
             let chunk =
                 chunk.map_err(|e| ApiError::bad_request("upload_interrupted", format!("The upload broke off: {e}")))?;
+            let before = size;
             size += chunk.len() as u64;
             if size > limit {
                 return Err(too_large(limit));
             }
+            // This upload's own bytes are in the gate's count; the check adds the next chunk.
+            let check_disk = before / FREE_SPACE_CHECK_EVERY != size / FREE_SPACE_CHECK_EVERY;
+            check_storage(state, project, stored, chunk.len() as u64, check_disk)?;
+            slot.add(chunk.len() as u64);
             if head.len() < 4 {
                 head.extend(chunk.iter().take(4 - head.len()));
                 if head.len() == 4 && head != b"PK\x03\x04" && head != b"PK\x05\x06" {
@@ -128,6 +181,9 @@ pub async fn upload(
     .await;
     if let Err(error) = received {
         writer.abort().await;
+        if error.code() == "storage_full" {
+            tracing::warn!(project = %project, "upload stopped: {}", error);
+        }
         return Err(error);
     }
     writer.commit().await.map_err(ApiError::internal)?;

@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use crate::support::packages::zip_file;
 use crate::support::receiver::Receiver;
 use crate::support::{Options, TestApp, User, expect_problem, post_as, spawn_app, spawn_app_with};
 
@@ -401,4 +402,116 @@ async fn webhooks_do_not_go_through_an_environment_proxy() {
     assert_eq!(raised.status(), 201);
     target.wait_for(1).await;
     assert!(proxy.all().is_empty(), "the proxy saw {} requests", proxy.all().len());
+}
+
+/// A ZIP of `size` incompressible bytes (deflate cannot shrink them).
+fn incompressible_package(size: usize) -> tempfile::NamedTempFile {
+    let mut state = 0x2545_f491_u32;
+    let noise: Vec<u8> = (0..size)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect();
+    zip_file(&[("portico-package.json", br#"{"name":"big","version":"1.0"}"#), ("noise.bin", &noise)])
+}
+
+/// A project keeps at most `PORTICO_PACKAGE_QUOTA` of packages: an upload past it is refused
+/// with 507 before its body is read (when its length is declared) or as soon as it crosses the
+/// quota (when it is not), and leaves neither a row nor a partial file.
+#[tokio::test]
+async fn uploads_past_the_package_quota_are_refused_and_leave_nothing() {
+    let settings = json!({"package_quota": "64KiB"});
+    let app = spawn_app_with(Options { settings, ..Default::default() }).await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let secret = app.token(&acme.owner, acme.guid, &["deploy_qa"]).await;
+    let client = app.client_for(&secret);
+    let package = incompressible_package(40 << 10);
+    let accepted = client.upload_package(acme.guid, "qa", package.path(), |_, _| {}).await.unwrap();
+    app.wait_for_deployment(&client, acme.guid, accepted.id).await;
+    let bytes = std::fs::read(package.path()).unwrap();
+    let url = app.url(&format!("/api/deployment/upload/{}/qa", acme.guid));
+    let http = reqwest::Client::new();
+    let declared = http
+        .post(&url)
+        .bearer_auth(&secret)
+        .header("content-type", "application/zip")
+        .body(bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    expect_problem(declared, 507, "storage_full").await;
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(4096).map(|c| Ok(c.to_vec())).collect();
+    let streamed = http
+        .post(&url)
+        .bearer_auth(&secret)
+        .header("content-type", "application/zip")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(streamed, 507, "storage_full").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 1);
+    assert_eq!(app.package_files().len(), 1, "no partial file: {:?}", app.package_files());
+}
+
+#[tokio::test]
+async fn uploads_keep_the_free_disk_floor() {
+    let app = spawn_app_with(Options { settings: json!({"min_free_disk": "1000TiB"}), ..Default::default() }).await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let client = app.client_for(&app.token(&acme.owner, acme.guid, &["deploy_qa"]).await);
+    let refused =
+        client.upload_package(acme.guid, "qa", crate::support::packages::package("1.0").path(), |_, _| {}).await;
+    assert!(format!("{:?}", refused.unwrap_err()).contains("PORTICO_MIN_FREE_DISK"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 0);
+    assert!(app.package_files().is_empty());
+}
+
+/// At most `PORTICO_UPLOADS_PER_PROJECT` uploads of one project at once; the next waits (429).
+#[tokio::test]
+async fn a_project_sends_at_most_two_uploads_at_once() {
+    use std::io::Write;
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let secret = app.token(&acme.owner, acme.guid, &["deploy_qa"]).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let open_upload = || {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        let head = format!(
+            "POST /api/deployment/upload/{}/qa HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {secret}\r\n\
+             Content-Type: application/zip\r\nContent-Length: 1000000\r\n\r\nPK\x03\x04",
+            acme.guid
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.flush().unwrap();
+        stream
+    };
+    let slow = [open_upload(), open_upload()];
+    let partials = || app.package_files().iter().filter(|f| f.to_string_lossy().ends_with(".partial")).count();
+    for _ in 0..200 {
+        if partials() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(partials(), 2, "both slow uploads are under way");
+    let client = app.client_for(&secret);
+    let third =
+        client.upload_package(acme.guid, "qa", crate::support::packages::package("1.0").path(), |_, _| {}).await;
+    assert!(format!("{:?}", third.unwrap_err()).contains("PORTICO_UPLOADS_PER_PROJECT"));
+    drop(slow);
+    for _ in 0..200 {
+        if partials() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let accepted =
+        client.upload_package(acme.guid, "qa", crate::support::packages::package("1.0").path(), |_, _| {}).await;
+    assert!(accepted.is_ok(), "a place is free again: {accepted:?}");
 }
