@@ -8,18 +8,17 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
-use chrono::Utc;
 use tokio::sync::{Notify, watch};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::error::extractors;
-use crate::http::{csrf, headers, logging, metrics, problems};
+use crate::http::{csrf, forget, headers, logging, metrics, problems};
 use crate::keys::MasterKey;
 use crate::spa::SpaAssets;
-use crate::state::AppState;
 use crate::{cache, openapi, routes, spa, usecases, workers};
 
 pub struct Application {
@@ -33,14 +32,22 @@ impl Application {
     /// Opens and migrates the database, seeds the built-in accounts, loads the app files and
     /// binds the listener. Every failure here names its cause.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], with the time read from `clock` (tests pass a [`TestClock`]).
+    ///
+    /// [`TestClock`]: crate::clock::TestClock
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let settings = Arc::new(settings);
         let master_key = Arc::new(MasterKey::load(&settings)?);
         let db = open_database(&settings).await?;
         let wake_mailer = Arc::new(Notify::new());
-        let state = web::Data::new(AppState::new(db, settings.clone(), master_key, wake_mailer.clone())?);
+        let state =
+            web::Data::new(crate::context::Context::new(db, clock, settings.clone(), master_key, wake_mailer.clone())?);
         state.hasher.warm_up();
         let (administrator, first_start) =
-            portico_store::accounts::ensure_builtin_accounts(&state.db, &settings.admin_email, Utc::now())
+            portico_store::accounts::ensure_builtin_accounts(&state.db, &settings.admin_email, state.now())
                 .await
                 .context("seeding the built-in accounts")?;
         if first_start {
@@ -82,7 +89,7 @@ impl Application {
                     }),
                 )
                 .default_service(web::to(spa::serve))
-                .wrap(from_fn(cache::forget_after_changes))
+                .wrap(from_fn(forget::forget_after_changes))
                 .wrap(from_fn(csrf::require_header))
                 .wrap(from_fn(problems::fill_bare_errors))
                 .wrap(from_fn(metrics::record))

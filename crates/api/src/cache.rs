@@ -3,8 +3,8 @@
 //! so an authenticated read costs no database round trip.
 //!
 //! Correctness rests on one counter, the *generation*. Every change this process makes moves it
-//! on after its transaction commits and before its response leaves: [`forget_after_changes`]
-//! does so for every unsafe request, and the workers and the few writes made while reading call
+//! on after its transaction commits and before its response leaves: `forget_after_changes`
+//! (in `http`) does so for every unsafe request, and the workers and the few writes made while reading call
 //! [`ReadCache::invalidate`] themselves. An entry remembers the generation read *before* its load
 //! began and is served only while the generation has not moved, so any request that starts after
 //! a change's response sees the change: a revoked token or ended session is refused at once.
@@ -18,16 +18,14 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{Error, web};
+use chrono::{DateTime, Utc};
+
 use tokio::sync::OnceCell;
-use uuid::Uuid;
 
-use crate::state::AppState;
+use crate::clock::Clock;
+use uuid::Uuid;
 
 /// What an entry is about. The value's type is part of the key too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -48,7 +46,7 @@ type Value = Arc<dyn Any + Send + Sync>;
 
 struct Slot {
     generation: u64,
-    started: Instant,
+    started: DateTime<Utc>,
     value: Arc<OnceCell<Value>>,
 }
 
@@ -67,12 +65,14 @@ struct Slots {
 pub struct ReadCache {
     generation: AtomicU64,
     ttl: Duration,
+    /// Entry ages are measured by the context's clock (tests move it instead of waiting).
+    clock: Arc<dyn Clock>,
     slots: Mutex<Slots>,
 }
 
 impl ReadCache {
-    pub fn new(ttl: Duration) -> Self {
-        Self { generation: AtomicU64::new(0), ttl, slots: Mutex::new(Slots::default()) }
+    pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
+        Self { generation: AtomicU64::new(0), ttl, clock, slots: Mutex::new(Slots::default()) }
     }
 
     /// How many entries are held (current or not yet dropped).
@@ -111,8 +111,10 @@ impl ReadCache {
     }
 
     fn slot(&self, key: (TypeId, CacheKey), generation: u64) -> Arc<OnceCell<Value>> {
+        let now = self.clock.now();
+        let ttl = chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::MAX);
         let mut slots = self.slots.lock().expect("cache lock");
-        let fresh = |slot: &Slot| slot.started.elapsed() < self.ttl;
+        let fresh = |slot: &Slot| now - slot.started < ttl;
         match slots.map.get(&key) {
             Some(slot) if slot.generation >= generation && fresh(slot) => return Arc::clone(&slot.value),
             // A newer load is kept already; this older request loads for itself.
@@ -128,30 +130,8 @@ impl ReadCache {
             }
         }
         let value = Arc::new(OnceCell::new());
-        slots.map.insert(key, Slot { generation, started: Instant::now(), value: Arc::clone(&value) });
+        slots.map.insert(key, Slot { generation, started: now, value: Arc::clone(&value) });
         value
-    }
-}
-
-/// Forgets the cache once a request that may change something is done (answered, failed or
-/// abandoned), before its response leaves.
-pub async fn forget_after_changes(
-    request: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let safe = crate::http::is_safe(request.method());
-    let _forget = match request.app_data::<web::Data<AppState>>() {
-        Some(state) if !safe => Some(InvalidateOnDrop(Arc::clone(&state.cache))),
-        _ => None,
-    };
-    next.call(request).await
-}
-
-struct InvalidateOnDrop(Arc<ReadCache>);
-
-impl Drop for InvalidateOnDrop {
-    fn drop(&mut self) {
-        self.0.invalidate();
     }
 }
 
@@ -160,6 +140,7 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
 
     use super::*;
+    use crate::clock::TestClock;
 
     fn key() -> CacheKey {
         CacheKey::AccountOverview(Uuid::nil())
@@ -178,7 +159,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_kept_value_is_served_until_something_changes() {
-        let cache = ReadCache::new(Duration::from_secs(60));
+        let cache = ReadCache::new(Duration::from_secs(60), TestClock::new());
         let loads = AtomicUsize::new(0);
         assert_eq!(counted(&cache, &loads).await, 1);
         assert_eq!(counted(&cache, &loads).await, 1);
@@ -191,16 +172,17 @@ mod tests {
 
     #[tokio::test]
     async fn values_older_than_the_ttl_are_loaded_again() {
-        let cache = ReadCache::new(Duration::from_millis(30));
+        let clock = TestClock::new();
+        let cache = ReadCache::new(Duration::from_secs(30), clock.clone());
         let loads = AtomicUsize::new(0);
         assert_eq!(counted(&cache, &loads).await, 1);
-        tokio::time::sleep(Duration::from_millis(60)).await;
+        clock.advance(chrono::Duration::seconds(31));
         assert_eq!(counted(&cache, &loads).await, 2);
     }
 
     #[tokio::test]
     async fn a_zero_ttl_loads_every_time() {
-        let cache = ReadCache::new(Duration::ZERO);
+        let cache = ReadCache::new(Duration::ZERO, TestClock::new());
         let loads = AtomicUsize::new(0);
         for expected in 1..=3 {
             assert_eq!(counted(&cache, &loads).await, expected);
@@ -209,7 +191,7 @@ mod tests {
 
     #[tokio::test]
     async fn failed_loads_are_not_kept() {
-        let cache = ReadCache::new(Duration::from_secs(60));
+        let cache = ReadCache::new(Duration::from_secs(60), TestClock::new());
         let failed = cache.get_or_load(key(), || async { Err::<u32, _>("database down") }).await;
         assert_eq!(failed.unwrap_err(), "database down");
         let loaded = cache.get_or_load(key(), || async { Ok::<u32, &str>(7) }).await;
@@ -218,7 +200,7 @@ mod tests {
 
     #[tokio::test]
     async fn outdated_entries_do_not_pile_up() {
-        let cache = ReadCache::new(Duration::from_secs(60));
+        let cache = ReadCache::new(Duration::from_secs(60), TestClock::new());
         for n in 0..(MAX_ENTRIES as u128 * 2) {
             let key = CacheKey::AccountOverview(Uuid::from_u128(n));
             cache.get_or_load(key, || async { Ok::<_, ()>(n) }).await.unwrap();
@@ -227,7 +209,7 @@ mod tests {
             }
         }
         assert!(cache.len() <= PRUNE_EVERY as usize + 100, "{} entries kept", cache.len());
-        let fresh = ReadCache::new(Duration::from_secs(60));
+        let fresh = ReadCache::new(Duration::from_secs(60), TestClock::new());
         for n in 0..(MAX_ENTRIES as u128 * 2) {
             let key = CacheKey::AccountOverview(Uuid::from_u128(n));
             fresh.get_or_load(key, || async { Ok::<_, ()>(n) }).await.unwrap();
@@ -237,7 +219,7 @@ mod tests {
 
     #[tokio::test]
     async fn one_key_holds_one_value_per_type() {
-        let cache = ReadCache::new(Duration::from_secs(60));
+        let cache = ReadCache::new(Duration::from_secs(60), TestClock::new());
         let number = cache.get_or_load(key(), || async { Ok::<u32, ()>(1) }).await.unwrap();
         let text = cache.get_or_load(key(), || async { Ok::<String, ()>("one".into()) }).await.unwrap();
         assert_eq!((*number, text.as_str()), (1, "one"));
@@ -245,7 +227,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_readers_of_one_key_share_one_load() {
-        let cache = Arc::new(ReadCache::new(Duration::from_secs(60)));
+        let cache = Arc::new(ReadCache::new(Duration::from_secs(60), TestClock::new()));
         let loads = Arc::new(AtomicUsize::new(0));
         let gate = Arc::new(tokio::sync::Notify::new());
         let readers: Vec<_> = (0..20)
@@ -276,7 +258,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_load_begun_before_a_change_is_not_served_after_it() {
-        let cache = Arc::new(ReadCache::new(Duration::from_secs(60)));
+        let cache = Arc::new(ReadCache::new(Duration::from_secs(60), TestClock::new()));
         let started = Arc::new(tokio::sync::Notify::new());
         let release = Arc::new(tokio::sync::Notify::new());
         // A read that began before the change and sees the old state.

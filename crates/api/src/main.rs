@@ -11,7 +11,6 @@ use clap::{Parser, Subcommand};
 use portico_api::app::{Application, open_database};
 use portico_api::config::Settings;
 use portico_api::keys::MasterKey;
-use portico_api::state::AppState;
 use portico_api::{openapi, telemetry, usecases};
 
 mod deploy;
@@ -168,8 +167,9 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<Exit
     let settings = std::sync::Arc::new(settings);
     let master_key = std::sync::Arc::new(MasterKey::load(&settings)?);
     let db = open_database(&settings).await?;
-    portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, chrono::Utc::now()).await?;
-    let state = AppState::new(db, settings, master_key, Default::default())?;
+    let clock: std::sync::Arc<dyn portico_api::clock::Clock> = std::sync::Arc::new(portico_api::clock::SystemClock);
+    portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, clock.now()).await?;
+    let state = portico_api::context::Context::new(db, clock, settings, master_key, Default::default())?;
     let problem = |e: portico_api::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
     match command {
         AdminCommand::CreateAdministrator { email } => {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::NaiveDate;
 use portico_domain::projects::roles::roles_allowed;
 use portico_domain::projects::{self, Action, ProjectRole, ProjectStatus, StatusFacts};
 use portico_store::entities::{account, project};
@@ -13,14 +13,16 @@ use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::cache::CacheKey;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct ProjectAccess {
     pub project: project::Model,
     pub role: Option<ProjectRole>,
     pub administrator: bool,
+    /// The date the project's status (expired or not) is judged on.
+    pub today: NaiveDate,
 }
 
 pub fn project_not_found() -> ApiError {
@@ -29,41 +31,57 @@ pub fn project_not_found() -> ApiError {
 
 impl ProjectAccess {
     /// Loads the project as `account` sees it; 404 unless they are a member or an Administrator.
-    pub async fn load(db: &impl ConnectionTrait, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
-        Self::from_project(db, account, project_store::find(db, guid).await?).await
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        account: &account::Model,
+        guid: Uuid,
+        today: NaiveDate,
+    ) -> ApiResult<Self> {
+        Self::from_project(db, account, project_store::find(db, guid).await?, today).await
     }
 
     /// Same, locking the project row for the rest of the transaction.
-    pub async fn load_for_update(db: &impl ConnectionTrait, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
-        Self::from_project(db, account, project_store::find_for_update(db, guid).await?).await
+    pub async fn load_for_update(
+        db: &impl ConnectionTrait,
+        account: &account::Model,
+        guid: Uuid,
+        today: NaiveDate,
+    ) -> ApiResult<Self> {
+        Self::from_project(db, account, project_store::find_for_update(db, guid).await?, today).await
     }
 
     /// Same, from the read cache: for reads (a change loads inside its own transaction).
-    pub async fn cached(state: &AppState, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
+    pub async fn cached(state: &Context, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
         let membership = cached_membership(state, guid, account.id).await?;
-        Self::decide(membership.project.clone(), membership.role, account)
+        Self::decide(membership.project.clone(), membership.role, account, state.today())
     }
 
     async fn from_project(
         db: &impl ConnectionTrait,
         account: &account::Model,
         project: Option<project::Model>,
+        today: NaiveDate,
     ) -> ApiResult<Self> {
         let project = project.ok_or_else(project_not_found)?;
         let role = role_in(db, project.id, account.id).await?;
-        Self::decide(project, role, account)
+        Self::decide(project, role, account, today)
     }
 
-    fn decide(project: project::Model, role: Option<ProjectRole>, account: &account::Model) -> ApiResult<Self> {
+    fn decide(
+        project: project::Model,
+        role: Option<ProjectRole>,
+        account: &account::Model,
+        today: NaiveDate,
+    ) -> ApiResult<Self> {
         let administrator = account.system_role == "administrator";
         if role.is_none() && !administrator {
             return Err(project_not_found());
         }
-        Ok(Self { project, role, administrator })
+        Ok(Self { project, role, administrator, today })
     }
 
     pub fn status(&self) -> ProjectStatus {
-        status_of(&self.project)
+        status_of(&self.project, self.today)
     }
 
     pub fn can(&self, action: Action) -> bool {
@@ -121,7 +139,7 @@ pub struct Membership {
 }
 
 /// The project `guid` and `account`'s role in it, from the read cache; 404 when there is no such project.
-pub async fn cached_membership(state: &AppState, guid: Uuid, account: Uuid) -> ApiResult<Arc<Membership>> {
+pub async fn cached_membership(state: &Context, guid: Uuid, account: Uuid) -> ApiResult<Arc<Membership>> {
     state
         .cache
         .get_or_load(CacheKey::Membership { project: guid, account }, || async {
@@ -132,7 +150,7 @@ pub async fn cached_membership(state: &AppState, guid: Uuid, account: Uuid) -> A
         .await
 }
 
-pub fn status_of(project: &project::Model) -> ProjectStatus {
+pub fn status_of(project: &project::Model, today: NaiveDate) -> ProjectStatus {
     projects::status(
         StatusFacts {
             archived: project.archived_at.is_some(),
@@ -140,6 +158,6 @@ pub fn status_of(project: &project::Model) -> ProjectStatus {
             primary_contact_joined: project.primary_contact_id.is_some(),
             expires_on: project.expires_on,
         },
-        Utc::now().date_naive(),
+        today,
     )
 }

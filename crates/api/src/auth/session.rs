@@ -22,9 +22,9 @@ use serde::{Deserialize, Serialize};
 use super::secrets;
 use crate::cache::CacheKey;
 use crate::config::Settings;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::keys::{MasterKey, Purpose};
-use crate::state::AppState;
 
 /// How long the password step lasts before the second factor must follow.
 pub const PRE_AUTH_LIFETIME: Duration = Duration::minutes(5);
@@ -157,7 +157,7 @@ struct CheckedCookie {
 }
 
 async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
-    let state = request.app_data::<web::Data<AppState>>().expect("AppState is registered");
+    let state = request.app_data::<web::Data<Context>>().expect("Context is registered");
     let config = &state.sessions;
     let Some(cookie) = request.cookie(config.cookie_name) else {
         return Err(unauthenticated("Sign in first."));
@@ -167,6 +167,9 @@ async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
         .cache
         .get_or_load(key.clone(), || async {
             let mut validation = Validation::new(Algorithm::HS256);
+            // The expiry is checked below against the context's clock on every request.
+            validation.validate_exp = false;
+            validation.required_spec_claims.clear();
             validation.leeway = 0;
             let claims = jsonwebtoken::decode::<Claims>(cookie.value(), &config.jwt_decoding, &validation)
                 .map_err(|_| unauthenticated("Your session has ended. Sign in again."))?
@@ -182,7 +185,7 @@ async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
             })
         })
         .await?;
-    let now = Utc::now();
+    let now = state.now();
     if checked.expires < now.timestamp() {
         return Err(unauthenticated("Your session has ended. Sign in again."));
     }

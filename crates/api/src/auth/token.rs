@@ -19,10 +19,9 @@ use super::project_access::{ProjectAccess, cached_membership, project_not_found}
 use super::secrets;
 use super::session::{CurrentSession, SignedIn};
 use crate::cache::CacheKey;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 #[derive(Debug, Clone)]
 pub struct TokenCaller {
@@ -40,7 +39,7 @@ fn bearer(request: &HttpRequest) -> Option<&str> {
 }
 
 /// Checks a presented token and records its use (at most once a minute).
-pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo) -> ApiResult<TokenCaller> {
+pub async fn authenticate(state: &Context, presented: &str, client: &ClientInfo) -> ApiResult<TokenCaller> {
     let secret = TokenSecret::parse(presented)
         .map_err(|_| invalid_token("The access token is not valid. Create a new one in Portico."))?;
     let secret_hash = secrets::hash(secret.expose());
@@ -54,7 +53,7 @@ pub async fn authenticate(state: &AppState, presented: &str, client: &ClientInfo
         })
         .await?;
     let (token, owner) = (Arc::clone(&found.0), Arc::clone(&found.1));
-    let now = now();
+    let now = state.now();
     if token.revoked_at.is_some() {
         return Err(invalid_token("The access token was revoked. Create a new one in Portico."));
     }
@@ -81,7 +80,7 @@ impl TokenCaller {
 
     /// The token's project, as its owner currently sees it. Another project's GUID answers
     /// 404, as for any project the caller cannot see.
-    pub async fn project_access(&self, state: &AppState, guid: Uuid) -> ApiResult<ProjectAccess> {
+    pub async fn project_access(&self, state: &Context, guid: Uuid) -> ApiResult<ProjectAccess> {
         if guid != self.token.project_id {
             return Err(project_not_found());
         }
@@ -92,7 +91,12 @@ impl TokenCaller {
         let role = membership
             .role
             .ok_or_else(|| invalid_token("The access token's owner is no longer a member of the project."))?;
-        Ok(ProjectAccess { project: membership.project.clone(), role: Some(role), administrator: false })
+        Ok(ProjectAccess {
+            project: membership.project.clone(),
+            role: Some(role),
+            administrator: false,
+            today: state.today(),
+        })
     }
 
     /// Refuses unless the token holds `permission` and its owner's role still allows it.
@@ -126,7 +130,7 @@ pub enum Caller {
 
 impl Caller {
     /// The project as this caller may see it (a token only its own project).
-    pub async fn project_access(&self, state: &AppState, guid: Uuid) -> ApiResult<ProjectAccess> {
+    pub async fn project_access(&self, state: &Context, guid: Uuid) -> ApiResult<ProjectAccess> {
         match self {
             Caller::Session(current) => ProjectAccess::cached(state, &current.account, guid).await,
             Caller::Token(token) => {
@@ -148,7 +152,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             match bearer(&request) {
                 Some(presented) => {
-                    let state = request.app_data::<web::Data<AppState>>().expect("AppState is registered");
+                    let state = request.app_data::<web::Data<Context>>().expect("Context is registered");
                     let client = ClientInfo::extract(&request).await?;
                     Ok(Caller::Token(authenticate(state, presented, &client).await?))
                 }
@@ -175,7 +179,7 @@ impl FromRequest for Bearer {
                 )
                 .into());
             };
-            let state = request.app_data::<web::Data<AppState>>().expect("AppState is registered");
+            let state = request.app_data::<web::Data<Context>>().expect("Context is registered");
             let client = ClientInfo::extract(&request).await?;
             Ok(Bearer(authenticate(state, presented, &client).await?))
         })

@@ -41,7 +41,7 @@ impl actix_web::FromRequest for ClientInfo {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let ip = match request.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        let ip = match request.app_data::<actix_web::web::Data<crate::context::Context>>() {
             Some(state) => client_ip(request, &state.proxies),
             None => request.peer_addr().map(|addr| addr.ip()),
         };

@@ -7,8 +7,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
 
+use crate::context::Context;
 use crate::error::ApiError;
-use crate::state::AppState;
 
 pub const HEADER: &str = "x-requested-with";
 pub const VALUE: &str = "portico";
@@ -21,7 +21,7 @@ pub async fn require_header(
     let has_header = || request.headers().get(HEADER).and_then(|v| v.to_str().ok()) == Some(VALUE);
     let has_cookie = || {
         request
-            .app_data::<web::Data<AppState>>()
+            .app_data::<web::Data<Context>>()
             .is_some_and(|state| request.cookie(state.sessions.cookie_name).is_some())
     };
     if !safe && !has_header() && has_cookie() {

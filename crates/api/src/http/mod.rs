@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod csrf;
+pub mod forget;
 pub mod forwarded;
 pub mod headers;
 pub mod json;

@@ -5,13 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use portico_store::entities::outbox_email;
 use sea_orm::DatabaseConnection;
 use tokio::sync::{Notify, watch};
 
+use crate::clock::Clock;
 use crate::keys::MasterKey;
 
 /// How long a worker holds an email before another may retry it.
@@ -51,6 +52,7 @@ pub struct OutboxWorker {
     pub poll_every: StdDuration,
     /// Opens the sealed bodies.
     pub key: Arc<MasterKey>,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl OutboxWorker {
@@ -81,16 +83,16 @@ impl OutboxWorker {
 
     /// Sends the next due email; false when none is due.
     async fn deliver_one(&self) -> anyhow::Result<bool> {
-        let Some(email) = portico_store::outbox::claim_next(&self.db, Utc::now(), LEASE).await? else {
+        let Some(email) = portico_store::outbox::claim_next(&self.db, self.clock.now(), LEASE).await? else {
             return Ok(false);
         };
         match self.send(&email).await {
             Ok(()) => {
-                portico_store::outbox::mark_sent(&self.db, email.id, Utc::now()).await?;
+                portico_store::outbox::mark_sent(&self.db, email.id, self.clock.now()).await?;
                 tracing::info!(email_id = %email.id, attempts = email.attempts, "outbox: sent");
             }
             Err(error) => {
-                let now = Utc::now();
+                let now = self.clock.now();
                 let retry_at = (email.attempts < MAX_ATTEMPTS)
                     .then(|| now + Duration::seconds((10i64 << email.attempts.min(9)).min(3600)));
                 tracing::warn!(email_id = %email.id, attempts = email.attempts, error = %error, retry = retry_at.is_some(), "outbox: sending failed");

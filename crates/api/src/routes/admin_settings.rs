@@ -5,10 +5,10 @@ use portico_domain::identity::PasswordPolicy;
 use portico_domain::problem::Problem;
 
 use crate::auth::session::Administrator;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::{password_policy, passwords};
 
 /// The password policy every new password must meet.
@@ -22,7 +22,7 @@ use crate::usecases::{password_policy, passwords};
 )]
 #[get("/admin/settings/password-policy")]
 pub async fn get_admin_password_policy(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     _administrator: Administrator,
 ) -> ApiResult<web::Json<PasswordPolicy>> {
     Ok(web::Json(password_policy(&state.db).await?))
@@ -43,7 +43,7 @@ pub async fn get_admin_password_policy(
 )]
 #[put("/admin/settings/password-policy")]
 pub async fn put_password_policy(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     body: JsonBody<PasswordPolicy>,

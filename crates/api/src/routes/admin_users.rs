@@ -7,10 +7,10 @@ use portico_domain::problem::Problem;
 use uuid::Uuid;
 
 use crate::auth::session::Administrator;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::{admin_users, mfa};
 
 /// Every account (but the built-in Public one) with its status; search and paging.
@@ -26,7 +26,7 @@ use crate::usecases::{admin_users, mfa};
 )]
 #[get("/admin/users")]
 pub async fn list_users(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     _administrator: Administrator,
     query: web::Query<AdminUserQuery>,
 ) -> ApiResult<web::Json<Page<AdminUser>>> {
@@ -46,7 +46,7 @@ pub async fn list_users(
 )]
 #[post("/admin/users")]
 pub async fn invite_user(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     body: JsonBody<AdminInviteRequest>,
@@ -67,7 +67,7 @@ pub async fn invite_user(
 )]
 #[get("/admin/users/{id}")]
 pub async fn get_user(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     _administrator: Administrator,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AdminUser>> {
@@ -90,7 +90,7 @@ pub async fn get_user(
 )]
 #[patch("/admin/users/{id}")]
 pub async fn update_user(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,
@@ -113,7 +113,7 @@ pub async fn update_user(
 )]
 #[delete("/admin/users/{id}")]
 pub async fn delete_user(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,
@@ -135,7 +135,7 @@ pub async fn delete_user(
 )]
 #[post("/admin/users/{id}/resend-invitation")]
 pub async fn resend_user_invitation(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,
@@ -156,7 +156,7 @@ pub async fn resend_user_invitation(
 )]
 #[post("/admin/users/{id}/reset-mfa")]
 pub async fn reset_user_mfa(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,

@@ -17,11 +17,11 @@ use uuid::Uuid;
 use crate::auth::project_access::{ProjectAccess, project_not_found};
 use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
 use crate::routes::health::constant_time_eq;
-use crate::state::AppState;
 use crate::usecases::alerts;
 
 /// Who raises an alert: the monitoring system (`Bearer PORTICO_MONITORING_TOKEN`) or an Administrator.
@@ -42,7 +42,7 @@ impl FromRequest for AlertSource {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         let configured = request
-            .app_data::<web::Data<AppState>>()
+            .app_data::<web::Data<Context>>()
             .and_then(|state| state.settings.monitoring_token.as_ref().map(|t| t.expose().to_owned()));
         let administrator = Administrator::from_request(request, payload);
         Box::pin(async move {
@@ -72,7 +72,7 @@ impl FromRequest for AlertSource {
 )]
 #[get("/alerts")]
 pub async fn list_alerts(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Caller,
     guid: web::Path<Uuid>,
     query: web::Query<AlertQuery>,
@@ -99,7 +99,7 @@ pub async fn list_alerts(
 )]
 #[post("/alerts")]
 pub async fn raise_alert(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     source: AlertSource,
     guid: web::Path<Uuid>,
@@ -128,13 +128,13 @@ pub async fn raise_alert(
 )]
 #[post("/alerts/{id}/resolve")]
 pub async fn resolve_alert(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<web::Json<Alert>> {
     let (guid, id) = path.into_inner();
-    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid, state.today()).await?;
     Ok(web::Json(alerts::resolve(&state, &client, &access, &current.account, id).await?))
 }
 
@@ -150,11 +150,11 @@ pub async fn resolve_alert(
 )]
 #[get("/notification-preferences")]
 pub async fn get_preferences(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<NotificationPreferences>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(alerts::get_preferences(&state, &access, &current.account).await?))
 }
 
@@ -173,12 +173,12 @@ pub async fn get_preferences(
 )]
 #[put("/notification-preferences")]
 pub async fn put_preferences(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
     body: JsonBody<NotificationPreferencesInput>,
 ) -> ApiResult<web::Json<NotificationPreferences>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(alerts::put_preferences(&state, &access, &current.account, body.into_inner()).await?))
 }
 
@@ -195,11 +195,11 @@ pub async fn put_preferences(
 )]
 #[get("/webhook")]
 pub async fn get_webhook(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Webhook>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(alerts::get_webhook(&state, &access).await?))
 }
 
@@ -219,13 +219,13 @@ pub async fn get_webhook(
 )]
 #[put("/webhook")]
 pub async fn put_webhook(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
     body: JsonBody<WebhookRequest>,
 ) -> ApiResult<web::Json<Webhook>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(alerts::put_webhook(&state, &client, &access, &current.account, &body.url).await?))
 }
 
@@ -241,12 +241,12 @@ pub async fn put_webhook(
 )]
 #[delete("/webhook")]
 pub async fn delete_webhook(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     alerts::delete_webhook(&state, &client, &access, &current.account).await?;
     Ok(HttpResponse::NoContent().finish())
 }

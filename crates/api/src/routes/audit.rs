@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::{Administrator, SignedIn};
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 use crate::usecases::audit_log;
 
 /// Audit events of a project, newest first (Tenant Administrator).
@@ -26,13 +26,13 @@ use crate::usecases::audit_log;
 )]
 #[get("/audit")]
 pub async fn project_audit(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {
     let page = PageRequest::parse(query.into_inner()).map_err(ApiError::invalid)?;
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     access.require(Action::ViewProjectAudit)?;
     Ok(web::Json(audit_log::page(&state, Some(access.project.id), page).await?))
 }
@@ -49,7 +49,7 @@ pub async fn project_audit(
 )]
 #[get("/admin/audit")]
 pub async fn platform_audit(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     _administrator: Administrator,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {

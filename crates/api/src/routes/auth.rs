@@ -8,14 +8,14 @@ use portico_domain::identity::api::{
 use portico_domain::problem::Problem;
 
 use crate::auth::session::{AnySession, IssuedSession, PreAuth, removal_cookie};
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::{mfa as mfa_flow, password_policy, passwords, profile, sign_in as sign_in_flow};
 
 /// Answers a sign-in step and sets the session cookie of its stage.
-pub fn step_response(state: &AppState, step: SignInStep, issued: &IssuedSession) -> HttpResponse {
+pub fn step_response(state: &Context, step: SignInStep, issued: &IssuedSession) -> HttpResponse {
     HttpResponse::Ok().cookie(issued.cookie(&state.sessions)).json(step)
 }
 
@@ -40,7 +40,7 @@ pub fn step_response(state: &AppState, step: SignInStep, issued: &IssuedSession)
 )]
 #[post("/auth/sign-in")]
 pub async fn sign_in(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<SignInRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -62,7 +62,7 @@ pub async fn sign_in(
 )]
 #[post("/auth/mfa")]
 pub async fn mfa(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     PreAuth(current): PreAuth,
     body: JsonBody<CodeRequest>,
@@ -85,7 +85,7 @@ pub async fn mfa(
 )]
 #[post("/auth/recovery")]
 pub async fn recovery(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     PreAuth(current): PreAuth,
     body: JsonBody<RecoveryRequest>,
@@ -105,7 +105,7 @@ pub async fn recovery(
 )]
 #[post("/auth/sign-out")]
 pub async fn sign_out(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     AnySession(current): AnySession,
 ) -> ApiResult<HttpResponse> {
@@ -126,7 +126,7 @@ pub async fn sign_out(
 )]
 #[post("/auth/password/forgot")]
 pub async fn forgot_password(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -149,7 +149,7 @@ pub async fn forgot_password(
 )]
 #[post("/auth/password/reset")]
 pub async fn reset_password(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<ResetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -171,7 +171,7 @@ pub async fn reset_password(
 )]
 #[post("/auth/mfa/enrol-link")]
 pub async fn enrol_link(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -193,7 +193,7 @@ pub async fn enrol_link(
 )]
 #[post("/auth/verify-email")]
 pub async fn verify_email(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -214,7 +214,7 @@ pub async fn verify_email(
 )]
 #[post("/auth/unlock")]
 pub async fn unlock(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -229,6 +229,6 @@ pub async fn unlock(
     security(()),
 )]
 #[get("/auth/password-policy")]
-pub async fn get_password_policy(state: web::Data<AppState>) -> ApiResult<web::Json<PasswordPolicy>> {
+pub async fn get_password_policy(state: web::Data<Context>) -> ApiResult<web::Json<PasswordPolicy>> {
     Ok(web::Json(password_policy(&state.db).await?))
 }

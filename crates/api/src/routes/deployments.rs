@@ -9,10 +9,10 @@ use uuid::Uuid;
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
 use crate::auth::token::Caller;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::deployments;
 
 /// Deployment history, newest first (a session, or an access token of this project).
@@ -28,7 +28,7 @@ use crate::usecases::deployments;
 )]
 #[get("/deployments")]
 pub async fn list_deployments(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Caller,
     guid: web::Path<Uuid>,
     query: web::Query<PageQuery>,
@@ -50,7 +50,7 @@ pub async fn list_deployments(
 )]
 #[get("/deployments/{id}/log")]
 pub async fn deployment_log(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
@@ -82,14 +82,14 @@ pub async fn deployment_log(
 )]
 #[post("/deployments/{id}/promote")]
 pub async fn promote_deployment(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
     body: JsonBody<PromoteRequest>,
 ) -> ApiResult<HttpResponse> {
     let (guid, id) = path.into_inner();
-    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid, state.today()).await?;
     let promoted = deployments::promote(&state, &client, &access, &current.account, id, body.into_inner()).await?;
     Ok(HttpResponse::Accepted().json(promoted))
 }
@@ -108,12 +108,12 @@ pub async fn promote_deployment(
 )]
 #[post("/deployments/{id}/cancel")]
 pub async fn cancel_deployment(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<web::Json<Deployment>> {
     let (guid, id) = path.into_inner();
-    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid, state.today()).await?;
     Ok(web::Json(deployments::cancel(&state, &client, &access, &current.account, id).await?))
 }

@@ -4,9 +4,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use portico_domain::status::{CheckState, Health};
 
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::is_forwarded;
-use crate::state::AppState;
 
 fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
@@ -31,7 +31,7 @@ pub async fn healthz() -> web::Json<Health> {
     ),
 )]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
+pub async fn readyz(state: web::Data<Context>) -> ApiResult<web::Json<Health>> {
     let pending = match portico_store::ping(&state.db).await {
         Ok(()) => portico_store::pending_migrations(&state.db).await,
         Err(error) => Err(error),
@@ -64,7 +64,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> 
     security((), ("metrics_token" = [])),
 )]
 #[get("/metrics")]
-pub async fn metrics(request: HttpRequest, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn metrics(request: HttpRequest, state: web::Data<Context>) -> ApiResult<HttpResponse> {
     match &state.settings.metrics_token {
         Some(token) => {
             let presented = request

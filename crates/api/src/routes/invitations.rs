@@ -6,11 +6,11 @@ use portico_domain::problem::Problem;
 use portico_domain::projects::api::Accepted;
 
 use crate::auth::session::SignedIn;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
 use crate::routes::auth::step_response;
-use crate::state::AppState;
 use crate::usecases::{project_invitations, registration};
 
 /// What an invitation is for: the invited email, the project and role, who sent it, and
@@ -27,7 +27,7 @@ use crate::usecases::{project_invitations, registration};
 )]
 #[post("/invitations/lookup")]
 pub async fn lookup(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<TokenRequest>,
 ) -> ApiResult<web::Json<InvitationSummary>> {
@@ -50,7 +50,7 @@ pub async fn lookup(
 )]
 #[post("/invitations/register")]
 pub async fn register(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -74,7 +74,7 @@ pub async fn register(
 )]
 #[post("/invitations/accept")]
 pub async fn accept(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<TokenRequest>,

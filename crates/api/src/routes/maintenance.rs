@@ -7,10 +7,10 @@ use portico_domain::problem::Problem;
 use uuid::Uuid;
 
 use crate::auth::session::{Administrator, SignedIn};
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::maintenance;
 
 /// Every maintenance window, newest first.
@@ -25,7 +25,7 @@ use crate::usecases::maintenance;
 )]
 #[get("/maintenance-windows")]
 pub async fn list_windows(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     _signed_in: SignedIn,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<MaintenanceWindow>>> {
@@ -47,7 +47,7 @@ pub async fn list_windows(
 )]
 #[post("/maintenance-windows")]
 pub async fn create_window(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     body: JsonBody<CreateWindowRequest>,
@@ -71,7 +71,7 @@ pub async fn create_window(
 )]
 #[patch("/maintenance-windows/{id}")]
 pub async fn update_window(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,
@@ -93,7 +93,7 @@ pub async fn update_window(
 )]
 #[delete("/maintenance-windows/{id}")]
 pub async fn cancel_window(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     id: web::Path<Uuid>,

@@ -9,10 +9,10 @@ use portico_domain::problem::Problem;
 use uuid::Uuid;
 
 use crate::auth::session::{Enrolling, ProfileReader, SignedIn, removal_cookie};
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::{mfa, passwords, profile, sessions};
 
 /// The caller's profile (also readable while setting up the authenticator).
@@ -25,7 +25,7 @@ use crate::usecases::{mfa, passwords, profile, sessions};
     security(("session_cookie" = [])),
 )]
 #[get("/me")]
-pub async fn get_me(state: web::Data<AppState>, ProfileReader(current): ProfileReader) -> ApiResult<web::Json<Me>> {
+pub async fn get_me(state: web::Data<Context>, ProfileReader(current): ProfileReader) -> ApiResult<web::Json<Me>> {
     Ok(web::Json(profile::me(&state, &current).await?))
 }
 
@@ -41,7 +41,7 @@ pub async fn get_me(state: web::Data<AppState>, ProfileReader(current): ProfileR
 )]
 #[patch("/me")]
 pub async fn update_me(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<UpdateProfileRequest>,
@@ -65,7 +65,7 @@ pub async fn update_me(
 )]
 #[put("/me/email")]
 pub async fn change_email(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<ChangeEmailRequest>,
@@ -87,7 +87,7 @@ pub async fn change_email(
 )]
 #[put("/me/password")]
 pub async fn change_password(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<ChangePasswordRequest>,
@@ -107,7 +107,7 @@ pub async fn change_password(
 )]
 #[post("/me/mfa/totp")]
 pub async fn start_totp(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     Enrolling(current): Enrolling,
 ) -> ApiResult<web::Json<TotpEnrolment>> {
     Ok(web::Json(mfa::start_enrolment(&state, &current).await?))
@@ -127,7 +127,7 @@ pub async fn start_totp(
 )]
 #[post("/me/mfa/totp/confirm")]
 pub async fn confirm_totp(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Enrolling(current): Enrolling,
     body: JsonBody<CodeRequest>,
@@ -148,7 +148,7 @@ pub async fn confirm_totp(
 )]
 #[post("/me/mfa/recovery-code")]
 pub async fn regenerate_recovery_code(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<CodeRequest>,
@@ -172,7 +172,7 @@ pub async fn regenerate_recovery_code(
 )]
 #[delete("/me/mfa")]
 pub async fn reset_mfa(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<ResetMfaRequest>,
@@ -189,7 +189,7 @@ pub async fn reset_mfa(
 )]
 #[get("/me/sessions")]
 pub async fn list_sessions(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
 ) -> ApiResult<web::Json<Vec<SessionInfo>>> {
     Ok(web::Json(sessions::list(&state, &current).await?))
@@ -207,7 +207,7 @@ pub async fn list_sessions(
 )]
 #[delete("/me/sessions/{id}")]
 pub async fn end_session(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     id: web::Path<Uuid>,
@@ -230,7 +230,7 @@ pub async fn end_session(
 )]
 #[delete("/me/sessions")]
 pub async fn end_other_sessions(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
 ) -> ApiResult<HttpResponse> {
@@ -247,7 +247,7 @@ pub async fn end_other_sessions(
 )]
 #[put("/me/maintenance-announcements")]
 pub async fn maintenance_announcements(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     body: JsonBody<portico_domain::maintenance::SubscriptionRequest>,

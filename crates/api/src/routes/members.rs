@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::members;
 
 /// The members with their roles; `primary_contact` marks the crown.
@@ -26,11 +26,11 @@ use crate::usecases::members;
 )]
 #[get("/members")]
 pub async fn list_members(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<Member>>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(members::list(&state, &access).await?))
 }
 
@@ -50,7 +50,7 @@ pub async fn list_members(
 )]
 #[patch("/members/{account_id}")]
 pub async fn change_member_role(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
@@ -82,7 +82,7 @@ pub struct MemberPath {
 )]
 #[delete("/members/{account_id}")]
 pub async fn remove_member(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<MemberPath>,
@@ -113,7 +113,7 @@ pub async fn remove_member(
 )]
 #[post("/primary-contact")]
 pub async fn set_primary_contact(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,

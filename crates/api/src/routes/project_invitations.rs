@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::project_invitations;
 
 /// Invitations of the project with their status (pending, accepted, expired, revoked).
@@ -26,11 +26,11 @@ use crate::usecases::project_invitations;
 )]
 #[get("/invitations")]
 pub async fn list_invitations(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<Invitation>>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(project_invitations::list(&state, &access).await?))
 }
 
@@ -50,7 +50,7 @@ pub async fn list_invitations(
 )]
 #[post("/invitations")]
 pub async fn create_invitation(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
@@ -74,7 +74,7 @@ pub async fn create_invitation(
 )]
 #[post("/invitations/{id}/resend")]
 pub async fn resend_invitation(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
@@ -96,7 +96,7 @@ pub async fn resend_invitation(
 )]
 #[delete("/invitations/{id}")]
 pub async fn revoke_invitation(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,

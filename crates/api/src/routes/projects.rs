@@ -8,10 +8,10 @@ use uuid::Uuid;
 
 use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::projects;
 
 /// The projects the caller can see (every project for an Administrator).
@@ -26,7 +26,7 @@ use crate::usecases::projects;
 )]
 #[get("/projects")]
 pub async fn list_projects(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ProjectSummary>>> {
@@ -48,7 +48,7 @@ pub async fn list_projects(
 )]
 #[post("/projects")]
 pub async fn create_project(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     body: JsonBody<CreateProjectRequest>,
@@ -69,7 +69,7 @@ pub async fn create_project(
 )]
 #[get("/projects/{guid}")]
 pub async fn get_project(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     caller: Caller,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Project>> {
@@ -93,7 +93,7 @@ pub async fn get_project(
 )]
 #[patch("/projects/{guid}")]
 pub async fn update_project(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     guid: web::Path<Uuid>,
@@ -115,7 +115,7 @@ pub async fn update_project(
 )]
 #[delete("/projects/{guid}")]
 pub async fn archive_project(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     Administrator(current): Administrator,
     guid: web::Path<Uuid>,

@@ -2,11 +2,10 @@
 //! maintenance windows.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::Utc;
 use portico_domain::status::{CheckState, ServiceState, StatusReport};
 
+use crate::context::Context;
 use crate::error::ApiResult;
-use crate::state::AppState;
 use crate::usecases::maintenance;
 
 /// Current state of the service and maintenance windows in progress and to come (no sign-in needed).
@@ -16,7 +15,7 @@ use crate::usecases::maintenance;
     security(()),
 )]
 #[get("/status")]
-pub async fn status(state: web::Data<AppState>) -> ApiResult<web::Json<StatusReport>> {
+pub async fn status(state: web::Data<Context>) -> ApiResult<web::Json<StatusReport>> {
     let database = match portico_store::ping(&state.db).await {
         Ok(()) => CheckState::Ok,
         Err(error) => {
@@ -32,7 +31,7 @@ pub async fn status(state: web::Data<AppState>) -> ApiResult<web::Json<StatusRep
         state: if database == CheckState::Ok { ServiceState::Operational } else { ServiceState::Degraded },
         database,
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        checked_at: Utc::now(),
+        checked_at: state.now(),
         current,
         upcoming,
     }))
@@ -45,7 +44,7 @@ pub async fn status(state: web::Data<AppState>) -> ApiResult<web::Json<StatusRep
     security(()),
 )]
 #[get("/status/maintenance.ics")]
-pub async fn maintenance_feed(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn maintenance_feed(state: web::Data<Context>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header(("Content-Disposition", "inline; filename=\"portico-maintenance.ics\""))

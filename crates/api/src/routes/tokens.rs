@@ -10,10 +10,10 @@ use uuid::Uuid;
 
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::tokens;
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -37,12 +37,12 @@ pub struct TokenListQuery {
 )]
 #[get("/tokens")]
 pub async fn list_tokens(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
     query: web::Query<TokenListQuery>,
 ) -> ApiResult<web::Json<Vec<Token>>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(tokens::list(&state, &access, &current.account, query.all).await?))
 }
 
@@ -61,13 +61,13 @@ pub async fn list_tokens(
 )]
 #[post("/tokens")]
 pub async fn create_token(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
     body: JsonBody<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     let created = tokens::create(&state, &client, &access, &current.account, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -87,14 +87,14 @@ pub async fn create_token(
 )]
 #[patch("/tokens/{id}")]
 pub async fn update_token(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
     body: JsonBody<UpdateTokenRequest>,
 ) -> ApiResult<web::Json<Token>> {
     let (guid, id) = path.into_inner();
-    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid, state.today()).await?;
     Ok(web::Json(tokens::update(&state, &client, &access, &current.account, id, body.into_inner()).await?))
 }
 
@@ -111,13 +111,13 @@ pub async fn update_token(
 )]
 #[delete("/tokens/{id}")]
 pub async fn revoke_token(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
 ) -> ApiResult<HttpResponse> {
     let (guid, id) = path.into_inner();
-    let access = ProjectAccess::load(&state.db, &current.account, guid).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid, state.today()).await?;
     tokens::revoke(&state, &client, &access, &current.account, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -136,7 +136,7 @@ pub async fn revoke_token(
 )]
 #[post("/tokens/check")]
 pub async fn check_tokens(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     body: JsonBody<TokenCheckRequest>,
 ) -> ApiResult<web::Json<TokenCheckReport>> {

@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::session::SignedIn;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
-use crate::state::AppState;
 use crate::usecases::schedules;
 
 /// The project's preferred slots, the slots blocked platform-wide, and the next infrastructure update.
@@ -25,11 +25,11 @@ use crate::usecases::schedules;
 )]
 #[get("/update-schedule")]
 pub async fn get_schedule(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UpdateSchedule>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(schedules::get(&state, &access).await?))
 }
 
@@ -49,12 +49,12 @@ pub async fn get_schedule(
 )]
 #[put("/update-schedule")]
 pub async fn put_schedule(
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
     body: JsonBody<UpdateScheduleRequest>,
 ) -> ApiResult<web::Json<UpdateSchedule>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner()).await?;
+    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(schedules::put(&state, &client, &access, &current.account, body.into_inner()).await?))
 }

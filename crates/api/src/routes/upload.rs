@@ -8,9 +8,9 @@ use portico_domain::problem::Problem;
 use uuid::Uuid;
 
 use crate::auth::token::Bearer;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 use crate::usecases::deployments::{self, UploadRequest};
 
 /// The ZIP package, sent as the raw request body.
@@ -20,7 +20,7 @@ pub struct PackageBody(#[allow(dead_code)] Vec<u8>);
 
 async fn accept_upload(
     request: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     caller: Bearer,
     guid: Uuid,
@@ -64,7 +64,7 @@ async fn accept_upload(
 #[post("/api/deployment/upload/{project_guid}/{environment}")]
 pub async fn upload_to_environment(
     request: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     caller: Bearer,
     path: web::Path<(Uuid, String)>,
@@ -95,7 +95,7 @@ pub async fn upload_to_environment(
 #[post("/api/deployment/upload/{project_guid}")]
 pub async fn upload_to_qa(
     request: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<Context>,
     client: ClientInfo,
     caller: Bearer,
     guid: web::Path<Uuid>,

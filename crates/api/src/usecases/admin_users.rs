@@ -13,28 +13,27 @@ use uuid::Uuid;
 
 use super::email_change::follow_email_change;
 use crate::audit::{AuditEventExt, event};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 fn account_not_found() -> ApiError {
     ApiError::not_found("account_not_found", "There is no such account.")
 }
 
 /// The account as the Administrator may handle it (never the Public account).
-pub async fn find_manageable(state: &AppState, id: Uuid) -> ApiResult<account::Model> {
+pub async fn find_manageable(state: &Context, id: Uuid) -> ApiResult<account::Model> {
     accounts::find(&state.db, id)
         .await?
         .filter(|a| a.builtin.as_deref() != Some(accounts::BUILTIN_PUBLIC))
         .ok_or_else(account_not_found)
 }
 
-async fn to_dto(state: &AppState, rows: Vec<account::Model>) -> ApiResult<Vec<AdminUser>> {
+async fn to_dto(state: &Context, rows: Vec<account::Model>) -> ApiResult<Vec<AdminUser>> {
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let with_password = credentials::accounts_with_password(&state.db, &ids).await?;
     let with_mfa = credentials::accounts_with_authenticator(&state.db, &ids).await?;
-    let invited = invitations::accounts_with_open_invitation(&state.db, &ids, now()).await?;
+    let invited = invitations::accounts_with_open_invitation(&state.db, &ids, state.now()).await?;
     Ok(rows
         .into_iter()
         .map(|a| AdminUser {
@@ -53,12 +52,12 @@ async fn to_dto(state: &AppState, rows: Vec<account::Model>) -> ApiResult<Vec<Ad
         .collect())
 }
 
-pub async fn get(state: &AppState, id: Uuid) -> ApiResult<AdminUser> {
+pub async fn get(state: &Context, id: Uuid) -> ApiResult<AdminUser> {
     let account = find_manageable(state, id).await?;
     Ok(to_dto(state, vec![account]).await?.remove(0))
 }
 
-pub async fn list(state: &AppState, query: AdminUserQuery) -> ApiResult<Page<AdminUser>> {
+pub async fn list(state: &Context, query: AdminUserQuery) -> ApiResult<Page<AdminUser>> {
     let page =
         PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(ApiError::invalid)?;
     let status = match query.status.as_deref() {
@@ -81,19 +80,19 @@ pub async fn list(state: &AppState, query: AdminUserQuery) -> ApiResult<Page<Adm
         return Err(ApiError::invalid_field("search", "must be at most 254 characters"));
     }
     let filter = accounts::AccountFilter { search, status };
-    let (rows, total) = accounts::page(&state.db, &filter, now(), page.offset(), page.limit()).await?;
+    let (rows, total) = accounts::page(&state.db, &filter, state.now(), page.offset(), page.limit()).await?;
     Ok(Page::new(to_dto(state, rows).await?, page, total))
 }
 
 /// Creates an account without a password and emails it an invitation to set one up.
 pub async fn invite(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     request: AdminInviteRequest,
 ) -> ApiResult<AdminUser> {
     let email = Email::parse(&request.email).map_err(|m| ApiError::invalid_field("email", m))?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     if accounts::find_by_email_key(&txn, &email.key()).await?.is_some() {
         return Err(ApiError::conflict("email_taken", format!("An account with the email {email} exists.")));
@@ -133,7 +132,7 @@ pub async fn invite(
 }
 
 async fn issue_account_invitation(
-    state: &AppState,
+    state: &Context,
     txn: &sea_orm::DatabaseTransaction,
     administrator: &account::Model,
     account: &account::Model,
@@ -174,7 +173,7 @@ async fn issue_account_invitation(
 }
 
 pub async fn resend_invitation(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     id: Uuid,
@@ -187,7 +186,7 @@ pub async fn resend_invitation(
         ));
     }
     let account = find_manageable(state, id).await?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     issue_account_invitation(state, &txn, administrator, &account, now).await?;
     audit::record(&txn, event("account.invitation_resent", "success", client).actor(administrator.id).subject(id), now)
@@ -198,7 +197,7 @@ pub async fn resend_invitation(
 }
 
 pub async fn update(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     id: Uuid,
@@ -265,7 +264,7 @@ pub async fn update(
     // its invitation again at the new address.
     let still_invited = new_email.is_some()
         && matches!(get(state, id).await?.status, AccountStatus::Invited | AccountStatus::InvitationExpired);
-    let now = now();
+    let now = state.now();
     model.updated_at = Set(now);
     let txn = state.db.begin().await?;
     let updated = accounts::update(&txn, model).await.map_err(|error| match error.unique_violation() {
@@ -300,7 +299,7 @@ pub async fn update(
 
 /// Deletes an account. Projects it was primary contact of go back to waiting for one, and
 /// the Administrators are told.
-pub async fn delete(state: &AppState, client: &ClientInfo, administrator: &account::Model, id: Uuid) -> ApiResult<()> {
+pub async fn delete(state: &Context, client: &ClientInfo, administrator: &account::Model, id: Uuid) -> ApiResult<()> {
     let account = find_manageable(state, id).await?;
     if account.builtin.is_some() {
         return Err(ApiError::conflict("builtin_account", "The built-in Administrator cannot be deleted."));
@@ -308,7 +307,7 @@ pub async fn delete(state: &AppState, client: &ClientInfo, administrator: &accou
     if id == administrator.id {
         return Err(ApiError::conflict("cannot_delete_self", "You cannot delete your own account."));
     }
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let orphaned = project_store::primary_contact_of(&txn, id).await?;
     accounts::delete(&txn, id).await?;

@@ -21,11 +21,10 @@ use uuid::Uuid;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::{crypto, secrets};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
-use crate::state::AppState;
 
 fn to_dto(row: &alert::Model, resolvers: &[account::Model]) -> Alert {
     Alert {
@@ -80,14 +79,14 @@ fn parse_alert(
 /// Raises an alert from a monitoring system or an Administrator. Works during maintenance:
 /// alerts are never dropped.
 pub async fn raise(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     project: &project::Model,
     raised_by: Option<&account::Model>,
     request: RaiseAlertRequest,
 ) -> ApiResult<Alert> {
     let (kind, severity, environment, message) = parse_alert(project, &request)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let row = record_alert(state, &txn, project, kind, severity, environment, &message, now).await?;
     let mut raised = event("alert.raised", "success", client)
@@ -105,7 +104,7 @@ pub async fn raise(
 /// member whose preferences match, and the webhook.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_alert(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     project: &project::Model,
     kind: AlertType,
@@ -165,7 +164,7 @@ pub async fn record_alert(
     Ok(row)
 }
 
-pub async fn list(state: &AppState, access: &ProjectAccess, query: AlertQuery) -> ApiResult<Page<Alert>> {
+pub async fn list(state: &Context, access: &ProjectAccess, query: AlertQuery) -> ApiResult<Page<Alert>> {
     access.require(Action::ViewProject)?;
     let page =
         PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(ApiError::invalid)?;
@@ -192,14 +191,14 @@ pub async fn list(state: &AppState, access: &ProjectAccess, query: AlertQuery) -
 }
 
 pub async fn resolve(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
     id: Uuid,
 ) -> ApiResult<Alert> {
     access.require(Action::ResolveAlerts)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let row = alerts::find_in_project(&txn, access.project.id, id)
         .await?
@@ -230,7 +229,7 @@ async fn preferences_of(
 }
 
 pub async fn get_preferences(
-    state: &AppState,
+    state: &Context,
     access: &ProjectAccess,
     account: &account::Model,
 ) -> ApiResult<NotificationPreferences> {
@@ -239,7 +238,7 @@ pub async fn get_preferences(
 }
 
 pub async fn put_preferences(
-    state: &AppState,
+    state: &Context,
     access: &ProjectAccess,
     account: &account::Model,
     input: NotificationPreferencesInput,
@@ -250,7 +249,7 @@ pub async fn put_preferences(
     }
     let preferences = parse_preferences(&input).map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
     let value = serde_json::to_value(&preferences).map_err(ApiError::internal)?;
-    alerts::put_preferences(&state.db, access.project.id, account.id, value, now()).await?;
+    alerts::put_preferences(&state.db, access.project.id, account.id, value, state.now()).await?;
     Ok(preferences)
 }
 
@@ -305,7 +304,7 @@ pub async fn check_target(url: &str, allow_private: bool) -> Result<(String, Vec
     Ok((host, addresses))
 }
 
-pub async fn get_webhook(state: &AppState, access: &ProjectAccess) -> ApiResult<Webhook> {
+pub async fn get_webhook(state: &Context, access: &ProjectAccess) -> ApiResult<Webhook> {
     access.require(Action::ManageWebhook)?;
     let hook = alerts::webhook(&state.db, access.project.id)
         .await?
@@ -315,7 +314,7 @@ pub async fn get_webhook(state: &AppState, access: &ProjectAccess) -> ApiResult<
 
 /// Sets the webhook; the new signing secret is in this answer only.
 pub async fn put_webhook(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
@@ -328,7 +327,7 @@ pub async fn put_webhook(
     }
     check_target(url, state.settings.webhook_allow_private).await.map_err(|m| ApiError::invalid_field("url", m))?;
     let secret = format!("whsec_{}", hex::encode(secrets::random_bytes::<32>()));
-    let now = now();
+    let now = state.now();
     let sealed =
         crypto::seal(&state.master_key, Purpose::WebhookSecret, access.project.id.as_bytes(), secret.as_bytes());
     let txn = state.db.begin().await?;
@@ -351,13 +350,13 @@ pub async fn put_webhook(
 }
 
 pub async fn delete_webhook(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
 ) -> ApiResult<()> {
     access.require(Action::ManageWebhook)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     if !alerts::delete_webhook(&txn, access.project.id).await? {
         return Err(ApiError::not_found("webhook_not_found", "This project has no webhook."));
@@ -370,7 +369,7 @@ pub async fn delete_webhook(
 }
 
 /// The signing secret of a project's webhook, decrypted for a delivery.
-pub async fn webhook_secret(state: &AppState, project_id: Uuid) -> ApiResult<Option<Vec<u8>>> {
+pub async fn webhook_secret(state: &Context, project_id: Uuid) -> ApiResult<Option<Vec<u8>>> {
     let Some(hook) = alerts::webhook(&state.db, project_id).await? else { return Ok(None) };
     crypto::open(&state.master_key, Purpose::WebhookSecret, project_id.as_bytes(), &hook.secret_ciphertext)
         .map(Some)

@@ -11,14 +11,13 @@ use super::{display_name, link};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::SCHEME_ASPNET_V3;
 use crate::auth::secrets;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// Issues a set-up link (an invitation) for an account that has no password yet.
 async fn setup_invitation(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     account: &account::Model,
     now: DateTime<Utc>,
@@ -56,8 +55,8 @@ async fn setup_invitation(
 
 /// On the very first start: email the built-in Administrator a set-up link and, without
 /// SMTP, print it once on the console.
-pub async fn first_start(state: &AppState, administrator: &account::Model) -> ApiResult<()> {
-    let now = now();
+pub async fn first_start(state: &Context, administrator: &account::Model) -> ApiResult<()> {
+    let now = state.now();
     let txn = state.db.begin().await?;
     let url = setup_invitation(state, &txn, administrator, now).await?;
     audit::record(&txn, event("account.bootstrap", "success", &ClientInfo::default()).subject(administrator.id), now)
@@ -81,9 +80,9 @@ pub struct AdministratorCreated {
 
 /// Makes the account with `email` an Administrator, creating it if needed; an account without
 /// a password gets a set-up link.
-pub async fn create_administrator(state: &AppState, email: &str) -> ApiResult<AdministratorCreated> {
+pub async fn create_administrator(state: &Context, email: &str) -> ApiResult<AdministratorCreated> {
     let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let (account, created) = match accounts::find_by_email_key(&txn, &email.key()).await? {
         Some(existing) => {
@@ -125,7 +124,7 @@ pub async fn create_administrator(state: &AppState, email: &str) -> ApiResult<Ad
     Ok(AdministratorCreated { setup_link, created })
 }
 
-pub async fn reset_mfa_by_email(state: &AppState, email: &str) -> ApiResult<String> {
+pub async fn reset_mfa_by_email(state: &Context, email: &str) -> ApiResult<String> {
     let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
     let account = accounts::find_by_email_key(&state.db, &email.key())
         .await?
@@ -156,8 +155,8 @@ pub struct ImportReport {
 
 /// Imports accounts with their legacy hashes, all or nothing. They sign in with their old
 /// password (rehashed to argon2id then) and set up MFA through an emailed link.
-pub async fn import_users(state: &AppState, rows: Vec<ImportRow>) -> ApiResult<ImportReport> {
-    let now = now();
+pub async fn import_users(state: &Context, rows: Vec<ImportRow>) -> ApiResult<ImportReport> {
+    let now = state.now();
     let txn = state.db.begin().await?;
     let mut report = ImportReport { imported: 0, skipped_existing: Vec::new() };
     for (index, row) in rows.into_iter().enumerate() {

@@ -16,10 +16,9 @@ use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::token::TokenCaller;
 use crate::cache::CacheKey;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 fn environment_not_found(text: &str) -> ApiError {
     ApiError::not_found(
@@ -38,9 +37,9 @@ pub fn project_environment(access: &ProjectAccess, text: &str) -> ApiResult<Envi
 }
 
 /// Refuses deployments while the project is still being provisioned or during maintenance.
-async fn require_deployable(state: &AppState, access: &ProjectAccess) -> ApiResult<()> {
+async fn require_deployable(state: &Context, access: &ProjectAccess) -> ApiResult<()> {
     access.require_writable()?;
-    super::maintenance::gate_deployments(&state.db).await?;
+    super::maintenance::gate_deployments(&state.db, state.now()).await?;
     if access.status() == ProjectStatus::Provisioning {
         return Err(ApiError::unavailable(
             "project_provisioning",
@@ -76,7 +75,7 @@ const FREE_SPACE_CHECK_EVERY: u64 = 8 << 20;
 
 /// Refuses an upload that would take the project past its package quota or the package folder
 /// below its free-space floor, counting `incoming` more bytes.
-fn check_storage(state: &AppState, project: Uuid, stored: u64, incoming: u64, check_disk: bool) -> ApiResult<()> {
+fn check_storage(state: &Context, project: Uuid, stored: u64, incoming: u64, check_disk: bool) -> ApiResult<()> {
     let quota = state.settings.package_quota.0;
     let in_flight = state.uploads.in_flight_bytes(project);
     if stored.saturating_add(in_flight).saturating_add(incoming) > quota {
@@ -110,7 +109,7 @@ fn not_a_zip() -> ApiError {
 /// Streams a package into storage (hashing it on the way) and queues its deployment. Memory
 /// stays flat whatever the size; an interrupted upload leaves neither a file nor a row.
 pub async fn upload(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     caller: &TokenCaller,
     request: UploadRequest<'_>,
@@ -189,7 +188,7 @@ pub async fn upload(
     writer.commit().await.map_err(ApiError::internal)?;
 
     let sha256 = hex::encode(hasher.finalize());
-    let now = now();
+    let now = state.now();
     let stored: ApiResult<deployment::Model> = async {
         let txn = state.db.begin().await?;
         let row = deployments::insert(
@@ -243,7 +242,7 @@ pub async fn upload(
     })
 }
 
-async fn to_dtos(state: &AppState, rows: Vec<deployment::Model>) -> ApiResult<Vec<Deployment>> {
+async fn to_dtos(state: &Context, rows: Vec<deployment::Model>) -> ApiResult<Vec<Deployment>> {
     let mut people: Vec<Uuid> = rows.iter().filter_map(|d| d.created_by).collect();
     people.sort();
     people.dedup();
@@ -278,7 +277,7 @@ async fn to_dtos(state: &AppState, rows: Vec<deployment::Model>) -> ApiResult<Ve
         .collect())
 }
 
-pub async fn list(state: &AppState, access: &ProjectAccess, page: PageRequest) -> ApiResult<Page<Deployment>> {
+pub async fn list(state: &Context, access: &ProjectAccess, page: PageRequest) -> ApiResult<Page<Deployment>> {
     access.require(Action::ViewProject)?;
     let key = CacheKey::Deployments { project: access.project.id, offset: page.offset(), limit: page.limit() };
     let found = state
@@ -295,7 +294,7 @@ fn deployment_not_found() -> ApiError {
     ApiError::not_found("deployment_not_found", "This project has no such deployment.")
 }
 
-pub async fn log(state: &AppState, access: &ProjectAccess, id: Uuid) -> ApiResult<String> {
+pub async fn log(state: &Context, access: &ProjectAccess, id: Uuid) -> ApiResult<String> {
     access.require(Action::ViewProject)?;
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
     Ok(row.log)
@@ -308,7 +307,7 @@ fn action_for(environment: Environment) -> Action {
 /// Promotes the latest succeeded package of an environment to a later one, now or at a
 /// scheduled time.
 pub async fn promote(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
@@ -340,7 +339,7 @@ pub async fn promote(
     if source.package_key.is_none() && source.kind == "upload" {
         return Err(ApiError::conflict("package_deleted", "The package of this deployment is no longer kept."));
     }
-    let now = now();
+    let now = state.now();
     let state_now = match request.scheduled_at {
         Some(at) if at > now => DeploymentState::Scheduled,
         Some(_) => return Err(ApiError::invalid_field("scheduled_at", "must be in the future")),
@@ -394,7 +393,7 @@ pub async fn promote(
 
 /// Cancels a scheduled promotion that has not started.
 pub async fn cancel(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
@@ -402,7 +401,7 @@ pub async fn cancel(
 ) -> ApiResult<Deployment> {
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
     access.require(action_for(Environment::parse(&row.environment).unwrap_or(Environment::Prod)))?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     if !deployments::transition(&txn, id, "scheduled", "cancelled").await? {
         return Err(ApiError::conflict(

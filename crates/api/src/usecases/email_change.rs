@@ -11,13 +11,13 @@ use portico_store::{accounts, invitations, links, projects as project_store};
 use sea_orm::DatabaseTransaction;
 
 use super::project_invitations::queue_project_invitation;
+use crate::context::Context;
 use crate::error::ApiResult;
-use crate::state::AppState;
 
 /// Call in the transaction that changed `account`'s email from `old_email_key`; `actor` is who
 /// changed it (the project invitations sent again name their original inviter when it exists).
 pub async fn follow_email_change(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     account: &account::Model,
     old_email_key: Option<&str>,

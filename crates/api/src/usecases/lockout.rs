@@ -8,13 +8,13 @@ use portico_store::{audit, links};
 use super::{display_name, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::secrets;
+use crate::context::Context;
 use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// Queues the lockout email (with an unlock link) and the audit event, once per lock.
 pub async fn announce_lock(
-    state: &AppState,
+    state: &Context,
     txn: &sea_orm::DatabaseTransaction,
     client: &ClientInfo,
     account: Option<&account::Model>,

@@ -16,10 +16,9 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, IntoActiveModel, Set, Transa
 use uuid::Uuid;
 
 use crate::audit::{AuditEventExt, event};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 pub fn to_dto(row: &maintenance_window::Model, now: DateTime<Utc>) -> MaintenanceWindow {
     MaintenanceWindow {
@@ -42,9 +41,9 @@ fn window_not_found() -> ApiError {
     ApiError::not_found("window_not_found", "There is no such maintenance window.")
 }
 
-pub async fn list(state: &AppState, page: PageRequest) -> ApiResult<Page<MaintenanceWindow>> {
+pub async fn list(state: &Context, page: PageRequest) -> ApiResult<Page<MaintenanceWindow>> {
     let rows = maintenance::all(&state.db).await?;
-    let now = now();
+    let now = state.now();
     let total = rows.len() as u64;
     let items = rows.iter().skip(page.offset() as usize).take(page.limit() as usize).map(|r| to_dto(r, now)).collect();
     Ok(Page::new(items, page, total))
@@ -80,12 +79,12 @@ fn check_description(text: &str) -> Result<String, String> {
 }
 
 pub async fn create(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     request: CreateWindowRequest,
 ) -> ApiResult<MaintenanceWindow> {
-    let now = now();
+    let now = state.now();
     let mut errors = Vec::new();
     let description =
         check_description(&request.description).map_err(|m| errors.push(FieldError::new("description", m)));
@@ -140,13 +139,13 @@ pub async fn create(
 
 /// Reschedules or edits a window that has not ended; everyone is told again.
 pub async fn update(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     id: Uuid,
     request: UpdateWindowRequest,
 ) -> ApiResult<MaintenanceWindow> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let row = maintenance::find(&txn, id).await?.ok_or_else(window_not_found)?;
     if matches!(to_dto(&row, now).state, WindowState::Completed | WindowState::Cancelled) {
@@ -200,8 +199,8 @@ pub async fn update(
     Ok(window)
 }
 
-pub async fn cancel(state: &AppState, client: &ClientInfo, administrator: &account::Model, id: Uuid) -> ApiResult<()> {
-    let now = now();
+pub async fn cancel(state: &Context, client: &ClientInfo, administrator: &account::Model, id: Uuid) -> ApiResult<()> {
+    let now = state.now();
     let txn = state.db.begin().await?;
     let row = maintenance::find(&txn, id).await?.ok_or_else(window_not_found)?;
     if matches!(to_dto(&row, now).state, WindowState::Completed | WindowState::Cancelled) {
@@ -228,7 +227,7 @@ pub async fn cancel(state: &AppState, client: &ClientInfo, administrator: &accou
 
 /// The infrastructure update of each given project after `window`.
 async fn infrastructure_updates(
-    state: &AppState,
+    state: &Context,
     db: &impl ConnectionTrait,
     window: &MaintenanceWindow,
     projects: &[portico_store::entities::project::Model],
@@ -246,7 +245,7 @@ async fn infrastructure_updates(
 /// Emails every Tenant Administrator (with their projects' infrastructure updates) and every
 /// subscriber, once each.
 pub async fn announce(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     window: &MaintenanceWindow,
     what: &str,
@@ -297,8 +296,8 @@ pub async fn announce(
 }
 
 /// Windows in progress and to come (the public status).
-pub async fn current_and_upcoming(state: &AppState) -> ApiResult<(Vec<MaintenanceWindow>, Vec<MaintenanceWindow>)> {
-    let now = now();
+pub async fn current_and_upcoming(state: &Context) -> ApiResult<(Vec<MaintenanceWindow>, Vec<MaintenanceWindow>)> {
+    let now = state.now();
     let rows = maintenance::ending_after(&state.db, now).await?;
     let windows: Vec<MaintenanceWindow> = rows.iter().map(|r| to_dto(r, now)).collect();
     Ok((
@@ -308,8 +307,8 @@ pub async fn current_and_upcoming(state: &AppState) -> ApiResult<(Vec<Maintenanc
 }
 
 /// Every window for the calendar feed (cancelled ones stay, as STATUS:CANCELLED).
-pub async fn feed(state: &AppState) -> ApiResult<String> {
-    let now = now();
+pub async fn feed(state: &Context) -> ApiResult<String> {
+    let now = state.now();
     let windows: Vec<MaintenanceWindow> = maintenance::all(&state.db).await?.iter().map(|r| to_dto(r, now)).collect();
     let public_url = state.settings.public_url();
     let host = public_url.split("://").nth(1).unwrap_or("portico").split(['/', ':']).next().unwrap_or("portico");
@@ -317,8 +316,10 @@ pub async fn feed(state: &AppState) -> ApiResult<String> {
 }
 
 /// The window in progress that stops deployments, if any.
-pub async fn deployments_paused_by(db: &impl ConnectionTrait) -> ApiResult<Option<MaintenanceWindow>> {
-    let now = now();
+pub async fn deployments_paused_by(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<MaintenanceWindow>> {
     Ok(maintenance::in_progress(db, now)
         .await?
         .iter()
@@ -327,9 +328,9 @@ pub async fn deployments_paused_by(db: &impl ConnectionTrait) -> ApiResult<Optio
 }
 
 /// Refuses deployments during a window: 503 with Retry-After until its end.
-pub async fn gate_deployments(db: &impl ConnectionTrait) -> ApiResult<()> {
-    let Some(window) = deployments_paused_by(db).await? else { return Ok(()) };
-    let seconds = (window.ends_at - now()).num_seconds().max(1) as u64;
+pub async fn gate_deployments(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<()> {
+    let Some(window) = deployments_paused_by(db, now).await? else { return Ok(()) };
+    let seconds = (window.ends_at - now).num_seconds().max(1) as u64;
     Err(ApiError::unavailable(
         "maintenance_in_progress",
         format!(
@@ -343,8 +344,8 @@ pub async fn gate_deployments(db: &impl ConnectionTrait) -> ApiResult<()> {
 
 /// The banner of `/me`: a window within 7 days or in progress, and the caller's projects'
 /// infrastructure updates after it.
-pub async fn banner(state: &AppState, account_id: Uuid) -> ApiResult<Option<MaintenanceBanner>> {
-    let now = now();
+pub async fn banner(state: &Context, account_id: Uuid) -> ApiResult<Option<MaintenanceBanner>> {
+    let now = state.now();
     let rows = maintenance::ending_after(&state.db, now).await?;
     let Some(window) = rows.iter().map(|r| to_dto(r, now)).find(|w| {
         w.state == WindowState::InProgress || (w.state == WindowState::Scheduled && w.starts_at - now <= BANNER_LEAD)
@@ -362,8 +363,7 @@ pub async fn banner(state: &AppState, account_id: Uuid) -> ApiResult<Option<Main
 }
 
 /// The first window that has not ended (for a project's next infrastructure update).
-pub async fn next_window(db: &impl ConnectionTrait) -> ApiResult<Option<MaintenanceWindow>> {
-    let now = now();
+pub async fn next_window(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<Option<MaintenanceWindow>> {
     Ok(maintenance::ending_after(db, now)
         .await?
         .iter()
@@ -372,8 +372,8 @@ pub async fn next_window(db: &impl ConnectionTrait) -> ApiResult<Option<Maintena
 }
 
 /// Sends the reminder of windows starting within the lead time (once each).
-pub async fn send_reminders(state: &AppState) -> ApiResult<()> {
-    let now = now();
+pub async fn send_reminders(state: &Context) -> ApiResult<()> {
+    let now = state.now();
     for row in maintenance::due_for_reminder(&state.db, now, now + state.settings.maintenance_reminder_lead()).await? {
         let txn = state.db.begin().await?;
         if maintenance::mark_reminded(&txn, row.id, now).await? {
@@ -386,12 +386,12 @@ pub async fn send_reminders(state: &AppState) -> ApiResult<()> {
 }
 
 pub async fn set_subscription(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     account: &account::Model,
     subscribed: bool,
 ) -> ApiResult<()> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     maintenance::set_subscribed(&txn, account.id, subscribed, now).await?;
     audit::record(

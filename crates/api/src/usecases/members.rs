@@ -11,12 +11,11 @@ use uuid::Uuid;
 
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
-pub async fn list(state: &AppState, access: &ProjectAccess) -> ApiResult<Vec<Member>> {
+pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Member>> {
     access.require(Action::ViewProject)?;
     let rows = memberships::list_with_accounts(&state.db, access.project.id).await?;
     let mut members: Vec<Member> = rows
@@ -49,16 +48,16 @@ fn crown_protected() -> ApiError {
 }
 
 pub async fn change_role(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     actor: &account::Model,
     guid: Uuid,
     account_id: Uuid,
     role: ProjectRole,
 ) -> ApiResult<Member> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     access.require(Action::ManageMembers)?;
     access.require_writable()?;
     let membership = memberships::find(&txn, guid, account_id).await?.ok_or_else(member_not_found)?;
@@ -79,7 +78,7 @@ pub async fn change_role(
     changed.project_id = Some(guid);
     audit::record(&txn, changed, now).await?;
     txn.commit().await?;
-    let access = ProjectAccess::load(&state.db, actor, guid).await?;
+    let access = ProjectAccess::load(&state.db, actor, guid, state.today()).await?;
     list(state, &access).await?.into_iter().find(|m| m.account_id == account_id).ok_or_else(member_not_found)
 }
 
@@ -93,15 +92,15 @@ fn last_tenant_administrator() -> ApiError {
 /// Removes a member (a Tenant Administrator removing someone, or anyone leaving). Their
 /// access tokens in this project are revoked; other projects are untouched.
 pub async fn remove(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     actor: &account::Model,
     guid: Uuid,
     account_id: Uuid,
 ) -> ApiResult<()> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     let leaving = account_id == actor.id;
     if !leaving {
         access.require(Action::ManageMembers)?;
@@ -130,15 +129,15 @@ pub async fn remove(
 
 /// Hands the crown to another Tenant Administrator (by the primary contact or an Administrator).
 pub async fn hand_over_primary_contact(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     actor: &account::Model,
     guid: Uuid,
     account_id: Uuid,
 ) -> ApiResult<()> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     access.require_writable()?;
     let is_primary_contact = access.project.primary_contact_id == Some(actor.id);
     if !(access.administrator || is_primary_contact) {

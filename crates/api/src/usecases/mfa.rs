@@ -16,11 +16,10 @@ use crate::auth::limits::{self, reauthentication_key};
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
 use crate::auth::session::{self, CurrentSession, IssuedSession};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
-use crate::state::AppState;
 
 /// After resetting MFA with recovery code and password, set-up by password alone is allowed
 /// this long; later only an emailed link opens it.
@@ -42,11 +41,11 @@ fn authenticator_for(account: &account::Model, seed: Vec<u8>) -> ApiResult<TOTP>
 }
 
 /// Starts set-up: a new seed, shown as a QR code, an otpauth URI and the base32 secret.
-pub async fn start_enrolment(state: &AppState, current: &CurrentSession) -> ApiResult<TotpEnrolment> {
+pub async fn start_enrolment(state: &Context, current: &CurrentSession) -> ApiResult<TotpEnrolment> {
     let account = &current.account;
     let seed = secrets::random_bytes::<{ totp::SECRET_BYTES }>().to_vec();
     let sealed = crypto::seal(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &seed);
-    if !credentials::put_pending_authenticator(&state.db, account.id, &sealed, now()).await? {
+    if !credentials::put_pending_authenticator(&state.db, account.id, &sealed, state.now()).await? {
         return Err(ApiError::conflict(
             "mfa_already_enrolled",
             "An authenticator app is already set up. To replace it, reset MFA first.",
@@ -65,7 +64,7 @@ pub async fn start_enrolment(state: &AppState, current: &CurrentSession) -> ApiR
 /// Confirms set-up with a first code: returns the recovery code (shown once) and a new,
 /// fully signed-in session in place of the enrolment one.
 pub async fn confirm_enrolment(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
     code: &str,
@@ -84,7 +83,7 @@ pub async fn confirm_enrolment(
     };
     let seed = crypto::open(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &pending.secret_ciphertext)
         .map_err(ApiError::internal)?;
-    let now = now();
+    let now = state.now();
     let Some(step) = totp::matching_step(&seed, code, now.timestamp().max(0) as u64) else {
         return Err(ApiError::unauthorized(
             "invalid_code",
@@ -116,7 +115,7 @@ pub async fn confirm_enrolment(
 
 /// A new recovery code in exchange for a current authenticator code; the old code dies.
 pub async fn regenerate_recovery_code(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
     code: &str,
@@ -125,7 +124,7 @@ pub async fn regenerate_recovery_code(
     if credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none()) {
         return Err(ApiError::conflict("mfa_not_enrolled", "Set up an authenticator app first."));
     }
-    let now = now();
+    let now = state.now();
     let checked = second_factor::check(state, account, code, now).await?;
     let recovery_code = secrets::new_recovery_code();
     let txn = state.db.begin().await?;
@@ -157,7 +156,7 @@ pub async fn regenerate_recovery_code(
 /// Every session ends, and signing in with the password within the next hour leads to set-up
 /// again.
 pub async fn reset_own(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
     request: &ResetMfaRequest,
@@ -176,7 +175,7 @@ pub async fn reset_own(
         }
     };
     confirm_password(state, account, &request.password).await?;
-    let now = now();
+    let now = state.now();
     let checked = match code {
         Some(code) => Some(second_factor::check(state, account, code, now).await?),
         None => None,
@@ -214,10 +213,10 @@ pub async fn reset_own(
 }
 
 /// Checks the signed-in user's password again (throttled per account).
-pub async fn confirm_password(state: &AppState, account: &account::Model, password: &str) -> ApiResult<()> {
+pub async fn confirm_password(state: &Context, account: &account::Model, password: &str) -> ApiResult<()> {
     let limits = state.settings.lockout_limits();
     let throttle_key = reauthentication_key(account.id);
-    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
+    limits::reserve(&state.db, &throttle_key, limits, state.now()).await?;
     let stored = credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash));
     match state.hasher.verify(password, stored).await.map_err(super::busy)? {
         Verification::Match { .. } => {
@@ -225,7 +224,7 @@ pub async fn confirm_password(state: &AppState, account: &account::Model, passwo
             Ok(())
         }
         Verification::Mismatch => {
-            throttles::fail(&state.db, &throttle_key, limits, now()).await?;
+            throttles::fail(&state.db, &throttle_key, limits, state.now()).await?;
             Err(ApiError::forbidden("wrong_password", "The password is not right."))
         }
     }
@@ -234,12 +233,12 @@ pub async fn confirm_password(state: &AppState, account: &account::Model, passwo
 /// An Administrator removes someone's authenticator: their sessions end and an enrolment
 /// link is emailed. Returns the link (the CLI prints it).
 pub async fn reset_by_administrator(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: Option<&account::Model>,
     target: &account::Model,
 ) -> ApiResult<String> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     credentials::remove_mfa(&txn, target.id).await?;
     let mut model = target.clone().into_active_model();
@@ -260,7 +259,7 @@ pub async fn reset_by_administrator(
 
 /// Creates an enrolment link and queues the email carrying it; returns the link.
 pub async fn queue_enrolment_link(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     account: &account::Model,
     by_administrator: bool,
@@ -301,12 +300,12 @@ pub async fn queue_enrolment_link(
 
 /// Follows an emailed enrolment link: an enrolment-stage session.
 pub async fn enrol_by_link(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     token: &str,
 ) -> ApiResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let link =
         links::consume(&txn, &secrets::hash(token), links::MFA_ENROLMENT, now).await?.map_err(super::link_problem)?;

@@ -34,8 +34,8 @@ use portico_store::links::LinkRefusal;
 use sea_orm::ConnectionTrait;
 
 use crate::auth::passwords::Busy;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 
 /// The platform's password policy (Xperience's defaults until an Administrator edits it).
 pub async fn password_policy(db: &impl ConnectionTrait) -> ApiResult<PasswordPolicy> {
@@ -92,7 +92,7 @@ pub fn display_name(account: &account::Model) -> String {
 }
 
 /// `{public_url}/{page}#{token}`: the secret rides in the fragment, which browsers never send.
-pub fn link(state: &AppState, page: &str, token: &str) -> String {
+pub fn link(state: &Context, page: &str, token: &str) -> String {
     format!("{}/{page}#{token}", state.settings.public_url())
 }
 

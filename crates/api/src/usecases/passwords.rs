@@ -13,15 +13,14 @@ use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::SCHEME_ARGON2ID;
 use crate::auth::secrets;
 use crate::auth::session::CurrentSession;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// Emails a reset link when the address belongs to an account. The answer is given before the
 /// address is even looked up (the rest runs in the background), so neither its content nor its
 /// timing says whether the address has an account.
-pub async fn forgot(state: Arc<AppState>, client: ClientInfo, email: &str) -> ApiResult<()> {
+pub async fn forgot(state: Arc<Context>, client: ClientInfo, email: &str) -> ApiResult<()> {
     state.credential_limiter.check(client.ip)?;
     let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
     tokio::spawn(async move {
@@ -32,8 +31,8 @@ pub async fn forgot(state: Arc<AppState>, client: ClientInfo, email: &str) -> Ap
     Ok(())
 }
 
-async fn send_reset_link(state: &AppState, client: &ClientInfo, email: &Email) -> ApiResult<()> {
-    let now = now();
+async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) -> ApiResult<()> {
+    let now = state.now();
     let account = accounts::find_by_email_key(&state.db, &email.key())
         .await?
         .filter(|a| a.enabled && a.builtin.as_deref() != Some("public"));
@@ -77,13 +76,13 @@ async fn send_reset_link(state: &AppState, client: &ClientInfo, email: &Email) -
 
 /// Sets a new password from a reset link: single use, every session ends, and the
 /// authenticator is still asked for at the next sign-in.
-pub async fn reset(state: &AppState, client: &ClientInfo, token: &str, new_password: &str) -> ApiResult<()> {
+pub async fn reset(state: &Context, client: &ClientInfo, token: &str, new_password: &str) -> ApiResult<()> {
     state.credential_limiter.check(client.ip)?;
     super::bounded_password(new_password, "new_password")?;
     let policy = password_policy(&state.db).await?;
     check_new_password(&policy, new_password, "new_password")?;
     let hash = state.hasher.hash(new_password).await.map_err(super::busy)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let link =
         links::consume(&txn, &secrets::hash(token), links::PASSWORD_RESET, now).await?.map_err(super::link_problem)?;
@@ -102,7 +101,7 @@ pub async fn reset(state: &AppState, client: &ClientInfo, token: &str, new_passw
 
 /// The signed-in user changes their own password; their other sessions end.
 pub async fn change(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
     current_password: &str,
@@ -121,7 +120,7 @@ pub async fn change(
         }
     })?;
     let hash = state.hasher.hash(new_password).await.map_err(super::busy)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     credentials::set_password(&txn, account.id, &hash, SCHEME_ARGON2ID, now).await?;
     sessions::delete_for_account(&txn, account.id, Some(current.session.id)).await?;
@@ -134,7 +133,7 @@ pub async fn change(
 }
 
 async fn queue_password_changed(
-    state: &AppState,
+    state: &Context,
     txn: &sea_orm::DatabaseTransaction,
     client: &ClientInfo,
     account: &account::Model,
@@ -160,7 +159,7 @@ async fn queue_password_changed(
 /// An Administrator sets the policy: a preset's values (keeping the given forbidden list),
 /// or their own values with `preset: custom`.
 pub async fn set_policy(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     requested: PasswordPolicy,
@@ -174,7 +173,7 @@ pub async fn set_policy(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     settings::put(&txn, settings::PASSWORD_POLICY, serde_json::to_value(&policy).map_err(ApiError::internal)?, now)
         .await?;

@@ -14,13 +14,12 @@ use crate::audit::{AuditEventExt, event};
 use crate::auth::session::CurrentSession;
 use crate::auth::{limits, secrets};
 use crate::cache::CacheKey;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// `GET /me`: the session's account with the parts kept in the read cache.
-pub async fn me(state: &AppState, current: &CurrentSession) -> ApiResult<Me> {
+pub async fn me(state: &Context, current: &CurrentSession) -> ApiResult<Me> {
     let account_id = current.account.id;
     let overview =
         state.cache.get_or_load(CacheKey::AccountOverview(account_id), || overview(state, account_id)).await?;
@@ -36,8 +35,8 @@ struct AccountOverview {
     maintenance: Option<MaintenanceBanner>,
 }
 
-async fn overview(state: &AppState, account_id: Uuid) -> ApiResult<AccountOverview> {
-    let now = now();
+async fn overview(state: &Context, account_id: Uuid) -> ApiResult<AccountOverview> {
+    let now = state.now();
     let mfa_enrolled =
         credentials::authenticator_of(&state.db, account_id).await?.is_some_and(|a| a.confirmed_at.is_some());
     let pending_email = links::latest_open(&state.db, account_id, links::EMAIL_VERIFICATION, now)
@@ -72,7 +71,7 @@ fn assemble(current: &CurrentSession, overview: &AccountOverview) -> Me {
 }
 
 pub async fn update(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
     request: UpdateProfileRequest,
@@ -94,7 +93,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let now = now();
+    let now = state.now();
     model.updated_at = Set(now);
     let txn = state.db.begin().await?;
     let account = model.update(&txn).await?;
@@ -116,7 +115,7 @@ const EMAIL_CHANGES_PER_ADDRESS: u32 = 60;
 /// The answer is the same whether or not the new address belongs to another account (that one
 /// is told instead, without a link), so the endpoint reveals nothing about other accounts.
 pub async fn request_email_change(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
     request: &ChangeEmailRequest,
@@ -131,13 +130,14 @@ pub async fn request_email_change(
     super::mfa::confirm_password(state, account, &request.password).await?;
     let hour = chrono::Duration::hours(1);
     let per_account = throttles::Limits { threshold: EMAIL_CHANGES_PER_ACCOUNT, lock_for: hour };
-    limits::spend(&state.db, &format!("email_change:{}", account.id), per_account, now(), "email changes").await?;
+    limits::spend(&state.db, &format!("email_change:{}", account.id), per_account, state.now(), "email changes")
+        .await?;
     if let Some(ip) = client.ip {
         let per_address = throttles::Limits { threshold: EMAIL_CHANGES_PER_ADDRESS, lock_for: hour };
-        limits::spend(&state.db, &format!("email_change_ip:{ip}"), per_address, now(), "email changes").await?;
+        limits::spend(&state.db, &format!("email_change_ip:{ip}"), per_address, state.now(), "email changes").await?;
     }
     let taken = accounts::find_by_email_key(&state.db, &new_email.key()).await?.is_some();
-    let now = now();
+    let now = state.now();
     let ttl = state.settings.link_ttl();
     let name = display_name(account);
     let txn = state.db.begin().await?;
@@ -193,9 +193,9 @@ pub async fn request_email_change(
 }
 
 /// Follows the verification link sent to the new address.
-pub async fn verify_email(state: &AppState, client: &ClientInfo, token: &str) -> ApiResult<()> {
+pub async fn verify_email(state: &Context, client: &ClientInfo, token: &str) -> ApiResult<()> {
     state.credential_limiter.check(client.ip)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let link = links::consume(&txn, &secrets::hash(token), links::EMAIL_VERIFICATION, now)
         .await?

@@ -14,14 +14,13 @@ use super::registration::open_invitation;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::secrets;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// Stores an invitation and queues its email.
 pub async fn queue_project_invitation(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     project: &project::Model,
     inviter: &account::Model,
@@ -49,7 +48,7 @@ pub async fn queue_project_invitation(
 }
 
 async fn send_invitation_email(
-    state: &AppState,
+    state: &Context,
     txn: &DatabaseTransaction,
     project: &project::Model,
     inviter: &account::Model,
@@ -93,19 +92,19 @@ fn to_dto(invitation: &invitation::Model, inviters: &[account::Model], now: Date
     }
 }
 
-pub async fn list(state: &AppState, access: &ProjectAccess) -> ApiResult<Vec<Invitation>> {
+pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Invitation>> {
     access.require(Action::ManageMembers)?;
     let rows = invitations::list_for_project(&state.db, access.project.id).await?;
     let inviters = accounts::find_many(&state.db, rows.iter().filter_map(|i| i.invited_by).collect()).await?;
-    let now = now();
+    let now = state.now();
     Ok(rows.iter().map(|i| to_dto(i, &inviters, now)).collect())
 }
 
 /// Refuses when members plus pending invitations already fill the plan's seats.
-async fn check_seats(state: &AppState, txn: &DatabaseTransaction, project: &project::Model) -> ApiResult<()> {
+async fn check_seats(state: &Context, txn: &DatabaseTransaction, project: &project::Model) -> ApiResult<()> {
     let plan = ServicePlan::parse(&project.service_plan).unwrap_or(ServicePlan::Level1);
     let seats = state.settings.seats(plan);
-    if super::projects::seats_used(txn, project.id).await? >= seats {
+    if super::projects::seats_used(txn, project.id, state.now()).await? >= seats {
         return Err(ApiError::conflict(
             "seat_limit_reached",
             format!(
@@ -119,16 +118,16 @@ async fn check_seats(state: &AppState, txn: &DatabaseTransaction, project: &proj
 }
 
 pub async fn invite(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     inviter: &account::Model,
     guid: Uuid,
     request: InviteRequest,
 ) -> ApiResult<Invitation> {
     let email = Email::parse(&request.email).map_err(|m| ApiError::invalid_field("email", m))?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, inviter, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, inviter, guid, state.today()).await?;
     access.require(Action::ManageMembers)?;
     access.require_writable()?;
     if let Some(existing) = accounts::find_by_email_key(&txn, &email.key()).await?
@@ -160,15 +159,15 @@ fn invitation_not_found() -> ApiError {
 
 /// A new link for a pending or expired invitation; the old link stops working.
 pub async fn resend(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     actor: &account::Model,
     guid: Uuid,
     id: Uuid,
 ) -> ApiResult<Invitation> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     access.require(Action::ManageMembers)?;
     access.require_writable()?;
     let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
@@ -199,15 +198,15 @@ pub async fn resend(
 }
 
 pub async fn revoke(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     actor: &account::Model,
     guid: Uuid,
     id: Uuid,
 ) -> ApiResult<()> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, actor, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     access.require(Action::ManageMembers)?;
     let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
     if !invitations::revoke(&txn, invitation.id, now).await? {
@@ -251,13 +250,13 @@ pub async fn join_project(
 
 /// A signed-in account accepts an invitation sent to its own email.
 pub async fn accept(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     account: &account::Model,
     token: &str,
 ) -> ApiResult<Accepted> {
     state.credential_limiter.check(client.ip)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let invitation = open_invitation(&txn, token, now).await?;
     if invitation.project_id.is_none() {
@@ -287,5 +286,5 @@ pub async fn accept(
     txn.commit().await?;
     let project = project_store::find(&state.db, project.id).await?.unwrap_or(project);
     let role = invitation.role.as_deref().and_then(ProjectRole::parse);
-    Ok(Accepted { project: super::projects::summary(&project, role) })
+    Ok(Accepted { project: super::projects::summary(&project, role, state.today()) })
 }

@@ -1,6 +1,6 @@
 //! Projects: created by Administrators, provisioned by a worker, shown as a dashboard.
 
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use portico_domain::identity::Email;
 use portico_domain::paging::{Page, PageRequest};
 use portico_domain::problem::FieldError;
@@ -19,19 +19,18 @@ use uuid::Uuid;
 use super::project_invitations::queue_project_invitation;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::{ProjectAccess, status_of};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
-pub fn summary(project: &project::Model, role: Option<ProjectRole>) -> ProjectSummary {
-    ProjectSummary { guid: project.id, name: project.name.clone(), status: status_of(project), your_role: role }
+pub fn summary(project: &project::Model, role: Option<ProjectRole>, today: NaiveDate) -> ProjectSummary {
+    ProjectSummary { guid: project.id, name: project.name.clone(), status: status_of(project, today), your_role: role }
 }
 
 /// Members plus pending invitations.
-pub async fn seats_used(db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<u32> {
+pub async fn seats_used(db: &impl ConnectionTrait, project_id: Uuid, now: DateTime<Utc>) -> ApiResult<u32> {
     let members = memberships::count(db, project_id).await?;
-    let pending = invitations::count_pending(db, project_id, now()).await?;
+    let pending = invitations::count_pending(db, project_id, now).await?;
     Ok((members + pending) as u32)
 }
 
@@ -39,7 +38,7 @@ fn plan_of(project: &project::Model) -> ServicePlan {
     ServicePlan::parse(&project.service_plan).unwrap_or(ServicePlan::Level1)
 }
 
-pub async fn dashboard(state: &AppState, access: &ProjectAccess) -> ApiResult<Project> {
+pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ApiResult<Project> {
     let project = &access.project;
     let contact = match project.primary_contact_id {
         Some(id) => accounts::find(&state.db, id).await?,
@@ -63,7 +62,7 @@ pub async fn dashboard(state: &AppState, access: &ProjectAccess) -> ApiResult<Pr
         },
         hash_string_salt: project.hash_string_salt.clone(),
         seats: state.settings.seats(plan_of(project)),
-        seats_used: seats_used(&state.db, project.id).await?,
+        seats_used: seats_used(&state.db, project.id, state.now()).await?,
         created_at: project.created_at,
         your_role: access.role,
         your_actions: access.actions(),
@@ -72,7 +71,7 @@ pub async fn dashboard(state: &AppState, access: &ProjectAccess) -> ApiResult<Pr
 }
 
 /// The projects the caller can see: all of them for an Administrator, else their own.
-pub async fn list(state: &AppState, account: &account::Model, page: PageRequest) -> ApiResult<Page<ProjectSummary>> {
+pub async fn list(state: &Context, account: &account::Model, page: PageRequest) -> ApiResult<Page<ProjectSummary>> {
     let memberships = memberships::of_account(&state.db, account.id).await?;
     let role_in = |id: Uuid| memberships.iter().find(|m| m.project_id == id).and_then(|m| ProjectRole::parse(&m.role));
     let (rows, total) = if account.system_role == "administrator" {
@@ -80,16 +79,16 @@ pub async fn list(state: &AppState, account: &account::Model, page: PageRequest)
     } else {
         project_store::page_for_member(&state.db, account.id, page.offset(), page.limit()).await?
     };
-    let items = rows.iter().map(|p| summary(p, role_in(p.id))).collect();
+    let items = rows.iter().map(|p| summary(p, role_in(p.id), state.today())).collect();
     Ok(Page::new(items, page, total))
 }
 
 /// The caller's own projects, for the project selector.
-pub async fn of_member(state: &AppState, account_id: Uuid) -> ApiResult<Vec<ProjectSummary>> {
+pub async fn of_member(state: &Context, account_id: Uuid) -> ApiResult<Vec<ProjectSummary>> {
     let mut projects = Vec::new();
     for membership in memberships::of_account(&state.db, account_id).await? {
         if let Some(project) = project_store::find(&state.db, membership.project_id).await? {
-            projects.push(summary(&project, ProjectRole::parse(&membership.role)));
+            projects.push(summary(&project, ProjectRole::parse(&membership.role), state.today()));
         }
     }
     projects.sort_by_key(|p| p.name.to_lowercase());
@@ -97,7 +96,7 @@ pub async fn of_member(state: &AppState, account_id: Uuid) -> ApiResult<Vec<Proj
 }
 
 pub async fn create(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     request: CreateProjectRequest,
@@ -107,7 +106,7 @@ pub async fn create(
     if !projects::is_region(&request.service_region) {
         errors.push(FieldError::new("service_region", "is not a region Portico hosts in (e.g. westeurope, eastus)"));
     }
-    if request.expires_on <= Utc::now().date_naive() {
+    if request.expires_on <= state.today() {
         errors.push(FieldError::new("expires_on", "must be in the future"));
     }
     let email = Email::parse(&request.primary_contact_email)
@@ -120,7 +119,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let project = project_store::insert(
         &txn,
@@ -153,19 +152,19 @@ pub async fn create(
     audit::record(&txn, created, now).await?;
     txn.commit().await?;
     state.mailer.wake();
-    let access = ProjectAccess { project, role: None, administrator: true };
+    let access = ProjectAccess { project, role: None, administrator: true, today: state.today() };
     dashboard(state, &access).await
 }
 
 pub async fn update(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     guid: Uuid,
     request: UpdateProjectRequest,
 ) -> ApiResult<Project> {
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, administrator, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, administrator, guid, state.today()).await?;
     access.require_writable()?;
     let current = access.project.clone();
     let mut errors = Vec::new();
@@ -193,7 +192,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let now = now();
+    let now = state.now();
     model.updated_at = Set(now);
     let project = project_store::update(&txn, model).await?;
     let mut updated = event("project.updated", "success", client)
@@ -207,14 +206,14 @@ pub async fn update(
 
 /// Archives a project: read-only, its tokens stop working.
 pub async fn archive(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     administrator: &account::Model,
     guid: Uuid,
 ) -> ApiResult<()> {
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
-    let access = ProjectAccess::load_for_update(&txn, administrator, guid).await?;
+    let access = ProjectAccess::load_for_update(&txn, administrator, guid, state.today()).await?;
     if access.project.archived_at.is_some() {
         return Ok(());
     }

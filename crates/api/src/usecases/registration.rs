@@ -13,10 +13,9 @@ use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::SCHEME_ARGON2ID;
 use crate::auth::secrets;
 use crate::auth::session::{self, IssuedSession};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 fn gone(code: &'static str, detail: &str) -> ApiError {
     ApiError::new(actix_web::http::StatusCode::GONE, code, detail.to_owned())
@@ -67,9 +66,9 @@ async fn existing_account(
     }
 }
 
-pub async fn lookup(state: &AppState, client: &ClientInfo, token: &str) -> ApiResult<InvitationSummary> {
+pub async fn lookup(state: &Context, client: &ClientInfo, token: &str) -> ApiResult<InvitationSummary> {
     state.credential_limiter.check(client.ip)?;
-    let invitation = open_invitation(&state.db, token, now()).await?;
+    let invitation = open_invitation(&state.db, token, state.now()).await?;
     let inviter = match invitation.invited_by {
         Some(id) => accounts::find(&state.db, id).await?.map(|a| super::display_name(&a)),
         None => None,
@@ -94,7 +93,7 @@ pub async fn lookup(state: &AppState, client: &ClientInfo, token: &str) -> ApiRe
 /// Creates (or completes) the invited account with a password and names; the answer is an
 /// enrolment-stage session, since an authenticator app is set up next.
 pub async fn register(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     request: RegisterRequest,
 ) -> ApiResult<(SignInStep, IssuedSession)> {
@@ -111,7 +110,7 @@ pub async fn register(
         return Err(ApiError::invalid(errors));
     }
     let (first_name, last_name) = (first_name.unwrap_or_default(), last_name.unwrap_or_default());
-    let invitation = open_invitation(&state.db, &request.token, now()).await?;
+    let invitation = open_invitation(&state.db, &request.token, state.now()).await?;
     if existing_account(&state.db, &invitation).await?.is_some() {
         return Err(ApiError::conflict(
             "account_exists",
@@ -119,7 +118,7 @@ pub async fn register(
         ));
     }
     let hash = state.hasher.hash(&request.password).await.map_err(super::busy)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     if !invitations::accept(&txn, invitation.id, now).await? {
         return Err(gone("invitation_used", "This invitation was already accepted. Sign in instead."));

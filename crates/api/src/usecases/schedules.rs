@@ -12,12 +12,11 @@ use uuid::Uuid;
 
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
-fn blocked(state: &AppState) -> Vec<Slot> {
+fn blocked(state: &Context) -> Vec<Slot> {
     state.settings.blocked_slots().unwrap_or_default()
 }
 
@@ -26,7 +25,7 @@ fn slots_to_text(slots: &[Slot]) -> String {
 }
 
 /// The preferred slots of a project: its own choice, or every slot that is not blocked.
-pub async fn slots_of(state: &AppState, db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<Vec<Slot>> {
+pub async fn slots_of(state: &Context, db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<Vec<Slot>> {
     let blocked = blocked(state);
     let chosen: Vec<Slot> = match schedules::get(db, project_id).await? {
         Some(row) => row.slots.split(',').filter_map(Slot::parse).collect(),
@@ -40,14 +39,14 @@ pub async fn slots_of(state: &AppState, db: &impl ConnectionTrait, project_id: U
 
 /// The customer infrastructure update after the next maintenance window.
 pub async fn next_infrastructure_update(
-    state: &AppState,
+    state: &Context,
     project_id: Uuid,
 ) -> ApiResult<Option<chrono::DateTime<chrono::Utc>>> {
-    let Some(window) = super::maintenance::next_window(&state.db).await? else { return Ok(None) };
+    let Some(window) = super::maintenance::next_window(&state.db, state.now()).await? else { return Ok(None) };
     Ok(next_slot_start(&slots_of(state, &state.db, project_id).await?, window.ends_at))
 }
 
-pub async fn get(state: &AppState, access: &ProjectAccess) -> ApiResult<UpdateSchedule> {
+pub async fn get(state: &Context, access: &ProjectAccess) -> ApiResult<UpdateSchedule> {
     access.require(Action::ViewProject)?;
     Ok(UpdateSchedule {
         slots: slots_of(state, &state.db, access.project.id).await?,
@@ -57,7 +56,7 @@ pub async fn get(state: &AppState, access: &ProjectAccess) -> ApiResult<UpdateSc
 }
 
 pub async fn put(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
@@ -67,7 +66,7 @@ pub async fn put(
     access.require_writable()?;
     let slots = check_slots(&request.slots, &blocked(state))
         .map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     schedules::put(&txn, access.project.id, &slots_to_text(&slots), now).await?;
     let mut changed = event("project.update_schedule_changed", "success", client)

@@ -12,10 +12,10 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use crate::auth::crypto;
 use crate::auth::limits::{self, second_factor_key};
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
-use crate::state::AppState;
 
 /// A code checked against the account's authenticator, not yet used up.
 pub struct CheckedCode {
@@ -34,7 +34,7 @@ pub fn invalid_code() -> ApiError {
 
 /// Reserves an attempt and matches `code` (outside any transaction: it reads the database).
 pub async fn check(
-    state: &AppState,
+    state: &Context,
     account: &account::Model,
     code: &str,
     now: DateTime<Utc>,
@@ -71,7 +71,7 @@ impl CheckedCode {
     }
 
     /// After the use case's transaction ended: clears the attempt count.
-    pub async fn succeeded(&self, state: &AppState) -> ApiResult<()> {
+    pub async fn succeeded(&self, state: &Context) -> ApiResult<()> {
         throttles::succeed(&state.db, &self.throttle_key).await?;
         Ok(())
     }
@@ -80,7 +80,7 @@ impl CheckedCode {
     /// account announces it. Returns the error to answer with.
     pub async fn failed(
         &self,
-        state: &AppState,
+        state: &Context,
         client: &ClientInfo,
         account: &account::Model,
         now: DateTime<Utc>,
@@ -93,7 +93,7 @@ impl CheckedCode {
 /// Counts a failed second factor (a code or the recovery code); the failure that locks the
 /// account queues its audit event and unlock email.
 pub async fn count_failure(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     account: &account::Model,
     throttle_key: &str,

@@ -7,13 +7,12 @@ use uuid::Uuid;
 
 use crate::audit::{AuditEventExt, event};
 use crate::auth::session::CurrentSession;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
-pub async fn list(state: &AppState, current: &CurrentSession) -> ApiResult<Vec<SessionInfo>> {
-    let rows = sessions::list_for_account(&state.db, current.account.id, now()).await?;
+pub async fn list(state: &Context, current: &CurrentSession) -> ApiResult<Vec<SessionInfo>> {
+    let rows = sessions::list_for_account(&state.db, current.account.id, state.now()).await?;
     Ok(rows
         .into_iter()
         .map(|row| SessionInfo {
@@ -28,8 +27,8 @@ pub async fn list(state: &AppState, current: &CurrentSession) -> ApiResult<Vec<S
         .collect())
 }
 
-pub async fn end(state: &AppState, client: &ClientInfo, current: &CurrentSession, id: Uuid) -> ApiResult<()> {
-    let now = now();
+pub async fn end(state: &Context, client: &ClientInfo, current: &CurrentSession, id: Uuid) -> ApiResult<()> {
+    let now = state.now();
     let txn = state.db.begin().await?;
     if !sessions::delete_owned(&txn, current.account.id, id).await? {
         return Err(ApiError::not_found("session_not_found", "You have no session with this id."));
@@ -45,8 +44,8 @@ pub async fn end(state: &AppState, client: &ClientInfo, current: &CurrentSession
 }
 
 /// Ends every session of the caller except this one; returns how many ended.
-pub async fn end_others(state: &AppState, client: &ClientInfo, current: &CurrentSession) -> ApiResult<u64> {
-    let now = now();
+pub async fn end_others(state: &Context, client: &ClientInfo, current: &CurrentSession) -> ApiResult<u64> {
+    let now = state.now();
     let txn = state.db.begin().await?;
     let ended = sessions::delete_for_account(&txn, current.account.id, Some(current.session.id)).await?;
     audit::record(

@@ -15,10 +15,9 @@ use crate::auth::limits::{self, account_password_key, password_key, second_facto
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
 use crate::auth::session::{self, CurrentSession, IssuedSession};
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// An automatic enrolment link is not sent again within this time.
 const ENROLMENT_LINK_RESEND_AFTER: Duration = Duration::minutes(10);
@@ -33,7 +32,7 @@ fn invalid_credentials() -> ApiError {
 /// The password step. Unknown accounts, wrong passwords and disabled accounts get the same
 /// answer after the same work.
 pub async fn password_step(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     request: SignInRequest,
 ) -> ApiResult<(SignInStep, IssuedSession)> {
@@ -58,14 +57,14 @@ pub async fn password_step(
         Some(account) => account_password_key(account.id),
         None => password_key(&key),
     };
-    let started = now();
+    let started = state.now();
     limits::reserve(&state.db, &throttle_key, limits, started).await?;
     let stored = match &account {
         Some(account) => credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash)),
         None => None,
     };
     let verification = state.hasher.verify(&request.password, stored.clone()).await.map_err(busy)?;
-    let now = now();
+    let now = state.now();
     let account = match (account, verification) {
         (Some(account), Verification::Match { rehash }) if account.enabled => {
             throttles::succeed(&state.db, &throttle_key).await?;
@@ -133,7 +132,7 @@ pub async fn password_step(
 /// Emails an MFA enrolment link to an account that proved its password but has no
 /// authenticator (imported accounts, abandoned set-ups), unless one went out recently.
 async fn send_enrolment_link(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     account: &account::Model,
     now: DateTime<Utc>,
@@ -158,14 +157,14 @@ async fn send_enrolment_link(
 
 /// The second step with a code from the authenticator app.
 pub async fn totp_step(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: CurrentSession,
     code: &str,
 ) -> ApiResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     let account = &current.account;
-    let now = now();
+    let now = state.now();
     let checked = second_factor::check(state, account, code, now).await?;
     let txn = state.db.begin().await?;
     if !checked.consume(&txn).await? {
@@ -183,7 +182,7 @@ pub async fn totp_step(
 /// The second step with the recovery code instead: it is used up, and the session is
 /// flagged so the app offers to reset MFA.
 pub async fn recovery_step(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     current: CurrentSession,
     recovery_code: &str,
@@ -195,8 +194,8 @@ pub async fn recovery_step(
     let account = &current.account;
     let limits = state.settings.lockout_limits();
     let throttle_key = second_factor_key(account.id);
-    limits::reserve(&state.db, &throttle_key, limits, now()).await?;
-    let now = now();
+    limits::reserve(&state.db, &throttle_key, limits, state.now()).await?;
+    let now = state.now();
     let code_hash = secrets::hash(&secrets::normalize_recovery_code(recovery_code));
     let txn = state.db.begin().await?;
     if !credentials::consume_recovery_code(&txn, account.id, &code_hash).await? {
@@ -219,7 +218,7 @@ pub async fn recovery_step(
 
 /// Swaps the pre-auth session for a signed-in one with a new id.
 async fn complete_sign_in(
-    state: &AppState,
+    state: &Context,
     txn: &sea_orm::DatabaseTransaction,
     client: &ClientInfo,
     current: &CurrentSession,
@@ -234,8 +233,8 @@ async fn complete_sign_in(
         .await
 }
 
-pub async fn sign_out(state: &AppState, client: &ClientInfo, current: &CurrentSession) -> ApiResult<()> {
-    let now = now();
+pub async fn sign_out(state: &Context, client: &ClientInfo, current: &CurrentSession) -> ApiResult<()> {
+    let now = state.now();
     let txn = state.db.begin().await?;
     sessions::delete(&txn, current.session.id).await?;
     audit::record(&txn, event("sign_out", "success", client).actor(current.account.id), now).await?;
@@ -244,9 +243,9 @@ pub async fn sign_out(state: &AppState, client: &ClientInfo, current: &CurrentSe
 }
 
 /// Lifts a lock with the emailed unlock link.
-pub async fn unlock(state: &AppState, client: &ClientInfo, token: &str) -> ApiResult<()> {
+pub async fn unlock(state: &Context, client: &ClientInfo, token: &str) -> ApiResult<()> {
     state.credential_limiter.check(client.ip)?;
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let link = links::consume(&txn, &secrets::hash(token), links::UNLOCK, now).await?.map_err(super::link_problem)?;
     let account =

@@ -16,10 +16,9 @@ use uuid::Uuid;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::secrets;
-use crate::clock::now;
+use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::state::AppState;
 
 /// Most tokens a secret scanner may report in one request.
 pub const MAX_CHECKED: usize = 100;
@@ -63,7 +62,7 @@ fn member_only(access: &ProjectAccess) -> ApiResult<()> {
 }
 
 pub async fn list(
-    state: &AppState,
+    state: &Context,
     access: &ProjectAccess,
     caller: &account::Model,
     all: bool,
@@ -79,7 +78,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     owner: &account::Model,
@@ -88,7 +87,7 @@ pub async fn create(
     access.require(Action::ViewProject)?;
     access.require_writable()?;
     member_only(access)?;
-    let now = now();
+    let now = state.now();
     let longest = state.settings.token_max_lifetime();
     let mut errors = Vec::new();
     let display_name =
@@ -155,7 +154,7 @@ fn token_not_found() -> ApiError {
 
 /// Renames a token or changes its permissions (checked against the owner's role again).
 pub async fn update(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     caller: &account::Model,
@@ -187,7 +186,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     let updated = access_tokens::update(&txn, model).await?;
     record(&txn, client, "token.updated", caller.id, &updated, now).await?;
@@ -197,7 +196,7 @@ pub async fn update(
 
 /// Revokes a token (its owner, or a Tenant Administrator for anyone's).
 pub async fn revoke(
-    state: &AppState,
+    state: &Context,
     client: &ClientInfo,
     access: &ProjectAccess,
     caller: &account::Model,
@@ -207,7 +206,7 @@ pub async fn revoke(
     if token.account_id != caller.id {
         access.require(Action::ManageOthersTokens)?;
     }
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     if access_tokens::revoke(&txn, id, now).await? {
         record(&txn, client, "token.revoked", caller.id, &token, now).await?;
@@ -228,13 +227,13 @@ pub async fn revoke_member_tokens(
 
 /// A secret scanner reports strings that look like Portico tokens: live ones are revoked and
 /// their owners told. Noise is recognised by its checksum, without a database look-up.
-pub async fn check(state: &AppState, client: &ClientInfo, reported: Vec<String>) -> ApiResult<TokenCheckReport> {
+pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) -> ApiResult<TokenCheckReport> {
     state.credential_limiter.check(client.ip)?;
     if reported.len() > MAX_CHECKED {
         return Err(ApiError::invalid_field("tokens", format!("send at most {MAX_CHECKED} tokens per request")));
     }
     let mut report = TokenCheckReport { revoked: 0, not_live: 0, malformed: 0 };
-    let now = now();
+    let now = state.now();
     for text in reported {
         let Ok(secret) = TokenSecret::parse(&text) else {
             report.malformed += 1;

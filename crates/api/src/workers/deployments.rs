@@ -13,14 +13,13 @@ use portico_store::{accounts, audit, deployments, memberships, projects as proje
 use sea_orm::TransactionTrait;
 use tokio::sync::watch;
 
-use crate::clock::now;
+use crate::context::Context;
 use crate::packages::check_package;
-use crate::state::AppState;
 
 /// How long a runner holds a deployment before another may take it over.
 const LEASE: Duration = Duration::minutes(15);
 
-pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     match state.packages.sweep_unfinished().await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(removed = n, "removed unfinished package uploads"),
@@ -40,13 +39,13 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
 
 /// Runs what is due; the read cache is forgotten after each change, so a deployment's progress
 /// shows at once.
-async fn work(state: &AppState) -> anyhow::Result<()> {
-    let now = now();
+async fn work(state: &Context) -> anyhow::Result<()> {
+    let now = state.now();
     if deployments::requeue_abandoned(&state.db, now).await? > 0 {
         state.cache.invalidate();
     }
     // During maintenance nothing starts; scheduled promotions wait for the window's end.
-    if crate::usecases::maintenance::deployments_paused_by(&state.db)
+    if crate::usecases::maintenance::deployments_paused_by(&state.db, now)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .is_some()
@@ -58,7 +57,7 @@ async fn work(state: &AppState) -> anyhow::Result<()> {
         state.cache.invalidate();
         started?;
     }
-    while let Some(claimed) = deployments::claim_next(&state.db, crate::clock::now(), LEASE).await? {
+    while let Some(claimed) = deployments::claim_next(&state.db, state.now(), LEASE).await? {
         state.cache.invalidate();
         let deployed = deploy(state, claimed).await;
         state.cache.invalidate();
@@ -69,7 +68,7 @@ async fn work(state: &AppState) -> anyhow::Result<()> {
 
 /// A scheduled promotion whose time came: queue it, or fail it and tell the people concerned
 /// when it can no longer run.
-async fn start_scheduled(state: &AppState, row: deployment::Model, now: DateTime<Utc>) -> anyhow::Result<()> {
+async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<Utc>) -> anyhow::Result<()> {
     let project = project_store::find(&state.db, row.project_id).await?;
     let reason = match &project {
         None => Some("the project no longer exists".to_owned()),
@@ -139,9 +138,9 @@ async fn start_scheduled(state: &AppState, row: deployment::Model, now: DateTime
 
 /// Runs one deployment: an upload's package is checked with bounded reads; a promotion
 /// deploys an already checked package.
-async fn deploy(state: &AppState, row: deployment::Model) -> anyhow::Result<()> {
+async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
     let mut log = row.log.clone();
-    let mut line = |text: String| log.push_str(&format!("{} {text}\n", now().format("%H:%M:%S")));
+    let mut line = |text: String| log.push_str(&format!("{} {text}\n", state.now().format("%H:%M:%S")));
     let environment = Environment::parse(&row.environment).map(|e| e.label()).unwrap_or("?");
     let outcome: Result<(String, String), String> = if row.kind == "upload" {
         line("Checking the package (bounded reads, nothing is extracted)".into());
@@ -166,7 +165,7 @@ async fn deploy(state: &AppState, row: deployment::Model) -> anyhow::Result<()> 
         let build = row.build_number.clone().unwrap_or_default();
         Ok((row.package_version.clone().unwrap_or_default(), build))
     };
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     match outcome {
         Ok((version, build)) => {
@@ -215,7 +214,7 @@ async fn deploy(state: &AppState, row: deployment::Model) -> anyhow::Result<()> 
 }
 
 /// Keeps the newest packages of a project and deletes the files of older ones.
-async fn enforce_retention(state: &AppState, project_id: uuid::Uuid) -> anyhow::Result<()> {
+async fn enforce_retention(state: &Context, project_id: uuid::Uuid) -> anyhow::Result<()> {
     let keep = state.settings.package_retention as usize;
     for old in deployments::with_packages(&state.db, project_id).await?.into_iter().skip(keep) {
         if let Some(key) = old.package_key {

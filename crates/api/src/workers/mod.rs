@@ -14,12 +14,11 @@ use tokio::sync::{Notify, watch};
 use portico_store::entities::project;
 use sea_orm::TransactionTrait;
 
-use crate::clock::now;
+use crate::context::Context;
 use crate::mail::worker::{OutboxWorker, Transport};
-use crate::state::AppState;
 
 pub fn spawn_all(
-    state: &web::Data<AppState>,
+    state: &web::Data<Context>,
     wake_mailer: Arc<Notify>,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -35,6 +34,7 @@ pub fn spawn_all(
         wake: wake_mailer,
         poll_every: StdDuration::from_secs(5),
         key: state.master_key.clone(),
+        clock: state.clock.clone(),
     };
     tokio::spawn(outbox.run(stop.clone()));
     tokio::spawn(provisioning(state.clone(), BuiltInProvisioner, stop.clone()));
@@ -63,7 +63,7 @@ impl Provisioner for BuiltInProvisioner {
 const PROVISIONING_LEASE: chrono::Duration = chrono::Duration::minutes(10);
 
 /// Provisions projects whose time has come, then generates their hash string salt.
-async fn provisioning(state: web::Data<AppState>, provisioner: impl Provisioner, mut stop: watch::Receiver<bool>) {
+async fn provisioning(state: web::Data<Context>, provisioner: impl Provisioner, mut stop: watch::Receiver<bool>) {
     loop {
         loop {
             match provision_next(&state, &provisioner).await {
@@ -82,14 +82,15 @@ async fn provisioning(state: web::Data<AppState>, provisioner: impl Provisioner,
     }
 }
 
-async fn provision_next(state: &AppState, provisioner: &impl Provisioner) -> anyhow::Result<bool> {
-    let Some(project) = portico_store::projects::claim_due_provisioning(&state.db, now(), PROVISIONING_LEASE).await?
+async fn provision_next(state: &Context, provisioner: &impl Provisioner) -> anyhow::Result<bool> {
+    let Some(project) =
+        portico_store::projects::claim_due_provisioning(&state.db, state.now(), PROVISIONING_LEASE).await?
     else {
         return Ok(false);
     };
     provisioner.provision(&project).await?;
     let salt = hex::encode(crate::auth::secrets::random_bytes::<32>());
-    let now = now();
+    let now = state.now();
     let txn = state.db.begin().await?;
     if portico_store::projects::mark_provisioned(&txn, project.id, &salt, now).await? {
         let mut provisioned = crate::audit::event("project.provisioned", "success", &Default::default());
@@ -104,7 +105,7 @@ async fn provision_next(state: &AppState, provisioner: &impl Provisioner) -> any
 
 /// Folds the request durations recorded since the last time into the histogram buckets. Until
 /// then each one is kept in memory: without this, a server nobody scrapes grew by every request.
-async fn metrics_upkeep(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+async fn metrics_upkeep(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     loop {
         state.metrics.run_upkeep();
         tokio::select! {
@@ -115,9 +116,9 @@ async fn metrics_upkeep(state: web::Data<AppState>, mut stop: watch::Receiver<bo
 }
 
 /// Deletes sessions past their expiry every few minutes (requests refuse them anyway).
-async fn session_sweeper(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+async fn session_sweeper(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     loop {
-        let now = now();
+        let now = state.now();
         if let Err(error) = portico_store::sessions::delete_stale(&state.db, now, now - state.sessions.idle).await {
             tracing::warn!(%error, "session sweeper");
         }

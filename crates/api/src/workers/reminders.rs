@@ -11,10 +11,9 @@ use portico_store::{access_tokens, projects as project_store};
 use sea_orm::TransactionTrait;
 use tokio::sync::watch;
 
-use crate::clock::now;
-use crate::state::AppState;
+use crate::context::Context;
 
-pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(error) = remind(&state).await {
             tracing::error!(error = ?error, "token expiry reminders");
@@ -29,12 +28,12 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-async fn remind(state: &AppState) -> anyhow::Result<()> {
+async fn remind(state: &Context) -> anyhow::Result<()> {
     for (within, column, when) in [
         (Duration::days(1), access_token::Column::Reminded1dAt, "within a day"),
         (Duration::days(7), access_token::Column::Reminded7dAt, "within a week"),
     ] {
-        let now = now();
+        let now = state.now();
         for (token, owner) in access_tokens::due_for_reminder(&state.db, now, now + within, column).await? {
             let Some(email) = owner.email.clone().filter(|_| owner.enabled) else { continue };
             let project = project_store::find(&state.db, token.project_id).await?;

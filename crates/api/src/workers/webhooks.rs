@@ -9,14 +9,13 @@ use portico_store::alerts;
 use portico_store::entities::webhook_delivery;
 use tokio::sync::watch;
 
-use crate::clock::now;
-use crate::state::AppState;
+use crate::context::Context;
 use crate::usecases::alerts::{SIGNATURE_HEADER, TIMESTAMP_HEADER, check_target, signature, webhook_secret};
 
 const LEASE: Duration = Duration::seconds(60);
 const MAX_ATTEMPTS: i32 = 10;
 
-pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
+pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     loop {
         loop {
             match deliver_next(&state).await {
@@ -36,10 +35,10 @@ pub async fn run(state: web::Data<AppState>, mut stop: watch::Receiver<bool>) {
     }
 }
 
-async fn deliver_next(state: &AppState) -> anyhow::Result<bool> {
-    let Some(delivery) = alerts::claim_delivery(&state.db, now(), LEASE).await? else { return Ok(false) };
+async fn deliver_next(state: &Context) -> anyhow::Result<bool> {
+    let Some(delivery) = alerts::claim_delivery(&state.db, state.now(), LEASE).await? else { return Ok(false) };
     let outcome = send(state, &delivery).await;
-    let now = now();
+    let now = state.now();
     let outcome = match outcome {
         Ok(()) => Ok(()),
         Err(Undelivered::Retry(error)) => {
@@ -72,7 +71,7 @@ impl From<String> for Undelivered {
 
 /// Sends a delivery to the webhook as it stands now: a retry queued before the webhook was
 /// replaced is dropped rather than sent to the old URL or signed with the new secret.
-async fn send(state: &AppState, delivery: &webhook_delivery::Model) -> Result<(), Undelivered> {
+async fn send(state: &Context, delivery: &webhook_delivery::Model) -> Result<(), Undelivered> {
     let Some(hook) = alerts::webhook(&state.db, delivery.project_id).await.map_err(|e| e.to_string())? else {
         return Err(Undelivered::Dropped("the webhook was removed".into()));
     };
@@ -94,7 +93,7 @@ async fn send(state: &AppState, delivery: &webhook_delivery::Model) -> Result<()
         .user_agent(concat!("Portico-Webhook/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| e.to_string())?;
-    let timestamp = now().timestamp();
+    let timestamp = state.now().timestamp();
     let response = client
         .post(&delivery.url)
         .header("Content-Type", "application/json")

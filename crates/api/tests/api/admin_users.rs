@@ -60,7 +60,7 @@ async fn resend_works_only_for_invited_accounts_and_expired_invitations_show() {
         .await
         .unwrap();
     let id = invited["id"].as_str().unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.advance_clock(chrono::Duration::milliseconds(1100));
     let user: Value = admin.get(&format!("/api/v1/admin/users/{id}")).await.json().await.unwrap();
     assert_eq!(user["status"], "invitation_expired");
     let resent: Value =

@@ -139,7 +139,7 @@ async fn an_alert_emails_exactly_the_members_whose_preferences_match() {
     raise(&app, acme.guid, json!({"type": "ddos_attack", "environment": "prod", "message": "PROD DDoS warning"})).await;
     app.mailbox.wait_for_nth("ta@acme.test", "in Acme", 3).await;
     app.mailbox.wait_for("dev@acme.test", "CPU > 80 % on PROD").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.wait_for_outbox_delivered().await;
     let to_dev: Vec<String> = app
         .mailbox
         .to("dev@acme.test")
@@ -234,11 +234,13 @@ async fn webhook_redirects_are_not_followed() {
     acme.owner.put(&format!("/api/v1/projects/{}/webhook", acme.guid), json!({"url": receiver.url})).await;
     raise(&app, acme.guid, json!({"type": "cpu", "environment": "prod", "message": "x"})).await;
     receiver.wait_for(1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(receiver.all().len(), 1);
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM webhook_deliveries WHERE delivered_at IS NULL AND last_error LIKE '%302%'")
-            .await,
-        1
-    );
+    let refused = "SELECT COUNT(*) FROM webhook_deliveries WHERE delivered_at IS NULL AND last_error LIKE '%302%'";
+    for _ in 0..200 {
+        if app.count(refused).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.count(refused).await, 1, "the redirect is recorded as a failure");
+    assert_eq!(receiver.all().len(), 1, "and not followed");
 }

@@ -237,7 +237,7 @@ impl World {
         let path = format!("/api/v1/projects/{a}/tokens/{revoked}");
         send_ok(&app, &developer.session(), Method::DELETE, &path, Value::Null, 204).await;
         tokens.insert("pat_revoked", secret);
-        let expires_at = Utc::now() + Duration::seconds(2);
+        let expires_at = app.now() + Duration::seconds(2);
         tokens.insert("pat_expired", new_token(&app, &developer, a, "deploy_qa", Some(expires_at)).await.1);
 
         // A succeeded STG deployment: promoted to PROD, and its log read.
@@ -280,10 +280,8 @@ impl World {
         };
         world.window = world.new_window().await;
         world.ensure_webhook().await;
-        let wait = expires_at - Utc::now() + Duration::milliseconds(200);
-        if let Ok(wait) = wait.to_std() {
-            tokio::time::sleep(wait).await;
-        }
+        // The token `pat_expired` runs out: move the server's clock past it.
+        world.app.advance_clock(expires_at - world.app.now() + Duration::seconds(1));
         world
     }
 
@@ -570,14 +568,14 @@ impl World {
             }
             "DELETE /api/v1/me/mfa" => match self.throwaway_account(principal).await {
                 Some(mut account) => {
-                    let body = json!({"password": PASSWORD, "code": account.next_code().await});
+                    let body = json!({"password": PASSWORD, "code": account.next_code()});
                     Prepared { caller: Some(account.session()), ..with_json("/api/v1/me/mfa".into(), body) }
                 }
                 None => with_json("/api/v1/me/mfa".into(), json!({"password": PASSWORD, "code": "000000"})),
             },
             "POST /api/v1/me/mfa/recovery-code" => {
                 let code = match self.signed_in_account(principal) {
-                    Some(account) => account.next_code().await,
+                    Some(account) => account.next_code(),
                     None => "000000".into(),
                 };
                 with_json("/api/v1/me/mfa/recovery-code".into(), json!({"code": code}))

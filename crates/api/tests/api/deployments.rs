@@ -292,9 +292,21 @@ async fn an_interrupted_upload_leaves_no_row_and_no_file() {
     stream.write_all(b"PK\x03\x04").unwrap();
     stream.write_all(&vec![7u8; 100_000]).unwrap();
     stream.flush().unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let receiving = || app.package_files().iter().any(|f| f.to_string_lossy().ends_with(".partial"));
+    for _ in 0..400 {
+        if receiving() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(receiving(), "the upload is being written");
     drop(stream);
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    for _ in 0..400 {
+        if app.package_files().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
     assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 0);
     assert!(app.package_files().is_empty(), "{:?}", app.package_files());
 }

@@ -94,7 +94,7 @@ async fn reset_mfa_from_the_command_line_lets_a_locked_out_administrator_back_in
     let out = stdout(&portico_admin(&app, &["reset-mfa", "--email", crate::support::ADMIN_EMAIL]));
     let token = link_token(&out, "enrol-mfa");
     // The command ended the sessions from another process: the server sees it within cache_ttl.
-    admin.wait_until_signed_out().await;
+    app.advance_clock(chrono::Duration::milliseconds(1100));
     expect_problem(admin.get("/api/v1/me").await, 401, "unauthenticated").await;
     admin.client = browser();
     let step = admin.post("/api/v1/auth/mfa/enrol-link", json!({"token": token})).await;

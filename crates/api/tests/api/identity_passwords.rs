@@ -59,7 +59,7 @@ async fn an_expired_reset_link_is_refused() {
     let ann = app.user("ann@example.com").await;
     app.post("/api/v1/auth/password/forgot", json!({"email": ann.email})).await;
     let token = app.mailbox.wait_for(&ann.email, "Reset").await.link_token("reset-password");
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.advance_clock(chrono::Duration::milliseconds(1100));
     let expired =
         app.post("/api/v1/auth/password/reset", json!({"token": token, "new_password": "Brand-New-Pass-9"})).await;
     expect_problem(expired, 410, "link_expired").await;

@@ -78,6 +78,6 @@ async fn an_idle_session_expires() {
     .await;
     let ann = app.user("ann@example.com").await;
     assert_eq!(ann.get("/api/v1/me").await.status(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(2300)).await;
+    app.advance_clock(chrono::Duration::milliseconds(2100));
     expect_problem(ann.get("/api/v1/me").await, 401, "unauthenticated").await;
 }

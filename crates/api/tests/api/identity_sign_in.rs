@@ -61,7 +61,7 @@ async fn a_code_works_once() {
                 .await;
         assert_eq!(step.status(), 200);
     }
-    let code = ann.next_code().await;
+    let code = ann.next_code();
     let first = post_as(&browser_a, &app.url("/api/v1/auth/mfa"), json!({"code": code})).await;
     assert_eq!(first.status(), 200);
     assert_eq!(first.json::<Value>().await.unwrap()["next"], "signed_in");
@@ -78,7 +78,7 @@ async fn one_valid_code_sent_twenty_times_in_parallel_signs_in_once() {
     let mut ann = app.user("ann@example.com").await;
     let step = ann.password_step().await;
     assert_eq!(step.status(), 200);
-    let code = ann.next_code().await;
+    let code = ann.next_code();
     let url = app.url("/api/v1/auth/mfa");
     let requests = (0..20).map(|_| post_as(&ann.client, &url, json!({"code": code})));
     let statuses: Vec<u16> =
@@ -103,13 +103,13 @@ async fn fifty_parallel_wrong_codes_count_exactly_the_threshold_then_lock() {
         5
     );
     // Locked: even the right code is refused now.
-    let code = ann.next_code().await;
+    let code = ann.next_code();
     let locked = post_as(&ann.client, &app.url("/api/v1/auth/mfa"), json!({"code": code})).await;
     assert_eq!(locked.status(), 429);
     assert!(locked.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
     // One lockout email.
     app.mailbox.wait_for(&ann.email, "locked").await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_outbox_delivered().await;
     assert_eq!(app.mailbox.to(&ann.email).iter().filter(|m| m.subject().contains("locked")).count(), 1);
 }
 

@@ -44,7 +44,7 @@ async fn scheduling_a_window_emails_tenant_administrators_and_subscribers_only()
     let to_ta = app.mailbox.wait_for("ta@acme.test", "Portico maintenance scheduled").await;
     assert!(to_ta.body.contains("Acme:") && to_ta.body.contains("Database upgrade"), "{}", to_ta.body);
     app.mailbox.wait_for("watcher@example.com", "Portico maintenance scheduled").await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.wait_for_outbox_delivered().await;
     assert!(
         app.mailbox.to("dev@acme.test").iter().all(|m| !m.subject().contains("maintenance")),
         "developers are not emailed"
@@ -139,7 +139,7 @@ async fn during_a_window_deployments_answer_503_and_alerts_still_arrive() {
     let me: Value = acme.owner.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["maintenance"]["window"]["id"], created["id"]);
     assert_eq!(me["maintenance"]["infrastructure_updates"][0]["project_name"], "Acme");
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    app.advance_clock(chrono::Duration::seconds(3));
 
     let refused = client.upload_package(acme.guid, "qa", package("1.1").path(), |_, _| {}).await.unwrap_err();
     assert_eq!((refused.status(), refused.code()), (Some(503), Some("maintenance_in_progress")));

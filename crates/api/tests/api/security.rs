@@ -137,7 +137,7 @@ async fn removing_the_authenticator_needs_a_current_code_besides_the_password() 
     let wrong_code = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password, "code": wrong}))).await;
     expect_problem(wrong_code, 401, "invalid_code").await;
     let before = app.count("SELECT COUNT(*) FROM totp_authenticators").await;
-    let code = ann.next_code().await;
+    let code = ann.next_code();
     let removed = ann.delete("/api/v1/me/mfa", Some(json!({"password": ann.password, "code": code}))).await;
     assert_eq!(removed.status(), 204);
     assert_eq!(app.count("SELECT COUNT(*) FROM totp_authenticators").await, before - 1, "the authenticator is gone");
@@ -221,7 +221,7 @@ async fn session_address(app: &TestApp, user: &mut User, header: &'static str, v
         .unwrap();
     let password_step = json!({"email": user.email, "password": user.password});
     assert_eq!(post_as(&client, &app.url("/api/v1/auth/sign-in"), password_step).await.status(), 200);
-    let code = user.next_code().await;
+    let code = user.next_code();
     assert_eq!(post_as(&client, &app.url("/api/v1/auth/mfa"), json!({"code": code})).await.status(), 200);
     let sessions: Vec<serde_json::Value> =
         client.get(app.url("/api/v1/me/sessions")).send().await.unwrap().json().await.unwrap();

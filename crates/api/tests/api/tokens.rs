@@ -117,7 +117,7 @@ async fn revoked_expired_and_archived_tokens_stop_at_once() {
     let admin = app.admin().await;
     let acme = app.project(&admin, "Acme", "ta@acme.test").await;
     let path = format!("/api/v1/projects/{}/tokens", acme.guid);
-    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let soon = (app.now() + chrono::Duration::seconds(2)).to_rfc3339();
     let short: Value = acme
         .owner
         .post(&path, json!({"display_name": "short", "permissions": ["deploy_qa"], "expires_at": soon}))
@@ -139,7 +139,7 @@ async fn revoked_expired_and_archived_tokens_stop_at_once() {
     assert_eq!(acme.owner.delete(&format!("{path}/{}", revoked["id"].as_str().unwrap()), None).await.status(), 204);
     assert_eq!(revoked_client.project(acme.guid).await.unwrap_err().code(), Some("invalid_token"));
 
-    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    app.advance_clock(chrono::Duration::seconds(3));
     let expired = app.client_for(short["token"].as_str().unwrap()).project(acme.guid).await.unwrap_err();
     assert_eq!((expired.status(), expired.code()), (Some(401), Some("token_expired")));
 

@@ -85,8 +85,7 @@ pub struct Account {
     pub email: String,
     pub password: String,
     pub cookie: String,
-    seed: Vec<u8>,
-    last_step: Option<u64>,
+    authenticator: super::users::Authenticator,
 }
 
 impl Account {
@@ -95,8 +94,8 @@ impl Account {
     }
 
     /// The next authenticator code the server will accept (each time step works once).
-    pub async fn next_code(&mut self) -> String {
-        super::users::next_code(&self.seed, &mut self.last_step).await
+    pub fn next_code(&mut self) -> String {
+        self.authenticator.next_code()
     }
 }
 
@@ -134,10 +133,9 @@ impl TestApp {
             email: email.to_owned(),
             password: PASSWORD.to_owned(),
             cookie: String::new(),
-            seed,
-            last_step: None,
+            authenticator: super::users::Authenticator::new(seed, self.clock.clone()),
         };
-        let code = account.next_code().await;
+        let code = account.next_code();
         let confirm = Body::Json(json!({"code": code}));
         let response = send(self, &enrolment, Method::POST, "/api/v1/me/mfa/totp/confirm", &confirm).await;
         assert_eq!(response.status(), 200, "confirm the authenticator");
@@ -155,7 +153,7 @@ impl TestApp {
         system_role: Option<&str>,
     ) -> String {
         let token = portico_api::auth::secrets::new_token();
-        let now = chrono::Utc::now();
+        let now = self.now();
         let new = portico_store::invitations::NewInvitation {
             token_hash: portico_api::auth::secrets::hash(&token),
             email: email.to_owned(),

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use portico_api::app::Application;
 use portico_api::cache::ReadCache;
+use portico_api::clock::{Clock, TestClock};
 use portico_api::config::Settings;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -34,6 +35,8 @@ pub struct TestApp {
     data_dir: PathBuf,
     /// The in-process server's read cache (None for a server in another process).
     cache: Option<Arc<ReadCache>>,
+    /// The in-process server's clock, which tests move (None for a server in another process).
+    pub clock: Option<Arc<TestClock>>,
     /// Deleted (with the SQLite file) when the test ends.
     _owned_data_dir: Option<TempDir>,
 }
@@ -76,13 +79,15 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         settings.as_object_mut().unwrap().extend(extra);
     }
     let settings = Settings::from_overrides(settings).expect("test settings are valid");
-    let app = Application::build(settings).await.expect("the server starts");
+    let clock = TestClock::new();
+    let app = Application::build_with_clock(settings, clock.clone()).await.expect("the server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let cache = Some(app.cache());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         cache,
+        clock: Some(clock),
         client: browser(),
         mailbox,
         database_url,
@@ -142,13 +147,36 @@ impl TestApp {
         post_as(&self.client, &self.url(path), body).await
     }
 
+    /// Now, by the server's clock (the machine's for a server in another process).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        match &self.clock {
+            Some(clock) => clock.now(),
+            None => portico_api::clock::SystemClock.now(),
+        }
+    }
+
+    /// Moves the in-process server's clock forward (a lock running out, a link expiring, the
+    /// next authenticator step) instead of waiting.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.clock.as_ref().expect("an in-process server").advance(by);
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
     }
 
     /// A server started some other way (e.g. a `portico serve` process) on these resources.
     pub fn attach(address: String, mailbox: Mailbox, database_url: String, data_dir: PathBuf) -> Self {
-        TestApp { address, client: browser(), mailbox, database_url, data_dir, cache: None, _owned_data_dir: None }
+        TestApp {
+            address,
+            client: browser(),
+            mailbox,
+            database_url,
+            data_dir,
+            cache: None,
+            clock: None,
+            _owned_data_dir: None,
+        }
     }
 
     /// A second connection to the server's database, to check what it stored.

@@ -1,7 +1,9 @@
 //! People using the API: they register from invitations, set up an authenticator (whose codes
 //! the test computes from the secret, like a phone would) and sign in.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+
+use portico_api::clock::{Clock, TestClock};
 
 use portico_api::auth::secrets;
 use portico_domain::identity::totp;
@@ -19,48 +21,67 @@ pub struct User {
     pub password: String,
     /// This user's browser (holds the session cookie).
     pub client: reqwest::Client,
-    pub seed: Vec<u8>,
+    pub authenticator: Authenticator,
     pub recovery_code: String,
-    last_step: Option<u64>,
     base: String,
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+/// The authenticator app of a test user: codes computed from its seed at the server's time.
+pub struct Authenticator {
+    pub seed: Vec<u8>,
+    last_step: Option<u64>,
+    /// The in-process server's clock; None for a server in another process (real time).
+    clock: Option<Arc<TestClock>>,
 }
 
-/// The next authenticator code the server will accept: a time step after `last_step` (each
-/// step works once) and within one step of now; waits for the clock only when three codes were
-/// needed within 30 s. The previous step's code is taken only while 10 s of the current step
-/// remain: later, the step could turn before the server checks it (a busy machine), and the
-/// code would be refused. Waits asynchronously: the test's runtime also drives the server's
-/// workers and the client's connections.
-pub async fn next_code(seed: &[u8], last_step: &mut Option<u64>) -> String {
-    loop {
-        let unix = unix_now();
-        let now = totp::step_at(unix);
-        let remaining = totp::PERIOD_SECS - unix % totp::PERIOD_SECS;
-        let earliest = if remaining >= 10 { now.saturating_sub(1) } else { now };
-        let step = last_step.map(|s| s + 1).unwrap_or(0).max(earliest);
-        if step <= now + 1 {
-            *last_step = Some(step);
-            return totp::code_for_step(seed, step);
+impl Authenticator {
+    pub fn new(seed: Vec<u8>, clock: Option<Arc<TestClock>>) -> Self {
+        Self { seed, last_step: None, clock }
+    }
+
+    fn unix_now(&self) -> u64 {
+        let now = match &self.clock {
+            Some(clock) => clock.now(),
+            None => chrono::Utc::now(),
+        };
+        now.timestamp().max(0) as u64
+    }
+
+    /// The next code the server will accept: each time step works once, and the server takes
+    /// the step of now or the one after. A third code within one step moves the server's clock
+    /// to the next step instead of waiting for it.
+    pub fn next_code(&mut self) -> String {
+        let mut now = totp::step_at(self.unix_now());
+        let step = self.last_step.map(|s| s + 1).unwrap_or(now).max(now);
+        if step > now + 1 {
+            let clock = self.clock.as_ref().expect(
+                "a third authenticator code within 30 s needs the server's clock: use an in-process server (spawn_app)",
+            );
+            clock.advance(chrono::Duration::seconds((totp::PERIOD_SECS * (step - now - 1)) as i64));
+            now = totp::step_at(self.unix_now());
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(step <= now + 1, "the server accepts the step of now or the next");
+        self.last_step = Some(step);
+        totp::code_for_step(&self.seed, step)
+    }
+
+    /// A six-digit code that no step near now accepts.
+    pub fn wrong_code(&self) -> String {
+        let now = totp::step_at(self.unix_now());
+        let valid: Vec<String> = (now - 1..=now + 1).map(|s| totp::code_for_step(&self.seed, s)).collect();
+        (0..).map(|n| format!("{:06}", (123_456 + n * 7919) % 1_000_000)).find(|c| !valid.contains(c)).unwrap()
     }
 }
 
 impl User {
-    /// The next code the server will accept (see [`next_code`]).
-    pub async fn next_code(&mut self) -> String {
-        next_code(&self.seed, &mut self.last_step).await
+    /// The next code the server will accept (see [`Authenticator::next_code`]).
+    pub fn next_code(&mut self) -> String {
+        self.authenticator.next_code()
     }
 
     /// A code the server refuses (it is for none of the accepted steps).
     pub fn wrong_code(&self) -> String {
-        let now = totp::step_at(unix_now());
-        let valid: Vec<String> = (now - 1..=now + 1).map(|s| totp::code_for_step(&self.seed, s)).collect();
-        (0..).map(|n| format!("{:06}", (123_456 + n * 7919) % 1_000_000)).find(|c| !valid.contains(c)).unwrap()
+        self.authenticator.wrong_code()
     }
 
     fn url(&self, path: &str) -> String {
@@ -69,21 +90,6 @@ impl User {
 
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(self.url(path)).send().await.unwrap()
-    }
-
-    /// Waits for a change made outside the server (another process) to end this session: the
-    /// server's read cache keeps it for up to `cache_ttl` (1 s by default). Panics after 3 s.
-    pub async fn wait_until_signed_out(&self) {
-        let changed = std::time::Instant::now();
-        loop {
-            let status = self.get("/api/v1/me").await.status();
-            if status == 401 {
-                return;
-            }
-            assert_eq!(status, 200, "still signed in, or signed out");
-            assert!(changed.elapsed() < Duration::from_secs(3), "signed out within the cache TTL and a margin");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {
@@ -111,7 +117,7 @@ impl User {
         self.client = browser();
         let step: Value = self.password_step().await.json().await.unwrap();
         assert_eq!(step["next"], "mfa_required", "{step}");
-        let code = self.next_code().await;
+        let code = self.next_code();
         let response = self.post("/api/v1/auth/mfa", json!({"code": code})).await;
         assert_eq!(response.status(), 200, "{:?}", response.text().await);
     }
@@ -125,9 +131,9 @@ impl User {
     pub async fn enrol(&mut self) -> String {
         let enrolment: Value = self.post("/api/v1/me/mfa/totp", json!({})).await.json().await.unwrap();
         let secret = enrolment["secret"].as_str().unwrap_or_else(|| panic!("no secret in {enrolment}"));
-        self.seed = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
-        self.last_step = None;
-        let code = self.next_code().await;
+        let seed = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+        self.authenticator = Authenticator::new(seed, self.authenticator.clock.clone());
+        let code = self.next_code();
         let response = self.post("/api/v1/me/mfa/totp/confirm", json!({"code": code})).await;
         assert_eq!(response.status(), 200);
         let body: Value = response.json().await.unwrap();
@@ -141,7 +147,7 @@ impl TestApp {
     pub async fn create_invitation(&self, email: &str, system_role: Option<&str>) -> String {
         let token = secrets::new_token();
         let db = self.db().await;
-        let now = chrono::Utc::now();
+        let now = self.now();
         portico_store::invitations::insert(
             &db,
             portico_store::invitations::NewInvitation {
@@ -174,9 +180,8 @@ impl TestApp {
             email: email.to_owned(),
             password: PASSWORD.to_owned(),
             client,
-            seed: Vec::new(),
+            authenticator: Authenticator::new(Vec::new(), self.clock.clone()),
             recovery_code: String::new(),
-            last_step: None,
             base: self.address.clone(),
         };
         user.enrol().await;

@@ -1,4 +1,6 @@
-//! What every handler can reach.
+//! What every use case can reach, built once at start: the database, the clock, settings, keys,
+//! the mailer, the read cache, the package store and the in-process limits. No web framework
+//! types: workers and the command line use it as the HTTP handlers do.
 
 use std::sync::Arc;
 
@@ -12,13 +14,16 @@ use crate::auth::limits::IpLimiter;
 use crate::auth::passwords::PasswordHasherPool;
 use crate::auth::session::SessionSettings;
 use crate::cache::ReadCache;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::keys::MasterKey;
 use crate::mail::Mailer;
 use crate::packages::PackageStore;
 
-pub struct AppState {
+pub struct Context {
     pub db: DatabaseConnection,
+    /// The only source of the time.
+    pub clock: Arc<dyn Clock>,
     /// Reads kept in memory; every change forgets them (see `cache`).
     pub cache: Arc<ReadCache>,
     pub settings: Arc<Settings>,
@@ -40,9 +45,10 @@ pub struct AppState {
     pub proxies: crate::http::forwarded::TrustedProxies,
 }
 
-impl AppState {
+impl Context {
     pub fn new(
         db: DatabaseConnection,
+        clock: Arc<dyn Clock>,
         settings: Arc<Settings>,
         master_key: Arc<MasterKey>,
         wake_mailer: Arc<Notify>,
@@ -51,7 +57,7 @@ impl AppState {
             .map_err(|e| anyhow::anyhow!("PORTICO_TEMPLATE_DIR (template_dir): {e}"))?;
         let concurrency = settings.hashing_concurrency();
         Ok(Self {
-            cache: Arc::new(ReadCache::new(settings.cache_ttl.0)),
+            cache: Arc::new(ReadCache::new(settings.cache_ttl.0, Arc::clone(&clock))),
             sessions: SessionSettings::new(&settings, &master_key),
             hasher: PasswordHasherPool::new(concurrency, concurrency * 16),
             credential_limiter: IpLimiter::new(settings.credential_rate_limit),
@@ -67,8 +73,19 @@ impl AppState {
             metrics: crate::telemetry::metrics_handle(),
             started_at: Instant::now(),
             db,
+            clock,
             settings,
             master_key,
         })
+    }
+
+    /// Now, by the context's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Today's date in UTC, by the context's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().date_naive()
     }
 }
