@@ -103,7 +103,7 @@ impl PackageStore for FolderStore {
         // SAFETY: `path` is a valid C string and `stats` a buffer of the right type for statvfs.
         let ok = unsafe { libc::statvfs(path.as_ptr(), stats.as_mut_ptr()) } == 0;
         // SAFETY: statvfs filled `stats` when it returned 0.
-        ok.then(|| unsafe { stats.assume_init() }).map(|s| s.f_bavail as u64 * s.f_frsize as u64)
+        ok.then(|| unsafe { stats.assume_init() }).map(|s| s.f_bavail * s.f_frsize)
     }
 
     async fn sweep_unfinished(&self) -> io::Result<usize> {

@@ -6,10 +6,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use crate::StoreResult;
-use crate::entities::account;
-
-pub const BUILTIN_ADMINISTRATOR: &str = "administrator";
-pub const BUILTIN_PUBLIC: &str = "public";
+use crate::entities::account::{self, BuiltinAccount};
+use portico_domain::identity::SystemRole;
 
 /// Makes sure the built-in Administrator and Public accounts exist; returns the Administrator
 /// and whether this call created it (a first start).
@@ -18,44 +16,50 @@ pub async fn ensure_builtin_accounts(
     admin_email: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<(account::Model, bool)> {
-    if find_builtin(db, BUILTIN_PUBLIC).await?.is_none() {
-        insert_builtin(db, BUILTIN_PUBLIC, "public", None, "user", now).await?;
+    if find_builtin(db, BuiltinAccount::Public).await?.is_none() {
+        insert_builtin(db, BuiltinAccount::Public, "public", None, SystemRole::User, now).await?;
     }
-    match find_builtin(db, BUILTIN_ADMINISTRATOR).await? {
+    match find_builtin(db, BuiltinAccount::Administrator).await? {
         Some(admin) => Ok((admin, false)),
         None => {
-            let admin =
-                insert_builtin(db, BUILTIN_ADMINISTRATOR, "administrator", Some(admin_email), "administrator", now)
-                    .await?;
+            let admin = insert_builtin(
+                db,
+                BuiltinAccount::Administrator,
+                "administrator",
+                Some(admin_email),
+                SystemRole::Administrator,
+                now,
+            )
+            .await?;
             Ok((admin, true))
         }
     }
 }
 
-pub async fn find_builtin(db: &impl ConnectionTrait, which: &str) -> StoreResult<Option<account::Model>> {
+pub async fn find_builtin(db: &impl ConnectionTrait, which: BuiltinAccount) -> StoreResult<Option<account::Model>> {
     Ok(account::Entity::find().filter(account::Column::Builtin.eq(which)).one(db).await?)
 }
 
 async fn insert_builtin(
     db: &impl ConnectionTrait,
-    which: &str,
+    which: BuiltinAccount,
     user_name: &str,
     email: Option<&str>,
-    system_role: &str,
+    system_role: SystemRole,
     now: DateTime<Utc>,
 ) -> StoreResult<account::Model> {
     let model = account::ActiveModel {
         id: Set(Uuid::now_v7()),
-        builtin: Set(Some(which.to_owned())),
+        builtin: Set(Some(which)),
         user_name: Set(user_name.to_owned()),
         user_name_key: Set(user_name.to_lowercase()),
         email: Set(email.map(str::to_owned)),
         email_key: Set(email.map(str::to_lowercase)),
         first_name: Set(String::new()),
         last_name: Set(String::new()),
-        system_role: Set(system_role.to_owned()),
+        system_role: Set(system_role),
         // Nobody signs in as Public.
-        enabled: Set(which != BUILTIN_PUBLIC),
+        enabled: Set(which != BuiltinAccount::Public),
         created_at: Set(now),
         updated_at: Set(now),
         mfa_self_enrol_until: Set(None),
@@ -70,7 +74,7 @@ pub struct NewAccount {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub system_role: String,
+    pub system_role: SystemRole,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewAccount, now: DateTime<Utc>) -> StoreResult<account::Model> {
@@ -101,7 +105,7 @@ pub async fn find_by_sign_in_key(db: &impl ConnectionTrait, key: &str) -> StoreR
     let column = if key.contains('@') { account::Column::EmailKey } else { account::Column::UserNameKey };
     Ok(account::Entity::find()
         .filter(column.eq(key))
-        .filter(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BUILTIN_PUBLIC)))
+        .filter(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BuiltinAccount::Public)))
         .one(db)
         .await?)
 }
@@ -139,8 +143,8 @@ pub async fn page(
 
     use crate::entities::{invitation, password};
 
-    let mut condition =
-        Condition::all().add(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BUILTIN_PUBLIC)));
+    let mut condition = Condition::all()
+        .add(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BuiltinAccount::Public)));
     if let Some(text) = filter.search.as_deref().filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let like = |p: &str| sea_orm::sea_query::LikeExpr::new(p).escape('\\');
@@ -207,7 +211,7 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult
 /// Every enabled Administrator with an email.
 pub async fn administrators(db: &impl ConnectionTrait) -> StoreResult<Vec<account::Model>> {
     Ok(account::Entity::find()
-        .filter(account::Column::SystemRole.eq("administrator"))
+        .filter(account::Column::SystemRole.eq(SystemRole::Administrator))
         .filter(account::Column::Enabled.eq(true))
         .filter(account::Column::Email.is_not_null())
         .all(db)

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::StoreResult;
+use crate::entities::password::PasswordScheme;
 use crate::entities::{password, recovery_code, totp_authenticator};
 
 pub async fn password_of(db: &impl ConnectionTrait, account_id: Uuid) -> StoreResult<Option<password::Model>> {
@@ -17,13 +18,13 @@ pub async fn set_password(
     db: &impl ConnectionTrait,
     account_id: Uuid,
     hash: &str,
-    scheme: &str,
+    scheme: PasswordScheme,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     password::Entity::insert(password::ActiveModel {
         account_id: Set(account_id),
         hash: Set(hash.to_owned()),
-        scheme: Set(scheme.to_owned()),
+        scheme: Set(scheme),
         changed_at: Set(now),
     })
     .on_conflict(
@@ -42,7 +43,7 @@ pub async fn upgrade_password_hash(
     account_id: Uuid,
     old_hash: &str,
     new_hash: &str,
-    scheme: &str,
+    scheme: PasswordScheme,
 ) -> StoreResult<()> {
     password::Entity::update_many()
         .col_expr(password::Column::Hash, Expr::value(new_hash))

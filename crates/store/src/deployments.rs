@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::deployment;
+use portico_domain::deployments::{DeploymentKind, DeploymentState};
+use portico_domain::projects::Environment;
 
 pub async fn insert(db: &impl ConnectionTrait, model: deployment::ActiveModel) -> StoreResult<deployment::Model> {
     Ok(model.insert(db).await?)
@@ -41,12 +43,12 @@ pub async fn page(
 pub async fn latest_succeeded(
     db: &impl ConnectionTrait,
     project_id: Uuid,
-    environment: &str,
+    environment: Environment,
 ) -> StoreResult<Option<deployment::Model>> {
     Ok(deployment::Entity::find()
         .filter(deployment::Column::ProjectId.eq(project_id))
         .filter(deployment::Column::Environment.eq(environment))
-        .filter(deployment::Column::State.eq("succeeded"))
+        .filter(deployment::Column::State.eq(DeploymentState::Succeeded))
         .order_by_desc(deployment::Column::FinishedAt)
         .one(db)
         .await?)
@@ -62,7 +64,7 @@ pub async fn claim_next(
     lease: Duration,
 ) -> StoreResult<Option<deployment::Model>> {
     let candidates = deployment::Entity::find()
-        .filter(deployment::Column::State.eq("queued"))
+        .filter(deployment::Column::State.eq(DeploymentState::Queued))
         .order_by_asc(deployment::Column::CreatedAt)
         .limit(20)
         .all(db)
@@ -75,7 +77,7 @@ pub async fn claim_next(
         }
         let running = deployment::Entity::find()
             .filter(deployment::Column::ProjectId.eq(candidate.project_id))
-            .filter(deployment::Column::State.eq("in_progress"))
+            .filter(deployment::Column::State.eq(DeploymentState::InProgress))
             .filter(deployment::Column::LeaseUntil.gt(now))
             .count(&txn)
             .await?;
@@ -84,17 +86,17 @@ pub async fn claim_next(
             continue;
         }
         let claimed = deployment::Entity::update_many()
-            .col_expr(deployment::Column::State, Expr::value("in_progress"))
+            .col_expr(deployment::Column::State, Expr::value(DeploymentState::InProgress))
             .col_expr(deployment::Column::LeaseUntil, Expr::value(now + lease))
             .col_expr(deployment::Column::StartedAt, Expr::value(now))
             .filter(deployment::Column::Id.eq(candidate.id))
-            .filter(deployment::Column::State.eq("queued"))
+            .filter(deployment::Column::State.eq(DeploymentState::Queued))
             .exec(&txn)
             .await?;
         txn.commit().await?;
         if claimed.rows_affected == 1 {
             return Ok(Some(deployment::Model {
-                state: "in_progress".into(),
+                state: DeploymentState::InProgress,
                 lease_until: Some(now + lease),
                 started_at: Some(now),
                 ..candidate
@@ -107,9 +109,9 @@ pub async fn claim_next(
 /// Deployments left running by a runner that died: back to the queue.
 pub async fn requeue_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<u64> {
     Ok(deployment::Entity::update_many()
-        .col_expr(deployment::Column::State, Expr::value("queued"))
+        .col_expr(deployment::Column::State, Expr::value(DeploymentState::Queued))
         .col_expr(deployment::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(deployment::Column::State.eq("in_progress"))
+        .filter(deployment::Column::State.eq(DeploymentState::InProgress))
         .filter(deployment::Column::LeaseUntil.lte(now))
         .exec(db)
         .await?
@@ -120,7 +122,7 @@ pub async fn requeue_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) ->
 pub async fn finish(
     db: &impl ConnectionTrait,
     id: Uuid,
-    state: &str,
+    state: DeploymentState,
     log: &str,
     version: Option<String>,
     build_number: Option<String>,
@@ -142,7 +144,7 @@ pub async fn finish(
 /// Scheduled promotions whose time has come.
 pub async fn due_scheduled(db: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<Vec<deployment::Model>> {
     Ok(deployment::Entity::find()
-        .filter(deployment::Column::State.eq("scheduled"))
+        .filter(deployment::Column::State.eq(DeploymentState::Scheduled))
         .filter(deployment::Column::ScheduledAt.lte(now))
         .order_by_asc(deployment::Column::ScheduledAt)
         .all(db)
@@ -151,7 +153,12 @@ pub async fn due_scheduled(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Sto
 
 /// Moves a deployment from one state to another if it is still in the first; exactly one
 /// caller wins.
-pub async fn transition(db: &impl ConnectionTrait, id: Uuid, from: &str, to: &str) -> StoreResult<bool> {
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: DeploymentState,
+    to: DeploymentState,
+) -> StoreResult<bool> {
     let result = deployment::Entity::update_many()
         .col_expr(deployment::Column::State, Expr::value(to))
         .filter(deployment::Column::Id.eq(id))
@@ -165,9 +172,9 @@ pub async fn transition(db: &impl ConnectionTrait, id: Uuid, from: &str, to: &st
 pub async fn with_packages(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<Vec<deployment::Model>> {
     Ok(deployment::Entity::find()
         .filter(deployment::Column::ProjectId.eq(project_id))
-        .filter(deployment::Column::Kind.eq("upload"))
+        .filter(deployment::Column::Kind.eq(DeploymentKind::Upload))
         .filter(deployment::Column::PackageKey.is_not_null())
-        .filter(deployment::Column::State.is_in(["succeeded", "failed"]))
+        .filter(deployment::Column::State.is_in([DeploymentState::Succeeded, DeploymentState::Failed]))
         .order_by_desc(deployment::Column::CreatedAt)
         .all(db)
         .await?)
@@ -179,7 +186,7 @@ pub async fn stored_package_bytes(db: &impl ConnectionTrait, project_id: Uuid) -
         .select_only()
         .column(deployment::Column::PackageSize)
         .filter(deployment::Column::ProjectId.eq(project_id))
-        .filter(deployment::Column::Kind.eq("upload"))
+        .filter(deployment::Column::Kind.eq(DeploymentKind::Upload))
         .filter(deployment::Column::PackageKey.is_not_null())
         .into_tuple()
         .all(db)

@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::invitation;
+use portico_domain::identity::SystemRole;
+use portico_domain::projects::ProjectRole;
 
 #[derive(Debug, Clone, Default)]
 pub struct NewInvitation {
@@ -16,8 +18,8 @@ pub struct NewInvitation {
     pub email: String,
     pub account_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
-    pub role: Option<String>,
-    pub system_role: Option<String>,
+    pub role: Option<ProjectRole>,
+    pub system_role: Option<SystemRole>,
     pub invited_by: Option<Uuid>,
     pub expires_at: DateTime<Utc>,
 }

@@ -9,13 +9,10 @@ use uuid::Uuid;
 use crate::StoreResult;
 use crate::entities::one_time_link;
 
-pub const PASSWORD_RESET: &str = "password_reset";
-pub const MFA_ENROLMENT: &str = "mfa_enrolment";
-pub const EMAIL_VERIFICATION: &str = "email_verification";
-pub const UNLOCK: &str = "unlock";
+pub use crate::entities::one_time_link::LinkPurpose;
 
 pub struct NewLink<'a> {
-    pub purpose: &'static str,
+    pub purpose: LinkPurpose,
     pub account_id: Uuid,
     pub token_hash: &'a str,
     pub new_email: Option<String>,
@@ -34,7 +31,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewLink<'_>, now: DateTime<U
     one_time_link::ActiveModel {
         id: Set(Uuid::now_v7()),
         token_hash: Set(new.token_hash.to_owned()),
-        purpose: Set(new.purpose.to_owned()),
+        purpose: Set(new.purpose),
         account_id: Set(new.account_id),
         new_email: Set(new.new_email),
         created_at: Set(now),
@@ -58,7 +55,7 @@ pub enum LinkRefusal {
 pub async fn consume(
     db: &impl ConnectionTrait,
     token_hash: &str,
-    purpose: &str,
+    purpose: LinkPurpose,
     now: DateTime<Utc>,
 ) -> StoreResult<Result<one_time_link::Model, LinkRefusal>> {
     let Some(link) = one_time_link::Entity::find()
@@ -91,7 +88,7 @@ pub async fn consume(
 pub async fn latest_open(
     db: &impl ConnectionTrait,
     account_id: Uuid,
-    purpose: &str,
+    purpose: LinkPurpose,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<one_time_link::Model>> {
     Ok(one_time_link::Entity::find()

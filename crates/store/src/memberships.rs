@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::{account, membership};
+use portico_domain::projects::ProjectRole;
 
 pub async fn find(
     db: &impl ConnectionTrait,
@@ -21,13 +22,13 @@ pub async fn insert_if_absent(
     db: &impl ConnectionTrait,
     project_id: Uuid,
     account_id: Uuid,
-    role: &str,
+    role: ProjectRole,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     let inserted = membership::Entity::insert(membership::ActiveModel {
         project_id: Set(project_id),
         account_id: Set(account_id),
-        role: Set(role.to_owned()),
+        role: Set(role),
         joined_at: Set(now),
     })
     .on_conflict(
@@ -70,7 +71,7 @@ pub async fn count(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<u
     Ok(membership::Entity::find().filter(membership::Column::ProjectId.eq(project_id)).count(db).await?)
 }
 
-pub async fn count_with_role(db: &impl ConnectionTrait, project_id: Uuid, role: &str) -> StoreResult<u64> {
+pub async fn count_with_role(db: &impl ConnectionTrait, project_id: Uuid, role: ProjectRole) -> StoreResult<u64> {
     Ok(membership::Entity::find()
         .filter(membership::Column::ProjectId.eq(project_id))
         .filter(membership::Column::Role.eq(role))

@@ -8,12 +8,13 @@ use uuid::Uuid;
 
 use crate::StoreResult;
 use crate::entities::{account, session};
+use portico_domain::identity::SessionStage;
 
 #[derive(Debug, Clone)]
 pub struct NewSession {
     pub secret_hash: String,
     pub account_id: Uuid,
-    pub stage: &'static str,
+    pub stage: SessionStage,
     pub recovery_code_used: bool,
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
@@ -25,7 +26,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewSession, now: DateTime<Ut
         id: Set(Uuid::now_v7()),
         secret_hash: Set(new.secret_hash),
         account_id: Set(new.account_id),
-        stage: Set(new.stage.to_owned()),
+        stage: Set(new.stage),
         recovery_code_used: Set(new.recovery_code_used),
         created_at: Set(now),
         last_seen_at: Set(now),

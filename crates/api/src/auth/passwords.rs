@@ -12,8 +12,7 @@ use tokio::sync::Semaphore;
 
 use super::secrets::random_bytes;
 
-pub const SCHEME_ARGON2ID: &str = "argon2id";
-pub const SCHEME_ASPNET_V3: &str = "aspnet_identity_v3";
+pub use portico_store::entities::password::PasswordScheme;
 
 const MEMORY_KIB: u32 = 19 * 1024;
 const ITERATIONS: u32 = 2;
@@ -95,7 +94,7 @@ impl PasswordHasherPool {
 
     /// Checks `password` against a stored hash (`None`: no account or no password, checked
     /// against a dummy so the timing is the same).
-    pub async fn verify(&self, password: &str, stored: Option<(String, String)>) -> Result<Verification, Busy> {
+    pub async fn verify(&self, password: &str, stored: Option<(PasswordScheme, String)>) -> Result<Verification, Busy> {
         let password = password.to_owned();
         self.run(move || verify_now(&password, stored)).await
     }
@@ -107,14 +106,14 @@ impl PasswordHasherPool {
     }
 }
 
-fn verify_now(password: &str, stored: Option<(String, String)>) -> Verification {
+fn verify_now(password: &str, stored: Option<(PasswordScheme, String)>) -> Verification {
     match stored {
         None => {
             let _ = verify_argon2(password, dummy_hash());
             let _ = verify_aspnet_v3(password, dummy_legacy_hash());
             Verification::Mismatch
         }
-        Some((scheme, hash)) => verify_stored(password, &scheme, &hash),
+        Some((scheme, hash)) => verify_stored(password, scheme, &hash),
     }
 }
 
@@ -124,17 +123,15 @@ thread_local! {
     static RUNS: std::cell::Cell<(u32, u32)> = const { std::cell::Cell::new((0, 0)) };
 }
 
-fn verify_stored(password: &str, scheme: &str, hash: &str) -> Verification {
+fn verify_stored(password: &str, scheme: PasswordScheme, hash: &str) -> Verification {
     let (matched, _) = match scheme {
-        SCHEME_ARGON2ID => (verify_argon2(password, hash), verify_aspnet_v3(password, dummy_legacy_hash())),
-        SCHEME_ASPNET_V3 => (verify_aspnet_v3(password, hash), verify_argon2(password, dummy_hash())),
-        _ => (verify_argon2(password, dummy_hash()), verify_aspnet_v3(password, dummy_legacy_hash())),
+        PasswordScheme::Argon2id => (verify_argon2(password, hash), verify_aspnet_v3(password, dummy_legacy_hash())),
+        PasswordScheme::AspnetIdentityV3 => (verify_aspnet_v3(password, hash), verify_argon2(password, dummy_hash())),
     };
-    let matched = matched && matches!(scheme, SCHEME_ARGON2ID | SCHEME_ASPNET_V3);
     if !matched {
         return Verification::Mismatch;
     }
-    let current = scheme == SCHEME_ARGON2ID && has_current_params(hash);
+    let current = scheme == PasswordScheme::Argon2id && has_current_params(hash);
     Verification::Match { rehash: if current { None } else { hash_now(password).ok() } }
 }
 
@@ -195,7 +192,7 @@ mod tests {
     use super::*;
 
     /// The work done for a wrong password: one argon2id and one PBKDF2, whatever the account.
-    fn work_for(stored: Option<(String, String)>) -> (u32, u32) {
+    fn work_for(stored: Option<(PasswordScheme, String)>) -> (u32, u32) {
         let _ = (dummy_hash(), dummy_legacy_hash());
         RUNS.with(|runs| runs.set((0, 0)));
         assert_eq!(verify_now("Wrong-Password-1", stored), Verification::Mismatch);
@@ -207,8 +204,8 @@ mod tests {
         let legacy = encode_aspnet_v3(1, 10_000, &[7u8; 16], &[9u8; 32]);
         let argon = hash_now("Correct-Horse-7").unwrap();
         assert_eq!(work_for(None), (1, 1), "unknown account");
-        assert_eq!(work_for(Some((SCHEME_ASPNET_V3.to_owned(), legacy))), (1, 1), "imported hash");
-        assert_eq!(work_for(Some((SCHEME_ARGON2ID.to_owned(), argon))), (1, 1), "argon2id hash");
+        assert_eq!(work_for(Some((PasswordScheme::AspnetIdentityV3, legacy))), (1, 1), "imported hash");
+        assert_eq!(work_for(Some((PasswordScheme::Argon2id, argon))), (1, 1), "argon2id hash");
     }
 
     #[tokio::test]
@@ -216,7 +213,7 @@ mod tests {
         let pool = PasswordHasherPool::new(2, 8);
         let hash = pool.hash("Correct-Horse-7").await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        let stored = Some((SCHEME_ARGON2ID.to_owned(), hash));
+        let stored = Some((PasswordScheme::Argon2id, hash));
         assert_eq!(pool.verify("Correct-Horse-7", stored.clone()).await.unwrap(), Verification::Match { rehash: None });
         assert_eq!(pool.verify("correct-horse-7", stored).await.unwrap(), Verification::Mismatch);
         assert_eq!(pool.verify("anything", None).await.unwrap(), Verification::Mismatch);
@@ -230,7 +227,7 @@ mod tests {
             .to_string();
         let pool = PasswordHasherPool::new(1, 1);
         let Verification::Match { rehash: Some(new) } =
-            pool.verify("Correct-Horse-7", Some((SCHEME_ARGON2ID.into(), weak))).await.unwrap()
+            pool.verify("Correct-Horse-7", Some((PasswordScheme::Argon2id, weak))).await.unwrap()
         else {
             panic!("a weaker hash should be upgraded");
         };
@@ -244,11 +241,14 @@ mod tests {
         pbkdf2::pbkdf2_hmac::<sha2::Sha256>(b"Legacy-Pass-1", &salt, 10_000, &mut subkey);
         let encoded = encode_aspnet_v3(1, 10_000, &salt, &subkey);
         assert!(matches!(
-            verify_stored("Legacy-Pass-1", SCHEME_ASPNET_V3, &encoded),
+            verify_stored("Legacy-Pass-1", PasswordScheme::AspnetIdentityV3, &encoded),
             Verification::Match { rehash: Some(_) }
         ));
-        assert_eq!(verify_stored("legacy-pass-1", SCHEME_ASPNET_V3, &encoded), Verification::Mismatch);
-        assert_eq!(verify_stored("Legacy-Pass-1", SCHEME_ASPNET_V3, "not base64!"), Verification::Mismatch);
+        assert_eq!(verify_stored("legacy-pass-1", PasswordScheme::AspnetIdentityV3, &encoded), Verification::Mismatch);
+        assert_eq!(
+            verify_stored("Legacy-Pass-1", PasswordScheme::AspnetIdentityV3, "not base64!"),
+            Verification::Mismatch
+        );
     }
 
     #[tokio::test]

@@ -2,6 +2,7 @@
 //! membership, never from the URL alone. A project the caller cannot see answers 404, so
 //! another tenant's GUIDs reveal nothing.
 
+use portico_domain::identity::SystemRole;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -73,7 +74,7 @@ impl ProjectAccess {
         account: &account::Model,
         today: NaiveDate,
     ) -> ApiResult<Self> {
-        let administrator = account.system_role == "administrator";
+        let administrator = account.system_role == SystemRole::Administrator;
         if role.is_none() && !administrator {
             return Err(project_not_found());
         }
@@ -129,7 +130,7 @@ impl ProjectAccess {
 
 /// `account`'s role in `project`; None when not a member.
 async fn role_in(db: &impl ConnectionTrait, project: Uuid, account: Uuid) -> ApiResult<Option<ProjectRole>> {
-    Ok(memberships::find(db, project, account).await?.and_then(|m| ProjectRole::parse(&m.role)))
+    Ok(memberships::find(db, project, account).await?.map(|m| m.role))
 }
 
 /// A project and an account's role in it (none when not a member), as the read cache keeps them.

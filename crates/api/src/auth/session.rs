@@ -5,6 +5,7 @@
 //! secret's SHA-256), so ending a session takes effect at once. Each stage opens a different
 //! set of endpoints; the extractor a handler takes says which.
 
+use portico_domain::identity::SystemRole;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -123,7 +124,7 @@ pub async fn issue(
         NewSession {
             secret_hash: secrets::hash(&secret),
             account_id,
-            stage: stage.as_str(),
+            stage,
             recovery_code_used,
             expires_at: now + config.lifetime(stage),
             ip: client.ip_text(),
@@ -190,9 +191,9 @@ async fn load(request: &HttpRequest) -> ApiResult<CurrentSession> {
         return Err(unauthenticated("Your session has ended. Sign in again."));
     }
     let (session, account) = (Arc::clone(&checked.session), Arc::clone(&checked.account));
-    let stage = SessionStage::parse(&session.stage).ok_or_else(|| unauthenticated("Sign in again."))?;
+    let stage = session.stage;
     let idle_expired = stage == SessionStage::SignedIn && session.last_seen_at + config.idle <= now;
-    if session.expires_at <= now || idle_expired || checked.stage_claim != session.stage {
+    if session.expires_at <= now || idle_expired || checked.stage_claim != session.stage.as_str() {
         sessions::delete(&state.db, session.id).await?;
         state.cache.invalidate();
         return Err(unauthenticated("Your session has expired. Sign in again."));
@@ -296,7 +297,7 @@ session_extractor!(
     /// A signed-in account with the system role Administrator.
     Administrator,
     |current| match current.stage {
-        SessionStage::SignedIn if current.account.system_role == "administrator" => Ok(current),
+        SessionStage::SignedIn if current.account.system_role == SystemRole::Administrator => Ok(current),
         SessionStage::SignedIn => Err(ApiError::forbidden(
             "administrator_required",
             "Only an Administrator may do this.",

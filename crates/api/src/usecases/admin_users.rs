@@ -7,6 +7,7 @@ use portico_domain::identity::{Email, SystemRole, UserName, parse_person_name};
 use portico_domain::paging::{Page, PageQuery, PageRequest};
 use portico_domain::problem::FieldError;
 use portico_store::entities::account;
+use portico_store::entities::account::BuiltinAccount;
 use portico_store::{accounts, audit, credentials, invitations, projects as project_store, sessions};
 use sea_orm::{IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
@@ -25,7 +26,7 @@ fn account_not_found() -> ApiError {
 pub async fn find_manageable(state: &Context, id: Uuid) -> ApiResult<account::Model> {
     accounts::find(&state.db, id)
         .await?
-        .filter(|a| a.builtin.as_deref() != Some(accounts::BUILTIN_PUBLIC))
+        .filter(|a| a.builtin != Some(BuiltinAccount::Public))
         .ok_or_else(account_not_found)
 }
 
@@ -40,7 +41,7 @@ async fn to_dto(state: &Context, rows: Vec<account::Model>) -> ApiResult<Vec<Adm
             status: account_status(a.enabled, with_password.contains(&a.id), invited.contains(&a.id)),
             mfa_enrolled: with_mfa.contains(&a.id),
             builtin: a.builtin.is_some(),
-            system_role: SystemRole::parse(&a.system_role).unwrap_or(SystemRole::User),
+            system_role: a.system_role,
             id: a.id,
             user_name: a.user_name,
             email: a.email.unwrap_or_default(),
@@ -111,7 +112,7 @@ pub async fn invite(
             email: email.as_str().to_owned(),
             first_name: String::new(),
             last_name: String::new(),
-            system_role: request.system_role.as_str().to_owned(),
+            system_role: request.system_role,
         },
         now,
     )
@@ -247,7 +248,7 @@ pub async fn update(
         } else if id == administrator.id && role != SystemRole::Administrator {
             errors.push(FieldError::new("system_role", "you cannot remove your own Administrator role"));
         }
-        model.system_role = Set(role.as_str().to_owned());
+        model.system_role = Set(role);
     }
     if let Some(enabled) = request.enabled {
         if !enabled && builtin {

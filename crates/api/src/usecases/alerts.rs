@@ -29,9 +29,9 @@ use crate::keys::Purpose;
 fn to_dto(row: &alert::Model, resolvers: &[account::Model]) -> Alert {
     Alert {
         id: row.id,
-        kind: AlertType::parse(&row.kind).unwrap_or(AlertType::FailedRequests),
-        severity: Severity::parse(&row.severity).unwrap_or(Severity::Error),
-        environment: Environment::parse(&row.environment).unwrap_or(Environment::Qa),
+        kind: row.kind,
+        severity: row.severity,
+        environment: row.environment,
         message: row.message.clone(),
         raised_at: row.raised_at,
         resolved_at: row.resolved_at,
@@ -118,9 +118,9 @@ pub async fn record_alert(
         alert::ActiveModel {
             id: Set(Uuid::now_v7()),
             project_id: Set(project.id),
-            kind: Set(kind.as_str().into()),
-            severity: Set(severity.as_str().into()),
-            environment: Set(environment.as_str().into()),
+            kind: Set(kind),
+            severity: Set(severity),
+            environment: Set(environment),
             message: Set(message.to_owned()),
             raised_at: Set(now),
             resolved_at: Set(None),

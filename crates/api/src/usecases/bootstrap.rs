@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set, Trans
 
 use super::{display_name, link};
 use crate::audit::{AuditEventExt, event};
-use crate::auth::passwords::SCHEME_ASPNET_V3;
+use crate::auth::passwords::PasswordScheme;
 use crate::auth::secrets;
 use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
@@ -87,7 +87,7 @@ pub async fn create_administrator(state: &Context, email: &str) -> ApiResult<Adm
     let (account, created) = match accounts::find_by_email_key(&txn, &email.key()).await? {
         Some(existing) => {
             let mut model = existing.into_active_model();
-            model.system_role = Set(SystemRole::Administrator.as_str().to_owned());
+            model.system_role = Set(SystemRole::Administrator);
             model.enabled = Set(true);
             model.updated_at = Set(now);
             (model.update(&txn).await?, false)
@@ -105,7 +105,7 @@ pub async fn create_administrator(state: &Context, email: &str) -> ApiResult<Adm
                 email: email.as_str().to_owned(),
                 first_name: String::new(),
                 last_name: String::new(),
-                system_role: SystemRole::Administrator.as_str().to_owned(),
+                system_role: SystemRole::Administrator,
             };
             (accounts::insert(&txn, new, now).await?, true)
         }
@@ -194,12 +194,13 @@ pub async fn import_users(state: &Context, rows: Vec<ImportRow>) -> ApiResult<Im
                 email: email.as_str().to_owned(),
                 first_name: parse_person_name(&row.first_name).map_err(|m| bad("first_name", m))?,
                 last_name: parse_person_name(&row.last_name).map_err(|m| bad("last_name", m))?,
-                system_role: system_role.as_str().to_owned(),
+                system_role,
             },
             now,
         )
         .await?;
-        credentials::set_password(&txn, account.id, row.password_hash.trim(), SCHEME_ASPNET_V3, now).await?;
+        credentials::set_password(&txn, account.id, row.password_hash.trim(), PasswordScheme::AspnetIdentityV3, now)
+            .await?;
         audit::record(
             &txn,
             event("account.imported", "success", &ClientInfo::default())

@@ -196,9 +196,9 @@ pub async fn upload(
             deployment::ActiveModel {
                 id: Set(id),
                 project_id: Set(access.project.id),
-                environment: Set(environment.as_str().to_owned()),
-                kind: Set("upload".into()),
-                state: Set(DeploymentState::Queued.as_str().into()),
+                environment: Set(environment),
+                kind: Set(DeploymentKind::Upload),
+                state: Set(DeploymentState::Queued),
                 package_key: Set(Some(key.clone())),
                 package_size: Set(size as i64),
                 package_sha256: Set(sha256.clone()),
@@ -260,9 +260,9 @@ async fn to_dtos(state: &Context, rows: Vec<deployment::Model>) -> ApiResult<Vec
         .into_iter()
         .map(|d| Deployment {
             id: d.id,
-            environment: Environment::parse(&d.environment).unwrap_or(Environment::Qa),
-            kind: if d.kind == "promotion" { DeploymentKind::Promotion } else { DeploymentKind::Upload },
-            state: DeploymentState::parse(&d.state).unwrap_or(DeploymentState::Failed),
+            environment: d.environment,
+            kind: if d.kind == DeploymentKind::Promotion { DeploymentKind::Promotion } else { DeploymentKind::Upload },
+            state: d.state,
             build_number: d.build_number,
             package_size: d.package_size,
             package_sha256: d.package_sha256,
@@ -319,7 +319,7 @@ pub async fn promote(
     require_deployable(state, access).await?;
     let source =
         deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
-    let source_environment = Environment::parse(&source.environment).unwrap_or(Environment::Qa);
+    let source_environment = source.environment;
     if !environments_from_text(&access.project.environments).contains(&target) {
         return Err(environment_not_found(target.as_str()));
     }
@@ -329,14 +329,14 @@ pub async fn promote(
             format!("a {} deployment can be promoted only to a later environment", source_environment.label()),
         ));
     }
-    let latest = deployments::latest_succeeded(&state.db, access.project.id, &source.environment).await?;
+    let latest = deployments::latest_succeeded(&state.db, access.project.id, source.environment).await?;
     if latest.as_ref().map(|d| d.id) != Some(source.id) {
         return Err(ApiError::conflict(
             "not_latest_package",
             format!("Only the latest succeeded deployment of {} can be promoted.", source_environment.label()),
         ));
     }
-    if source.package_key.is_none() && source.kind == "upload" {
+    if source.package_key.is_none() && source.kind == DeploymentKind::Upload {
         return Err(ApiError::conflict("package_deleted", "The package of this deployment is no longer kept."));
     }
     let now = state.now();
@@ -351,9 +351,9 @@ pub async fn promote(
         deployment::ActiveModel {
             id: Set(Uuid::now_v7()),
             project_id: Set(access.project.id),
-            environment: Set(target.as_str().into()),
-            kind: Set("promotion".into()),
-            state: Set(state_now.as_str().into()),
+            environment: Set(target),
+            kind: Set(DeploymentKind::Promotion),
+            state: Set(state_now),
             package_key: Set(source.package_key.clone()),
             package_size: Set(source.package_size),
             package_sha256: Set(source.package_sha256.clone()),
@@ -400,10 +400,10 @@ pub async fn cancel(
     id: Uuid,
 ) -> ApiResult<Deployment> {
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
-    access.require(action_for(Environment::parse(&row.environment).unwrap_or(Environment::Prod)))?;
+    access.require(action_for(row.environment))?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    if !deployments::transition(&txn, id, "scheduled", "cancelled").await? {
+    if !deployments::transition(&txn, id, DeploymentState::Scheduled, DeploymentState::Cancelled).await? {
         return Err(ApiError::conflict(
             "not_scheduled",
             "Only a scheduled promotion that has not started can be cancelled.",
@@ -412,7 +412,7 @@ pub async fn cancel(
     deployments::finish(
         &txn,
         id,
-        "cancelled",
+        DeploymentState::Cancelled,
         &format!("{}{} Cancelled\n", row.log, now.format("%H:%M:%S")),
         row.package_version.clone(),
         row.build_number.clone(),

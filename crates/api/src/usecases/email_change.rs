@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use portico_domain::identity::Email;
-use portico_domain::projects::ProjectRole;
 use portico_store::entities::account;
 use portico_store::{accounts, invitations, links, projects as project_store};
 use sea_orm::DatabaseTransaction;
@@ -30,8 +29,7 @@ pub async fn follow_email_change(
     let Some(old_email_key) = old_email_key.filter(|old| *old != new_email.key()) else { return Ok(()) };
     for stale in invitations::pending_project_invitations_to(txn, old_email_key, now).await? {
         invitations::revoke(txn, stale.id, now).await?;
-        let (Some(project_id), Some(role)) = (stale.project_id, stale.role.as_deref().and_then(ProjectRole::parse))
-        else {
+        let (Some(project_id), Some(role)) = (stale.project_id, stale.role) else {
             continue;
         };
         let Some(project) = project_store::find(txn, project_id).await? else { continue };

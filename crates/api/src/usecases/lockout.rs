@@ -32,7 +32,7 @@ pub async fn announce_lock(
     links::insert(
         txn,
         links::NewLink {
-            purpose: links::UNLOCK,
+            purpose: links::LinkPurpose::Unlock,
             account_id: account.id,
             token_hash: &secrets::hash(&token),
             new_email: None,

@@ -254,7 +254,7 @@ pub async fn announce(
     let mut recipients: Vec<(account::Model, Vec<portico_store::entities::project::Model>)> = Vec::new();
     for project in project_store::all_live(txn).await? {
         for (membership, account) in memberships::list_with_accounts(txn, project.id).await? {
-            if membership.role != ProjectRole::TenantAdministrator.as_str() || !account.enabled {
+            if membership.role != ProjectRole::TenantAdministrator || !account.enabled {
                 continue;
             }
             match recipients.iter_mut().find(|(a, _)| a.id == account.id) {

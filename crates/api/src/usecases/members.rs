@@ -27,7 +27,7 @@ pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Memb
             email: account.email.unwrap_or_default(),
             first_name: account.first_name,
             last_name: account.last_name,
-            role: ProjectRole::parse(&membership.role).unwrap_or(ProjectRole::Developer),
+            role: membership.role,
             joined_at: membership.joined_at,
         })
         .collect();
@@ -61,12 +61,12 @@ pub async fn change_role(
     access.require(Action::ManageMembers)?;
     access.require_writable()?;
     let membership = memberships::find(&txn, guid, account_id).await?.ok_or_else(member_not_found)?;
-    let current = ProjectRole::parse(&membership.role).unwrap_or(ProjectRole::Developer);
+    let current = membership.role;
     if current == ProjectRole::TenantAdministrator && role != ProjectRole::TenantAdministrator {
         if access.project.primary_contact_id == Some(account_id) {
             return Err(crown_protected());
         }
-        if memberships::count_with_role(&txn, guid, ProjectRole::TenantAdministrator.as_str()).await? <= 1 {
+        if memberships::count_with_role(&txn, guid, ProjectRole::TenantAdministrator).await? <= 1 {
             return Err(last_tenant_administrator());
         }
     }
@@ -110,8 +110,8 @@ pub async fn remove(
     if access.project.primary_contact_id == Some(account_id) {
         return Err(crown_protected());
     }
-    if membership.role == ProjectRole::TenantAdministrator.as_str()
-        && memberships::count_with_role(&txn, guid, ProjectRole::TenantAdministrator.as_str()).await? <= 1
+    if membership.role == ProjectRole::TenantAdministrator
+        && memberships::count_with_role(&txn, guid, ProjectRole::TenantAdministrator).await? <= 1
     {
         return Err(last_tenant_administrator());
     }
@@ -147,7 +147,7 @@ pub async fn hand_over_primary_contact(
         ));
     }
     let membership = memberships::find(&txn, guid, account_id).await?.ok_or_else(member_not_found)?;
-    if membership.role != ProjectRole::TenantAdministrator.as_str() {
+    if membership.role != ProjectRole::TenantAdministrator {
         return Err(ApiError::invalid_field(
             "account_id",
             "must be a Tenant Administrator of this project; change their role first",

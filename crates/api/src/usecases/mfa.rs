@@ -270,7 +270,7 @@ pub async fn queue_enrolment_link(
     links::insert(
         txn,
         links::NewLink {
-            purpose: links::MFA_ENROLMENT,
+            purpose: links::LinkPurpose::MfaEnrolment,
             account_id: account.id,
             token_hash: &secrets::hash(&token),
             new_email: None,
@@ -307,8 +307,9 @@ pub async fn enrol_by_link(
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let link =
-        links::consume(&txn, &secrets::hash(token), links::MFA_ENROLMENT, now).await?.map_err(super::link_problem)?;
+    let link = links::consume(&txn, &secrets::hash(token), links::LinkPurpose::MfaEnrolment, now)
+        .await?
+        .map_err(super::link_problem)?;
     let account = accounts::find(&txn, link.account_id)
         .await?
         .filter(|a| a.enabled)

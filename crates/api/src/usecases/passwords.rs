@@ -1,5 +1,6 @@
 //! Forgotten, reset and changed passwords, and the password policy.
 
+use portico_store::entities::account::BuiltinAccount;
 use std::sync::Arc;
 
 use portico_domain::identity::{Email, PasswordPolicy};
@@ -10,7 +11,7 @@ use sea_orm::TransactionTrait;
 
 use super::{check_new_password, display_name, human_duration, link, password_policy, require_account_email};
 use crate::audit::{AuditEventExt, event};
-use crate::auth::passwords::SCHEME_ARGON2ID;
+use crate::auth::passwords::PasswordScheme;
 use crate::auth::secrets;
 use crate::auth::session::CurrentSession;
 use crate::context::Context;
@@ -35,7 +36,7 @@ async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) ->
     let now = state.now();
     let account = accounts::find_by_email_key(&state.db, &email.key())
         .await?
-        .filter(|a| a.enabled && a.builtin.as_deref() != Some("public"));
+        .filter(|a| a.enabled && a.builtin != Some(BuiltinAccount::Public));
     let Some(account) = account else {
         return Ok(());
     };
@@ -45,7 +46,7 @@ async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) ->
     links::insert(
         &txn,
         links::NewLink {
-            purpose: links::PASSWORD_RESET,
+            purpose: links::LinkPurpose::PasswordReset,
             account_id: account.id,
             token_hash: &secrets::hash(&token),
             new_email: None,
@@ -84,13 +85,14 @@ pub async fn reset(state: &Context, client: &ClientInfo, token: &str, new_passwo
     let hash = state.hasher.hash(new_password).await.map_err(super::busy)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let link =
-        links::consume(&txn, &secrets::hash(token), links::PASSWORD_RESET, now).await?.map_err(super::link_problem)?;
+    let link = links::consume(&txn, &secrets::hash(token), links::LinkPurpose::PasswordReset, now)
+        .await?
+        .map_err(super::link_problem)?;
     let account = accounts::find(&txn, link.account_id)
         .await?
         .filter(|a| a.enabled)
         .ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
-    credentials::set_password(&txn, account.id, &hash, SCHEME_ARGON2ID, now).await?;
+    credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
     sessions::delete_for_account(&txn, account.id, None).await?;
     audit::record(&txn, event("password.reset", "success", client).actor(account.id).subject(account.id), now).await?;
     queue_password_changed(state, &txn, client, &account, now).await?;
@@ -122,7 +124,7 @@ pub async fn change(
     let hash = state.hasher.hash(new_password).await.map_err(super::busy)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    credentials::set_password(&txn, account.id, &hash, SCHEME_ARGON2ID, now).await?;
+    credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
     sessions::delete_for_account(&txn, account.id, Some(current.session.id)).await?;
     audit::record(&txn, event("password.changed", "success", client).actor(account.id).subject(account.id), now)
         .await?;

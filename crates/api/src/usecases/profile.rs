@@ -1,7 +1,7 @@
 //! The signed-in account's own profile: names and email address.
 
 use portico_domain::identity::api::{ChangeEmailRequest, Me, UpdateProfileRequest};
-use portico_domain::identity::{Email, SystemRole, parse_person_name};
+use portico_domain::identity::{Email, parse_person_name};
 use portico_domain::maintenance::MaintenanceBanner;
 use portico_domain::problem::FieldError;
 use portico_domain::projects::api::ProjectSummary;
@@ -39,7 +39,7 @@ async fn overview(state: &Context, account_id: Uuid) -> ApiResult<AccountOvervie
     let now = state.now();
     let mfa_enrolled =
         credentials::authenticator_of(&state.db, account_id).await?.is_some_and(|a| a.confirmed_at.is_some());
-    let pending_email = links::latest_open(&state.db, account_id, links::EMAIL_VERIFICATION, now)
+    let pending_email = links::latest_open(&state.db, account_id, links::LinkPurpose::EmailVerification, now)
         .await?
         .and_then(|link| link.new_email);
     Ok(AccountOverview {
@@ -59,7 +59,7 @@ fn assemble(current: &CurrentSession, overview: &AccountOverview) -> Me {
         email: account.email.clone().unwrap_or_default(),
         first_name: account.first_name.clone(),
         last_name: account.last_name.clone(),
-        system_role: SystemRole::parse(&account.system_role).unwrap_or(SystemRole::User),
+        system_role: account.system_role,
         stage: current.stage,
         mfa_enrolled: overview.mfa_enrolled,
         recovery_code_used: current.session.recovery_code_used,
@@ -148,7 +148,7 @@ pub async fn request_email_change(
         links::insert(
             &txn,
             links::NewLink {
-                purpose: links::EMAIL_VERIFICATION,
+                purpose: links::LinkPurpose::EmailVerification,
                 account_id: account.id,
                 token_hash: &secrets::hash(&token),
                 new_email: Some(new_email.as_str().to_owned()),
@@ -197,7 +197,7 @@ pub async fn verify_email(state: &Context, client: &ClientInfo, token: &str) -> 
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let link = links::consume(&txn, &secrets::hash(token), links::EMAIL_VERIFICATION, now)
+    let link = links::consume(&txn, &secrets::hash(token), links::LinkPurpose::EmailVerification, now)
         .await?
         .map_err(super::link_problem)?;
     let new_email = link.new_email.clone().ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use portico_domain::identity::Email;
 use portico_domain::projects::api::{Accepted, Invitation, InviteRequest, invitation_status};
-use portico_domain::projects::{Action, ProjectRole, ServicePlan};
+use portico_domain::projects::{Action, ProjectRole};
 use portico_store::entities::{account, invitation, project};
 use portico_store::{accounts, audit, invitations, memberships, projects as project_store};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -35,7 +35,7 @@ pub async fn queue_project_invitation(
             token_hash: secrets::hash(&token),
             email: email.as_str().to_owned(),
             project_id: Some(project.id),
-            role: Some(role.as_str().to_owned()),
+            role: Some(role),
             invited_by: Some(inviter.id),
             expires_at: now + state.settings.invitation_ttl(),
             ..Default::default()
@@ -56,7 +56,7 @@ async fn send_invitation_email(
     token: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let role = invitation.role.as_deref().and_then(ProjectRole::parse).map(|r| r.label()).unwrap_or("member");
+    let role = invitation.role.map(|r| r.label()).unwrap_or("member");
     state
         .mailer
         .queue(
@@ -79,7 +79,7 @@ fn to_dto(invitation: &invitation::Model, inviters: &[account::Model], now: Date
     Invitation {
         id: invitation.id,
         email: invitation.email.clone(),
-        role: invitation.role.as_deref().and_then(ProjectRole::parse).unwrap_or(ProjectRole::Developer),
+        role: invitation.role.unwrap_or(ProjectRole::Developer),
         status: invitation_status(
             invitation.accepted_at.is_some(),
             invitation.revoked_at.is_some(),
@@ -102,7 +102,7 @@ pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Invi
 
 /// Refuses when members plus pending invitations already fill the plan's seats.
 async fn check_seats(state: &Context, txn: &DatabaseTransaction, project: &project::Model) -> ApiResult<()> {
-    let plan = ServicePlan::parse(&project.service_plan).unwrap_or(ServicePlan::Level1);
+    let plan = project.service_plan;
     let seats = state.settings.seats(plan);
     if super::projects::seats_used(txn, project.id, state.now()).await? >= seats {
         return Err(ApiError::conflict(
@@ -233,9 +233,9 @@ pub async fn join_project(
     let project = project_store::find_for_update(txn, project_id).await?.ok_or_else(|| {
         ApiError::new(actix_web::http::StatusCode::GONE, "invitation_revoked", "The project no longer exists.")
     })?;
-    let role = invitation.role.clone().unwrap_or_else(|| ProjectRole::Developer.as_str().to_owned());
-    memberships::insert_if_absent(txn, project_id, account.id, &role, now).await?;
-    if role == ProjectRole::TenantAdministrator.as_str() {
+    let role = invitation.role.unwrap_or(ProjectRole::Developer);
+    memberships::insert_if_absent(txn, project_id, account.id, role, now).await?;
+    if role == ProjectRole::TenantAdministrator {
         let email_key = account.email_key.clone().unwrap_or_default();
         project_store::set_primary_contact_if_unset(txn, project_id, account.id, &email_key, now).await?;
     }
@@ -285,6 +285,6 @@ pub async fn accept(
     let project = join_project(&txn, client, &invitation, account, now).await?.expect("a project invitation");
     txn.commit().await?;
     let project = project_store::find(&state.db, project.id).await?.unwrap_or(project);
-    let role = invitation.role.as_deref().and_then(ProjectRole::parse);
+    let role = invitation.role;
     Ok(Accepted { project: super::projects::summary(&project, role, state.today()) })
 }

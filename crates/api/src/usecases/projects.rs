@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use portico_domain::identity::Email;
+use portico_domain::identity::SystemRole;
 use portico_domain::paging::{Page, PageRequest};
 use portico_domain::problem::FieldError;
 use portico_domain::projects::api::{
@@ -35,7 +36,7 @@ pub async fn seats_used(db: &impl ConnectionTrait, project_id: Uuid, now: DateTi
 }
 
 fn plan_of(project: &project::Model) -> ServicePlan {
-    ServicePlan::parse(&project.service_plan).unwrap_or(ServicePlan::Level1)
+    project.service_plan
 }
 
 pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ApiResult<Project> {
@@ -73,8 +74,8 @@ pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ApiResult<Pro
 /// The projects the caller can see: all of them for an Administrator, else their own.
 pub async fn list(state: &Context, account: &account::Model, page: PageRequest) -> ApiResult<Page<ProjectSummary>> {
     let memberships = memberships::of_account(&state.db, account.id).await?;
-    let role_in = |id: Uuid| memberships.iter().find(|m| m.project_id == id).and_then(|m| ProjectRole::parse(&m.role));
-    let (rows, total) = if account.system_role == "administrator" {
+    let role_in = |id: Uuid| memberships.iter().find(|m| m.project_id == id).and_then(|m| Some(m.role));
+    let (rows, total) = if account.system_role == SystemRole::Administrator {
         project_store::page_all(&state.db, page.offset(), page.limit()).await?
     } else {
         project_store::page_for_member(&state.db, account.id, page.offset(), page.limit()).await?
@@ -88,7 +89,7 @@ pub async fn of_member(state: &Context, account_id: Uuid) -> ApiResult<Vec<Proje
     let mut projects = Vec::new();
     for membership in memberships::of_account(&state.db, account_id).await? {
         if let Some(project) = project_store::find(&state.db, membership.project_id).await? {
-            projects.push(summary(&project, ProjectRole::parse(&membership.role), state.today()));
+            projects.push(summary(&project, Some(membership.role), state.today()));
         }
     }
     projects.sort_by_key(|p| p.name.to_lowercase());
@@ -127,7 +128,7 @@ pub async fn create(
             id: Set(Uuid::new_v4()),
             name: Set(name),
             service_region: Set(request.service_region.clone()),
-            service_plan: Set(request.service_plan.as_str().to_owned()),
+            service_plan: Set(request.service_plan),
             expires_on: Set(request.expires_on),
             environments: Set(environments_to_text(&environments)),
             primary_contact_email: Set(email.as_str().to_owned()),
@@ -188,7 +189,7 @@ pub async fn update(
             format!("{m}; remove UAT first or keep the Custom plan"),
         )),
     }
-    model.service_plan = Set(plan.as_str().to_owned());
+    model.service_plan = Set(plan);
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }

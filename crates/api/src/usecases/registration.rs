@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, Transacti
 
 use super::password_policy;
 use crate::audit::{AuditEventExt, event};
-use crate::auth::passwords::SCHEME_ARGON2ID;
+use crate::auth::passwords::PasswordScheme;
 use crate::auth::secrets;
 use crate::auth::session::{self, IssuedSession};
 use crate::context::Context;
@@ -83,8 +83,8 @@ pub async fn lookup(state: &Context, client: &ClientInfo, token: &str) -> ApiRes
         email: invitation.email.clone(),
         account_exists: existing_account(&state.db, &invitation).await?.is_some(),
         project,
-        role: invitation.role.clone(),
-        system_role: invitation.system_role.as_deref().and_then(SystemRole::parse),
+        role: invitation.role.map(|role| role.as_str().to_owned()),
+        system_role: invitation.system_role,
         inviter,
         expires_at: invitation.expires_at,
     })
@@ -136,7 +136,7 @@ pub async fn register(
         }
         None => {
             let user_name = free_user_name(&txn, &invitation.email).await?;
-            let system_role = invitation.system_role.clone().unwrap_or_else(|| SystemRole::User.as_str().to_owned());
+            let system_role = invitation.system_role.unwrap_or(SystemRole::User);
             accounts::insert(
                 &txn,
                 accounts::NewAccount { user_name, email: invitation.email.clone(), first_name, last_name, system_role },
@@ -152,7 +152,7 @@ pub async fn register(
             })?
         }
     };
-    credentials::set_password(&txn, account.id, &hash, SCHEME_ARGON2ID, now).await?;
+    credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
     super::project_invitations::join_project(&txn, client, &invitation, &account, now).await?;
     let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
     audit::record(

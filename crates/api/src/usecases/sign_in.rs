@@ -74,7 +74,7 @@ pub async fn password_step(
                     account.id,
                     &old_hash,
                     &new_hash,
-                    crate::auth::passwords::SCHEME_ARGON2ID,
+                    crate::auth::passwords::PasswordScheme::Argon2id,
                 )
                 .await?;
             }
@@ -137,7 +137,7 @@ async fn send_enrolment_link(
     account: &account::Model,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let recent = links::latest_open(&state.db, account.id, links::MFA_ENROLMENT, now)
+    let recent = links::latest_open(&state.db, account.id, links::LinkPurpose::MfaEnrolment, now)
         .await?
         .is_some_and(|link| link.created_at > now - ENROLMENT_LINK_RESEND_AFTER);
     let txn = state.db.begin().await?;
@@ -247,7 +247,9 @@ pub async fn unlock(state: &Context, client: &ClientInfo, token: &str) -> ApiRes
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let link = links::consume(&txn, &secrets::hash(token), links::UNLOCK, now).await?.map_err(super::link_problem)?;
+    let link = links::consume(&txn, &secrets::hash(token), links::LinkPurpose::Unlock, now)
+        .await?
+        .map_err(super::link_problem)?;
     let account =
         accounts::find(&txn, link.account_id).await?.ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
     audit::record(&txn, event("sign_in.unlock", "success", client).actor(account.id).subject(account.id), now).await?;

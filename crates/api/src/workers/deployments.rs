@@ -1,13 +1,14 @@
 //! The deployment runner: scheduled promotions whose time has come join the queue; queued
 //! deployments run one at a time per project; packages past the retention count are deleted.
 
+use portico_domain::deployments::{DeploymentKind, DeploymentState};
 use std::time::Duration as StdDuration;
 
 use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 use portico_domain::alerts::AlertType;
 use portico_domain::deployments::{PackageLimits, build_number};
-use portico_domain::projects::{Environment, ProjectRole, environments_from_text};
+use portico_domain::projects::{ProjectRole, environments_from_text};
 use portico_store::entities::deployment;
 use portico_store::{accounts, audit, deployments, memberships, projects as project_store};
 use sea_orm::TransactionTrait;
@@ -73,29 +74,37 @@ async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<
     let reason = match &project {
         None => Some("the project no longer exists".to_owned()),
         Some(p) if p.archived_at.is_some() => Some("the project is archived".to_owned()),
-        Some(p) if !environments_from_text(&p.environments).iter().any(|e| e.as_str() == row.environment) => {
-            Some(format!("the project no longer has the {} environment", row.environment.to_uppercase()))
+        Some(p) if !environments_from_text(&p.environments).iter().any(|e| *e == row.environment) => {
+            Some(format!("the project no longer has the {} environment", row.environment.label()))
         }
         Some(_) if row.package_key.is_none() => Some("its package is no longer kept".to_owned()),
         Some(_) => None,
     };
     let Some(reason) = reason else {
-        if deployments::transition(&state.db, row.id, "scheduled", "queued").await? {
+        if deployments::transition(&state.db, row.id, DeploymentState::Scheduled, DeploymentState::Queued).await? {
             state.wake_runner.notify_one();
         }
         return Ok(());
     };
     let txn = state.db.begin().await?;
-    if !deployments::transition(&txn, row.id, "scheduled", "failed").await? {
+    if !deployments::transition(&txn, row.id, DeploymentState::Scheduled, DeploymentState::Failed).await? {
         return Ok(());
     }
     let log = format!("{}{} Could not start: {reason}\n", row.log, now.format("%H:%M:%S"));
-    deployments::finish(&txn, row.id, "failed", &log, row.package_version.clone(), row.build_number.clone(), now)
-        .await?;
+    deployments::finish(
+        &txn,
+        row.id,
+        DeploymentState::Failed,
+        &log,
+        row.package_version.clone(),
+        row.build_number.clone(),
+        now,
+    )
+    .await?;
     if let Some(project) = &project {
         let mut recipients = Vec::new();
         for (membership, account) in memberships::list_with_accounts(&txn, project.id).await? {
-            if membership.role == ProjectRole::TenantAdministrator.as_str() || Some(account.id) == row.created_by {
+            if membership.role == ProjectRole::TenantAdministrator || Some(account.id) == row.created_by {
                 recipients.push(account);
             }
         }
@@ -117,7 +126,7 @@ async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<
                         name => crate::usecases::display_name(recipient),
                         project => project.name.clone(),
                         build => row.build_number.clone().unwrap_or_default(),
-                        environment => row.environment.to_uppercase(),
+                        environment => row.environment.label(),
                         scheduled_at => row.scheduled_at.map(crate::usecases::format_time).unwrap_or_default(),
                         reason => reason.clone(),
                     },
@@ -141,8 +150,8 @@ async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<
 async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
     let mut log = row.log.clone();
     let mut line = |text: String| log.push_str(&format!("{} {text}\n", state.now().format("%H:%M:%S")));
-    let environment = Environment::parse(&row.environment).map(|e| e.label()).unwrap_or("?");
-    let outcome: Result<(String, String), String> = if row.kind == "upload" {
+    let environment = row.environment.label();
+    let outcome: Result<(String, String), String> = if row.kind == DeploymentKind::Upload {
         line("Checking the package (bounded reads, nothing is extracted)".into());
         let checked = match &row.package_key {
             Some(key) => match state.packages.local_path(key).await {
@@ -171,7 +180,16 @@ async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
         Ok((version, build)) => {
             line(format!("Deploying build {build} to {environment}"));
             line(format!("Build {build} is live on {environment}"));
-            deployments::finish(&txn, row.id, "succeeded", &log, Some(version), Some(build.clone()), now).await?;
+            deployments::finish(
+                &txn,
+                row.id,
+                DeploymentState::Succeeded,
+                &log,
+                Some(version),
+                Some(build.clone()),
+                now,
+            )
+            .await?;
             let mut succeeded = crate::audit::event("deployment.succeeded", "success", &Default::default());
             succeeded.project_id = Some(row.project_id);
             succeeded.details =
@@ -180,9 +198,9 @@ async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
         }
         Err(reason) => {
             line(format!("Failed: {reason}"));
-            deployments::finish(&txn, row.id, "failed", &log, None, None, now).await?;
+            deployments::finish(&txn, row.id, DeploymentState::Failed, &log, None, None, now).await?;
             if let Some(project) = project_store::find(&txn, row.project_id).await? {
-                let environment = Environment::parse(&row.environment).unwrap_or(Environment::Qa);
+                let environment = row.environment;
                 let message = format!("Deployment {} to {} failed: {reason}", row.id, environment.label());
                 crate::usecases::alerts::record_alert(
                     state,
@@ -207,7 +225,7 @@ async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
     txn.commit().await?;
     state.mailer.wake();
     state.wake_webhooks.notify_one();
-    if row.kind == "upload" {
+    if row.kind == DeploymentKind::Upload {
         enforce_retention(state, row.project_id).await?;
     }
     Ok(())

@@ -10,6 +10,7 @@
 //! window, project, emailed link...). Throwaway accounts are registered from invitations
 //! inserted into the database (no email round trip), and leave project A again after the call.
 
+use portico_domain::projects::ProjectRole;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -418,9 +419,9 @@ impl World {
         let guid = id_of(&send_ok(&self.app, &self.admin(), Method::POST, "/api/v1/projects", body, 201).await, "guid");
         let db = self.app.db().await;
         for (account, role) in [
-            (self.developer.id, "developer"),
-            (self.devops.id, "devops_engineer"),
-            (self.tenant_admin.id, "tenant_administrator"),
+            (self.developer.id, ProjectRole::Developer),
+            (self.devops.id, ProjectRole::DevopsEngineer),
+            (self.tenant_admin.id, ProjectRole::TenantAdministrator),
         ] {
             portico_store::memberships::insert_if_absent(&db, guid, account, role, Utc::now()).await.unwrap();
         }

@@ -15,10 +15,14 @@ pub const DEFAULT_SEATS: u32 = 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum ServicePlan {
     #[serde(rename = "level_1")]
+    #[cfg_attr(feature = "db", sea_orm(string_value = "level_1"))]
     Level1,
     #[serde(rename = "level_2")]
+    #[cfg_attr(feature = "db", sea_orm(string_value = "level_2"))]
     Level2,
     Custom,
 }
@@ -74,6 +78,8 @@ pub fn is_region(name: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case"))]
 pub enum Environment {
     Qa,
     Uat,

@@ -1,4 +1,6 @@
 use chrono::{DateTime, Utc};
+use portico_domain::alerts::{AlertType, Severity};
+use portico_domain::projects::Environment;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,9 +9,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub project_id: Uuid,
-    pub kind: String,
-    pub severity: String,
-    pub environment: String,
+    pub kind: AlertType,
+    pub severity: Severity,
+    pub environment: Environment,
     #[sea_orm(column_type = "Text")]
     pub message: String,
     pub raised_at: DateTime<Utc>,

@@ -1,4 +1,6 @@
 use chrono::{DateTime, Utc};
+use portico_domain::deployments::{DeploymentKind, DeploymentState};
+use portico_domain::projects::Environment;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,9 +9,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub project_id: Uuid,
-    pub environment: String,
-    pub kind: String,
-    pub state: String,
+    pub environment: Environment,
+    pub kind: DeploymentKind,
+    pub state: DeploymentState,
     pub package_key: Option<String>,
     pub package_size: i64,
     pub package_sha256: String,

@@ -1,4 +1,6 @@
 use chrono::{DateTime, Utc};
+use portico_domain::identity::SystemRole;
+use portico_domain::projects::ProjectRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +13,8 @@ pub struct Model {
     pub email_key: String,
     pub account_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
-    pub role: Option<String>,
-    pub system_role: Option<String>,
+    pub role: Option<ProjectRole>,
+    pub system_role: Option<SystemRole>,
     pub invited_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,

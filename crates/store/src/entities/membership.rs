@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use portico_domain::projects::ProjectRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub project_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub account_id: Uuid,
-    pub role: String,
+    pub role: ProjectRole,
     pub joined_at: DateTime<Utc>,
 }
 

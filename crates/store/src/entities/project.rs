@@ -1,4 +1,5 @@
 use chrono::{DateTime, NaiveDate, Utc};
+use portico_domain::projects::ServicePlan;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub name: String,
     pub service_region: String,
-    pub service_plan: String,
+    pub service_plan: ServicePlan,
     pub expires_on: NaiveDate,
     pub environments: String,
     pub primary_contact_email: String,

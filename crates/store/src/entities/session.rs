@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use portico_domain::identity::SessionStage;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub secret_hash: String,
     pub account_id: Uuid,
-    pub stage: String,
+    pub stage: SessionStage,
     pub recovery_code_used: bool,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,

@@ -2,6 +2,8 @@
 //! by a client that keeps no cookies. Answers that set a cookie (sign-in steps, registering)
 //! therefore never replace a caller's session, so one session can serve a whole test.
 
+use portico_domain::identity::SystemRole;
+use portico_domain::projects::ProjectRole;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -158,8 +160,8 @@ impl TestApp {
             token_hash: portico_api::auth::secrets::hash(&token),
             email: email.to_owned(),
             project_id: project.map(|(guid, _)| guid),
-            role: project.map(|(_, role)| role.to_owned()),
-            system_role: system_role.map(str::to_owned),
+            role: project.map(|(_, role)| ProjectRole::parse(role).expect("a project role")),
+            system_role: system_role.map(|role| SystemRole::parse(role).expect("a system role")),
             expires_at: now + chrono::Duration::days(10),
             ..Default::default()
         };

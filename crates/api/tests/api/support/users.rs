@@ -6,7 +6,7 @@ use std::sync::Arc;
 use portico_api::clock::{Clock, TestClock};
 
 use portico_api::auth::secrets;
-use portico_domain::identity::totp;
+use portico_domain::identity::{SystemRole, totp};
 use reqwest::Response;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -153,7 +153,7 @@ impl TestApp {
             portico_store::invitations::NewInvitation {
                 token_hash: secrets::hash(&token),
                 email: email.to_owned(),
-                system_role: system_role.map(str::to_owned),
+                system_role: system_role.map(|role| SystemRole::parse(role).expect("a system role")),
                 expires_at: now + chrono::Duration::days(10),
                 ..Default::default()
             },
