@@ -2,7 +2,7 @@
 //! the hashing cap), a token check (parse, checksum, SHA-256 for the lookup) and a TOTP check.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use portico_api::auth::passwords::{PasswordHasherPool, SCHEME_ARGON2ID};
+use portico_api::auth::passwords::{PasswordHasherPool, PasswordScheme};
 use portico_api::auth::secrets;
 use portico_domain::identity::totp;
 use portico_domain::tokens::TokenSecret;
@@ -16,7 +16,7 @@ fn passwords(c: &mut Criterion) {
     group.bench_function("hash", |b| b.iter(|| runtime.block_on(pool.hash("Correct-Horse-7")).unwrap()));
     group.bench_function("verify", |b| {
         b.iter(|| {
-            runtime.block_on(pool.verify("Correct-Horse-7", Some((SCHEME_ARGON2ID.into(), hash.clone())))).unwrap()
+            runtime.block_on(pool.verify("Correct-Horse-7", Some((PasswordScheme::Argon2id, hash.clone())))).unwrap()
         })
     });
     group.finish();

@@ -149,7 +149,7 @@ async fn issue_account_invitation(
             token_hash: crate::auth::secrets::hash(&token),
             email: email.clone(),
             account_id: Some(account.id),
-            system_role: Some(account.system_role.clone()),
+            system_role: Some(account.system_role),
             invited_by: Some(administrator.id),
             expires_at,
             ..Default::default()

@@ -32,7 +32,7 @@ async fn setup_invitation(
             token_hash: secrets::hash(&token),
             email: email.clone(),
             account_id: Some(account.id),
-            system_role: Some(account.system_role.clone()),
+            system_role: Some(account.system_role),
             expires_at,
             ..Default::default()
         },

@@ -74,7 +74,7 @@ pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ApiResult<Pro
 /// The projects the caller can see: all of them for an Administrator, else their own.
 pub async fn list(state: &Context, account: &account::Model, page: PageRequest) -> ApiResult<Page<ProjectSummary>> {
     let memberships = memberships::of_account(&state.db, account.id).await?;
-    let role_in = |id: Uuid| memberships.iter().find(|m| m.project_id == id).and_then(|m| Some(m.role));
+    let role_in = |id: Uuid| memberships.iter().find(|m| m.project_id == id).map(|m| m.role);
     let (rows, total) = if account.system_role == SystemRole::Administrator {
         project_store::page_all(&state.db, page.offset(), page.limit()).await?
     } else {

@@ -74,7 +74,7 @@ async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<
     let reason = match &project {
         None => Some("the project no longer exists".to_owned()),
         Some(p) if p.archived_at.is_some() => Some("the project is archived".to_owned()),
-        Some(p) if !environments_from_text(&p.environments).iter().any(|e| *e == row.environment) => {
+        Some(p) if !environments_from_text(&p.environments).contains(&row.environment) => {
             Some(format!("the project no longer has the {} environment", row.environment.label()))
         }
         Some(_) if row.package_key.is_none() => Some("its package is no longer kept".to_owned()),
