@@ -9,6 +9,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use portico_domain::problem::{FieldError, Problem};
 
+use crate::usecases::errors::{Refusal, UseCaseError};
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug)]
@@ -130,7 +132,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         if let Some(source) = &self.source {
-            tracing::error!(error = ?source, "request failed");
+            tracing::error!(error = %format!("{source:#}"), "request failed");
         }
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
@@ -138,6 +140,38 @@ impl ResponseError for ApiError {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.body(serde_json::to_vec(&self.problem()).expect("a problem always serializes"))
+    }
+}
+
+/// The one mapping of use-case errors to HTTP: the kind of refusal picks the status; the code,
+/// message, fields, `Retry-After` and maintenance window pass through; a failure of the server
+/// keeps its cause for the log.
+impl<E: UseCaseError> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        let Some(refusal) = error.refusal() else { return ApiError::internal(anyhow::Error::new(error)) };
+        let status = match refusal {
+            Refusal::BadRequest => StatusCode::BAD_REQUEST,
+            Refusal::Unauthorized => StatusCode::UNAUTHORIZED,
+            Refusal::Forbidden => StatusCode::FORBIDDEN,
+            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::Conflict => StatusCode::CONFLICT,
+            Refusal::Gone => StatusCode::GONE,
+            Refusal::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Refusal::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Refusal::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
+        };
+        ApiError {
+            status,
+            code: error.code(),
+            detail: error.to_string(),
+            errors: error.fields(),
+            retry_after: error.retry_after().map(|seconds| seconds.max(1)),
+            window: error.window().map(Box::new),
+            source: None,
+        }
     }
 }
 

@@ -170,7 +170,7 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<Exit
     let clock: std::sync::Arc<dyn portico_api::clock::Clock> = std::sync::Arc::new(portico_api::clock::SystemClock);
     portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, clock.now()).await?;
     let state = portico_api::context::Context::new(db, clock, settings, master_key, Default::default())?;
-    let problem = |e: portico_api::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
+    let problem = |e: usecases::bootstrap::BootstrapError| anyhow::anyhow!("{e}");
     match command {
         AdminCommand::CreateAdministrator { email } => {
             let outcome = usecases::bootstrap::create_administrator(&state, &email).await.map_err(problem)?;
@@ -195,12 +195,11 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<Exit
                 .collect::<Result<Vec<usecases::bootstrap::ImportRow>, _>>()
                 .with_context(|| format!("reading {}", file.display()))?;
             let report = usecases::bootstrap::import_users(&state, rows).await.map_err(|e| {
-                let problem = e.problem();
-                let fields: Vec<String> =
-                    problem.errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+                use portico_api::usecases::errors::UseCaseError;
+                let fields: Vec<String> = e.fields().iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
                 anyhow::anyhow!(
                     "nothing was imported: {}",
-                    if fields.is_empty() { problem.detail } else { fields.join("; ") }
+                    if fields.is_empty() { e.to_string() } else { fields.join("; ") }
                 )
             })?;
             println!("Imported {} account(s).", report.imported);

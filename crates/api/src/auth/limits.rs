@@ -10,7 +10,64 @@ use chrono::{DateTime, Utc};
 use portico_store::throttles::{self, Limits, Reservation};
 use sea_orm::ConnectionTrait;
 
-use crate::error::{ApiError, ApiResult};
+use crate::usecases::errors::{Failure, Refusal, UseCaseError};
+
+/// Why an attempt was not even tried.
+#[derive(Debug, thiserror::Error)]
+pub enum ThrottleError {
+    /// Too many requests from one client address (a flood guard).
+    #[error("Too many attempts from your address. Wait a moment and try again.")]
+    FromAddress { retry_after: u64 },
+    /// Too many failed attempts for one identifier or account: locked for a while.
+    #[error("Too many failed attempts. Try again in {}.", describe_wait(*.retry_after))]
+    LockedOut { retry_after: u64 },
+    /// A quota of requests (each sends email, say) is spent for now.
+    #[error("Too many {what} for now; at most {threshold} within {}. Try again later.", describe_wait(*.retry_after))]
+    QuotaSpent { what: &'static str, threshold: u32, retry_after: u64 },
+    #[error(transparent)]
+    Failure(#[from] Failure),
+}
+
+impl UseCaseError for ThrottleError {
+    fn refusal(&self) -> Option<Refusal> {
+        match self {
+            ThrottleError::Failure(failure) => failure.refusal(),
+            _ => Some(Refusal::TooManyRequests),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ThrottleError::FromAddress { .. } | ThrottleError::QuotaSpent { .. } => "too_many_requests",
+            ThrottleError::LockedOut { .. } => "locked_out",
+            ThrottleError::Failure(failure) => failure.code(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ThrottleError::FromAddress { retry_after }
+            | ThrottleError::LockedOut { retry_after }
+            | ThrottleError::QuotaSpent { retry_after, .. } => Some(*retry_after),
+            ThrottleError::Failure(failure) => failure.retry_after(),
+        }
+    }
+}
+
+impl From<ThrottleError> for Failure {
+    fn from(error: ThrottleError) -> Self {
+        match error {
+            ThrottleError::Failure(failure) => failure,
+            refused => Failure::Refused(Box::new(refused)),
+        }
+    }
+}
+
+impl From<portico_store::StoreError> for ThrottleError {
+    fn from(error: portico_store::StoreError) -> Self {
+        ThrottleError::Failure(error.into())
+    }
+}
 
 /// Requests per minute per client address on the credential endpoints.
 pub struct IpLimiter {
@@ -25,7 +82,7 @@ impl IpLimiter {
         Self { per_minute, windows: Mutex::new(HashMap::new()) }
     }
 
-    pub fn check(&self, ip: Option<IpAddr>) -> ApiResult<()> {
+    pub fn check(&self, ip: Option<IpAddr>) -> Result<(), ThrottleError> {
         let Some(ip) = ip else { return Ok(()) };
         let now = Instant::now();
         let mut windows = self.windows.lock().expect("limiter lock");
@@ -37,11 +94,8 @@ impl IpLimiter {
             *entry = (now, 0);
         }
         if entry.1 >= self.per_minute {
-            let retry = WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
-            return Err(ApiError::too_many_requests(
-                "Too many attempts from your address. Wait a moment and try again.",
-                retry,
-            ));
+            let retry_after = WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
+            return Err(ThrottleError::FromAddress { retry_after });
         }
         entry.1 += 1;
         Ok(())
@@ -70,16 +124,16 @@ pub fn reauthentication_key(account_id: uuid::Uuid) -> String {
 }
 
 /// Reserves an attempt, or answers 429 with how long to wait.
-pub async fn reserve(db: &impl ConnectionTrait, key: &str, limits: Limits, now: DateTime<Utc>) -> ApiResult<()> {
+pub async fn reserve(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limits: Limits,
+    now: DateTime<Utc>,
+) -> Result<(), ThrottleError> {
     match throttles::reserve(db, key, limits, now).await? {
         Reservation::Granted => Ok(()),
         Reservation::Refused { retry_at } => {
-            let seconds = (retry_at - now).num_seconds().max(1) as u64;
-            Err(ApiError::too_many_requests(
-                format!("Too many failed attempts. Try again in {}.", describe_wait(seconds)),
-                seconds,
-            )
-            .with_code("locked_out"))
+            Err(ThrottleError::LockedOut { retry_after: (retry_at - now).num_seconds().max(1) as u64 })
         }
     }
 }
@@ -91,21 +145,15 @@ pub async fn spend(
     key: &str,
     limits: Limits,
     now: DateTime<Utc>,
-    what: &str,
-) -> ApiResult<()> {
+    what: &'static str,
+) -> Result<(), ThrottleError> {
     match throttles::reserve(db, key, limits, now).await? {
         Reservation::Granted => Ok(()),
-        Reservation::Refused { .. } => {
-            let seconds = limits.lock_for.num_seconds().max(1) as u64;
-            Err(ApiError::too_many_requests(
-                format!(
-                    "Too many {what} for now; at most {} within {}. Try again later.",
-                    limits.threshold,
-                    describe_wait(seconds)
-                ),
-                seconds,
-            ))
-        }
+        Reservation::Refused { .. } => Err(ThrottleError::QuotaSpent {
+            what,
+            threshold: limits.threshold,
+            retry_after: limits.lock_for.num_seconds().max(1) as u64,
+        }),
     }
 }
 

@@ -11,6 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use tokio::sync::Semaphore;
 
 use super::secrets::random_bytes;
+use crate::usecases::errors::{Failure, Refusal, UseCaseError};
 
 pub use portico_store::entities::password::PasswordScheme;
 
@@ -64,8 +65,28 @@ pub enum Verification {
 
 /// Every hashing slot is taken and the queue is full: try again in a moment.
 #[derive(Debug, Clone, Copy, thiserror::Error)]
-#[error("password hashing is at capacity")]
+#[error("The server is busy checking other sign-ins. Try again in a moment.")]
 pub struct Busy;
+
+impl UseCaseError for Busy {
+    fn refusal(&self) -> Option<Refusal> {
+        Some(Refusal::Unavailable)
+    }
+
+    fn code(&self) -> &'static str {
+        "busy"
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        Some(1)
+    }
+}
+
+impl From<Busy> for Failure {
+    fn from(busy: Busy) -> Self {
+        Failure::Refused(Box::new(busy))
+    }
+}
 
 #[derive(Clone)]
 pub struct PasswordHasherPool {

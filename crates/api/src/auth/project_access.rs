@@ -15,7 +15,23 @@ use uuid::Uuid;
 
 use crate::cache::CacheKey;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
+use crate::usecases::errors::use_case_error;
+
+use_case_error! {
+    /// Why a caller may not act on a project (or an access token may not be used).
+    pub enum AccessError {
+        ProjectNotFound => (NotFound, "project_not_found", "There is no such project, or you are not a member of it."),
+        AwaitingPrimaryContact => (Forbidden, "awaiting_primary_contact", "Until the project's primary contact joins, only Administrators can act on it."),
+        RoleForbidden { allowed: String, yours: &'static str } => (Forbidden, "role_forbidden", "This needs the role {allowed} in this project; you are {yours}."),
+        ProjectArchived => (Conflict, "project_archived", "This project is archived and read-only."),
+        InvalidToken { detail: &'static str } => (Unauthorized, "invalid_token", "{detail}"),
+        TokenExpired { at: String } => (Unauthorized, "token_expired", "The access token expired at {at}. Create a new one in Portico."),
+        PermissionMissing { permission: &'static str } => (Forbidden, "permission_missing", "This access token lacks the `{permission}` permission."),
+        TokenRoleForbidden { role: &'static str, permission: &'static str } => (Forbidden, "role_forbidden", "The token's owner is {role} in this project, which no longer allows `{permission}`."),
+    }
+}
+
+type AccessResult<T> = Result<T, AccessError>;
 
 #[derive(Debug, Clone)]
 pub struct ProjectAccess {
@@ -26,10 +42,6 @@ pub struct ProjectAccess {
     pub today: NaiveDate,
 }
 
-pub fn project_not_found() -> ApiError {
-    ApiError::not_found("project_not_found", "There is no such project, or you are not a member of it.")
-}
-
 impl ProjectAccess {
     /// Loads the project as `account` sees it; 404 unless they are a member or an Administrator.
     pub async fn load(
@@ -37,7 +49,7 @@ impl ProjectAccess {
         account: &account::Model,
         guid: Uuid,
         today: NaiveDate,
-    ) -> ApiResult<Self> {
+    ) -> AccessResult<Self> {
         Self::from_project(db, account, project_store::find(db, guid).await?, today).await
     }
 
@@ -47,12 +59,12 @@ impl ProjectAccess {
         account: &account::Model,
         guid: Uuid,
         today: NaiveDate,
-    ) -> ApiResult<Self> {
+    ) -> AccessResult<Self> {
         Self::from_project(db, account, project_store::find_for_update(db, guid).await?, today).await
     }
 
     /// Same, from the read cache: for reads (a change loads inside its own transaction).
-    pub async fn cached(state: &Context, account: &account::Model, guid: Uuid) -> ApiResult<Self> {
+    pub async fn cached(state: &Context, account: &account::Model, guid: Uuid) -> AccessResult<Self> {
         let membership = cached_membership(state, guid, account.id).await?;
         Self::decide(membership.project.clone(), membership.role, account, state.today())
     }
@@ -62,8 +74,8 @@ impl ProjectAccess {
         account: &account::Model,
         project: Option<project::Model>,
         today: NaiveDate,
-    ) -> ApiResult<Self> {
-        let project = project.ok_or_else(project_not_found)?;
+    ) -> AccessResult<Self> {
+        let project = project.ok_or(AccessError::ProjectNotFound)?;
         let role = role_in(db, project.id, account.id).await?;
         Self::decide(project, role, account, today)
     }
@@ -73,10 +85,10 @@ impl ProjectAccess {
         role: Option<ProjectRole>,
         account: &account::Model,
         today: NaiveDate,
-    ) -> ApiResult<Self> {
+    ) -> AccessResult<Self> {
         let administrator = account.system_role == SystemRole::Administrator;
         if role.is_none() && !administrator {
-            return Err(project_not_found());
+            return Err(AccessError::ProjectNotFound);
         }
         Ok(Self { project, role, administrator, today })
     }
@@ -101,35 +113,29 @@ impl ProjectAccess {
         Action::ALL.into_iter().filter(|a| self.can(*a)).collect()
     }
 
-    pub fn require(&self, action: Action) -> ApiResult<()> {
+    pub fn require(&self, action: Action) -> AccessResult<()> {
         if self.can(action) {
             return Ok(());
         }
         if self.role.is_some() && self.status() == ProjectStatus::AwaitingPrimaryContact {
-            return Err(ApiError::forbidden(
-                "awaiting_primary_contact",
-                "Until the project's primary contact joins, only Administrators can act on it.",
-            ));
+            return Err(AccessError::AwaitingPrimaryContact);
         }
         let allowed: Vec<&str> = roles_allowed(action).iter().map(|r| r.label()).collect();
         let yours = self.role.map(|r| r.label()).unwrap_or("not a member");
-        Err(ApiError::forbidden(
-            "role_forbidden",
-            format!("This needs the role {} in this project; you are {yours}.", allowed.join(" or ")),
-        ))
+        Err(AccessError::RoleForbidden { allowed: allowed.join(" or "), yours })
     }
 
     /// Refuses changes to an archived project.
-    pub fn require_writable(&self) -> ApiResult<()> {
+    pub fn require_writable(&self) -> AccessResult<()> {
         if self.project.archived_at.is_some() {
-            return Err(ApiError::conflict("project_archived", "This project is archived and read-only."));
+            return Err(AccessError::ProjectArchived);
         }
         Ok(())
     }
 }
 
 /// `account`'s role in `project`; None when not a member.
-async fn role_in(db: &impl ConnectionTrait, project: Uuid, account: Uuid) -> ApiResult<Option<ProjectRole>> {
+async fn role_in(db: &impl ConnectionTrait, project: Uuid, account: Uuid) -> AccessResult<Option<ProjectRole>> {
     Ok(memberships::find(db, project, account).await?.map(|m| m.role))
 }
 
@@ -140,13 +146,13 @@ pub struct Membership {
 }
 
 /// The project `guid` and `account`'s role in it, from the read cache; 404 when there is no such project.
-pub async fn cached_membership(state: &Context, guid: Uuid, account: Uuid) -> ApiResult<Arc<Membership>> {
+pub async fn cached_membership(state: &Context, guid: Uuid, account: Uuid) -> AccessResult<Arc<Membership>> {
     state
         .cache
         .get_or_load(CacheKey::Membership { project: guid, account }, || async {
-            let project = project_store::find(&state.db, guid).await?.ok_or_else(project_not_found)?;
+            let project = project_store::find(&state.db, guid).await?.ok_or(AccessError::ProjectNotFound)?;
             let role = role_in(&state.db, guid, account).await?;
-            Ok::<_, ApiError>(Membership { project, role })
+            Ok::<_, AccessError>(Membership { project, role })
         })
         .await
 }

@@ -117,7 +117,7 @@ pub async fn issue(
     recovery_code_used: bool,
     client: &crate::http::client::ClientInfo,
     now: DateTime<Utc>,
-) -> ApiResult<IssuedSession> {
+) -> Result<IssuedSession, crate::usecases::errors::Failure> {
     let secret = secrets::new_token();
     let row = sessions::insert(
         db,

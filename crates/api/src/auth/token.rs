@@ -15,12 +15,12 @@ use portico_store::access_tokens;
 use portico_store::entities::{access_token, account};
 use uuid::Uuid;
 
-use super::project_access::{ProjectAccess, cached_membership, project_not_found};
+use super::project_access::{AccessError, ProjectAccess, cached_membership};
 use super::secrets;
 use super::session::{CurrentSession, SignedIn};
 use crate::cache::CacheKey;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::http::client::ClientInfo;
 
 #[derive(Debug, Clone)]
@@ -29,8 +29,8 @@ pub struct TokenCaller {
     pub owner: Arc<account::Model>,
 }
 
-fn invalid_token(detail: &str) -> ApiError {
-    ApiError::unauthorized("invalid_token", detail.to_owned())
+fn invalid_token(detail: &'static str) -> AccessError {
+    AccessError::InvalidToken { detail }
 }
 
 /// The bearer token of a request, if it sends one.
@@ -39,7 +39,7 @@ fn bearer(request: &HttpRequest) -> Option<&str> {
 }
 
 /// Checks a presented token and records its use (at most once a minute).
-pub async fn authenticate(state: &Context, presented: &str, client: &ClientInfo) -> ApiResult<TokenCaller> {
+pub async fn authenticate(state: &Context, presented: &str, client: &ClientInfo) -> Result<TokenCaller, AccessError> {
     let secret = TokenSecret::parse(presented)
         .map_err(|_| invalid_token("The access token is not valid. Create a new one in Portico."))?;
     let secret_hash = secrets::hash(secret.expose());
@@ -58,10 +58,7 @@ pub async fn authenticate(state: &Context, presented: &str, client: &ClientInfo)
         return Err(invalid_token("The access token was revoked. Create a new one in Portico."));
     }
     if token.expires_at <= now {
-        return Err(ApiError::unauthorized(
-            "token_expired",
-            format!("The access token expired at {}. Create a new one in Portico.", token.expires_at.to_rfc3339()),
-        ));
+        return Err(AccessError::TokenExpired { at: token.expires_at.to_rfc3339() });
     }
     if !owner.enabled {
         return Err(invalid_token("The access token's owner is disabled."));
@@ -80,9 +77,9 @@ impl TokenCaller {
 
     /// The token's project, as its owner currently sees it. Another project's GUID answers
     /// 404, as for any project the caller cannot see.
-    pub async fn project_access(&self, state: &Context, guid: Uuid) -> ApiResult<ProjectAccess> {
+    pub async fn project_access(&self, state: &Context, guid: Uuid) -> Result<ProjectAccess, AccessError> {
         if guid != self.token.project_id {
-            return Err(project_not_found());
+            return Err(AccessError::ProjectNotFound);
         }
         let membership = cached_membership(state, guid, self.owner.id).await?;
         if membership.project.archived_at.is_some() {
@@ -100,22 +97,13 @@ impl TokenCaller {
     }
 
     /// Refuses unless the token holds `permission` and its owner's role still allows it.
-    pub fn require(&self, access: &ProjectAccess, permission: TokenPermission) -> ApiResult<()> {
+    pub fn require(&self, access: &ProjectAccess, permission: TokenPermission) -> Result<(), AccessError> {
         if !self.permissions().contains(&permission) {
-            return Err(ApiError::forbidden(
-                "permission_missing",
-                format!("This access token lacks the `{}` permission.", permission.as_str()),
-            ));
+            return Err(AccessError::PermissionMissing { permission: permission.as_str() });
         }
         if !access.can(permission.action()) {
             let role = access.role.map(|r| r.label()).unwrap_or("not a member");
-            return Err(ApiError::forbidden(
-                "role_forbidden",
-                format!(
-                    "The token's owner is {role} in this project, which no longer allows `{}`.",
-                    permission.as_str()
-                ),
-            ));
+            return Err(AccessError::TokenRoleForbidden { role, permission: permission.as_str() });
         }
         Ok(())
     }
@@ -130,7 +118,7 @@ pub enum Caller {
 
 impl Caller {
     /// The project as this caller may see it (a token only its own project).
-    pub async fn project_access(&self, state: &Context, guid: Uuid) -> ApiResult<ProjectAccess> {
+    pub async fn project_access(&self, state: &Context, guid: Uuid) -> Result<ProjectAccess, AccessError> {
         match self {
             Caller::Session(current) => ProjectAccess::cached(state, &current.account, guid).await,
             Caller::Token(token) => {
@@ -154,7 +142,7 @@ impl FromRequest for Caller {
                 Some(presented) => {
                     let state = request.app_data::<web::Data<Context>>().expect("Context is registered");
                     let client = ClientInfo::extract(&request).await?;
-                    Ok(Caller::Token(authenticate(state, presented, &client).await?))
+                    Ok(Caller::Token(authenticate(state, presented, &client).await.map_err(ApiError::from)?))
                 }
                 None => Ok(Caller::Session(session.await?.0)),
             }
@@ -181,7 +169,7 @@ impl FromRequest for Bearer {
             };
             let state = request.app_data::<web::Data<Context>>().expect("Context is registered");
             let client = ClientInfo::extract(&request).await?;
-            Ok(Bearer(authenticate(state, presented, &client).await?))
+            Ok(Bearer(authenticate(state, presented, &client).await.map_err(ApiError::from)?))
         })
     }
 }

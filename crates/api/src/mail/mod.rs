@@ -14,8 +14,8 @@ use tokio::sync::Notify;
 use portico_store::outbox::QueuedEmail;
 
 use crate::auth::crypto::{SealError, open, seal};
-use crate::error::ApiResult;
 use crate::keys::{MasterKey, Purpose};
+use crate::usecases::errors::Failure;
 use templates::Templates;
 
 /// Email bodies carry live links (invitations, resets, enrolment): they rest sealed under their
@@ -53,8 +53,8 @@ impl Mailer {
         to: &str,
         context: impl Serialize,
         now: DateTime<Utc>,
-    ) -> ApiResult<()> {
-        let rendered = self.templates.render(template, context).map_err(crate::error::ApiError::internal)?;
+    ) -> Result<(), Failure> {
+        let rendered = self.templates.render(template, context).map_err(Failure::internal)?;
         let id = uuid::Uuid::now_v7();
         let sealed_body = seal_body(&self.key, id, &rendered.body);
         let email = QueuedEmail { id, recipient: to, template, subject: &rendered.subject, sealed_body: &sealed_body };

@@ -60,7 +60,7 @@ impl OutboxWorker {
         match portico_store::outbox::drop_finished_bodies(&self.db).await {
             Ok(0) => {}
             Ok(dropped) => tracing::info!(dropped, "outbox: dropped the bodies of delivered emails"),
-            Err(error) => tracing::error!(error = %error, "outbox: dropping delivered bodies"),
+            Err(error) => tracing::error!(error = %format!("{error:#}"), "outbox: dropping delivered bodies"),
         }
         loop {
             loop {
@@ -68,7 +68,7 @@ impl OutboxWorker {
                     Ok(true) => continue,
                     Ok(false) => break,
                     Err(error) => {
-                        tracing::error!(error = ?error, "outbox: database error");
+                        tracing::error!(error = %format!("{error:#}"), "outbox: database error");
                         break;
                     }
                 }

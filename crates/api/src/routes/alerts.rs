@@ -14,7 +14,7 @@ use portico_domain::problem::Problem;
 use portico_store::entities::account;
 use uuid::Uuid;
 
-use crate::auth::project_access::{ProjectAccess, project_not_found};
+use crate::auth::project_access::{AccessError, ProjectAccess};
 use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
 use crate::context::Context;
@@ -105,7 +105,8 @@ pub async fn raise_alert(
     guid: web::Path<Uuid>,
     body: JsonBody<RaiseAlertRequest>,
 ) -> ApiResult<HttpResponse> {
-    let project = portico_store::projects::find(&state.db, guid.into_inner()).await?.ok_or_else(project_not_found)?;
+    let project =
+        portico_store::projects::find(&state.db, guid.into_inner()).await?.ok_or(AccessError::ProjectNotFound)?;
     let raised_by = match &source {
         AlertSource::Administrator(account) => Some(account.as_ref()),
         AlertSource::Monitoring => None,

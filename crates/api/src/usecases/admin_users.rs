@@ -13,24 +13,40 @@ use sea_orm::{IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::email_change::follow_email_change;
+use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 
-fn account_not_found() -> ApiError {
-    ApiError::not_found("account_not_found", "There is no such account.")
+use_case_error! {
+    /// Why an Administrator's change to an account was refused.
+    pub enum AdminUsersError {
+        EmailExists { email: String } => (Conflict, "email_taken", "An account with the email {email} exists."),
+        AccountNotFound => (NotFound, "account_not_found", "There is no such account."),
+        NotInvited => (Conflict, "not_invited", "Only accounts that have not set up a password can be invited again."),
+        UserNameTaken => (Conflict, "user_name_taken", "Another account has this user name."),
+        EmailTaken => (Conflict, "email_taken", "Another account has this email address."),
+        BuiltinAccount => (Conflict, "builtin_account", "The built-in Administrator cannot be deleted."),
+        CannotDeleteSelf => (Conflict, "cannot_delete_self", "You cannot delete your own account."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type AdminUsersResult<T> = Result<T, AdminUsersError>;
+
+fn account_not_found() -> AdminUsersError {
+    AdminUsersError::AccountNotFound
 }
 
 /// The account as the Administrator may handle it (never the Public account).
-pub async fn find_manageable(state: &Context, id: Uuid) -> ApiResult<account::Model> {
+pub async fn find_manageable(state: &Context, id: Uuid) -> AdminUsersResult<account::Model> {
     accounts::find(&state.db, id)
         .await?
         .filter(|a| a.builtin != Some(BuiltinAccount::Public))
         .ok_or_else(account_not_found)
 }
 
-async fn to_dto(state: &Context, rows: Vec<account::Model>) -> ApiResult<Vec<AdminUser>> {
+async fn to_dto(state: &Context, rows: Vec<account::Model>) -> AdminUsersResult<Vec<AdminUser>> {
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
     let with_password = credentials::accounts_with_password(&state.db, &ids).await?;
     let with_mfa = credentials::accounts_with_authenticator(&state.db, &ids).await?;
@@ -53,14 +69,14 @@ async fn to_dto(state: &Context, rows: Vec<account::Model>) -> ApiResult<Vec<Adm
         .collect())
 }
 
-pub async fn get(state: &Context, id: Uuid) -> ApiResult<AdminUser> {
+pub async fn get(state: &Context, id: Uuid) -> AdminUsersResult<AdminUser> {
     let account = find_manageable(state, id).await?;
     Ok(to_dto(state, vec![account]).await?.remove(0))
 }
 
-pub async fn list(state: &Context, query: AdminUserQuery) -> ApiResult<Page<AdminUser>> {
+pub async fn list(state: &Context, query: AdminUserQuery) -> AdminUsersResult<Page<AdminUser>> {
     let page =
-        PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(ApiError::invalid)?;
+        PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(Failure::Invalid)?;
     let status = match query.status.as_deref() {
         None | Some("") => None,
         Some(text) => Some(match AccountStatus::parse(text) {
@@ -69,16 +85,17 @@ pub async fn list(state: &Context, query: AdminUserQuery) -> ApiResult<Page<Admi
             Some(AccountStatus::Invited) => "invited",
             Some(AccountStatus::InvitationExpired) => "invitation_expired",
             None => {
-                return Err(ApiError::invalid_field(
+                return Err(Failure::invalid_field(
                     "status",
                     "must be active, disabled, invited or invitation_expired",
-                ));
+                )
+                .into());
             }
         }),
     };
     let search = query.search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
     if search.as_ref().is_some_and(|s| s.chars().count() > 254) {
-        return Err(ApiError::invalid_field("search", "must be at most 254 characters"));
+        return Err(Failure::invalid_field("search", "must be at most 254 characters").into());
     }
     let filter = accounts::AccountFilter { search, status };
     let (rows, total) = accounts::page(&state.db, &filter, state.now(), page.offset(), page.limit()).await?;
@@ -91,12 +108,12 @@ pub async fn invite(
     client: &ClientInfo,
     administrator: &account::Model,
     request: AdminInviteRequest,
-) -> ApiResult<AdminUser> {
-    let email = Email::parse(&request.email).map_err(|m| ApiError::invalid_field("email", m))?;
+) -> AdminUsersResult<AdminUser> {
+    let email = Email::parse(&request.email).map_err(|m| Failure::invalid_field("email", m))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     if accounts::find_by_email_key(&txn, &email.key()).await?.is_some() {
-        return Err(ApiError::conflict("email_taken", format!("An account with the email {email} exists.")));
+        return Err(AdminUsersError::EmailExists { email: email.as_str().to_owned() });
     }
     let base = UserName::from_email_local_part(email.local_part());
     let mut user_name = base.clone();
@@ -138,7 +155,7 @@ async fn issue_account_invitation(
     administrator: &account::Model,
     account: &account::Model,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<()> {
+) -> AdminUsersResult<()> {
     let token = crate::auth::secrets::new_token();
     let expires_at = now + state.settings.invitation_ttl();
     invitations::revoke_open_for_account(txn, account.id, now).await?;
@@ -171,6 +188,7 @@ async fn issue_account_invitation(
             now,
         )
         .await
+        .map_err(Into::into)
 }
 
 pub async fn resend_invitation(
@@ -178,13 +196,10 @@ pub async fn resend_invitation(
     client: &ClientInfo,
     administrator: &account::Model,
     id: Uuid,
-) -> ApiResult<AdminUser> {
+) -> AdminUsersResult<AdminUser> {
     let user = get(state, id).await?;
     if !matches!(user.status, AccountStatus::Invited | AccountStatus::InvitationExpired) {
-        return Err(ApiError::conflict(
-            "not_invited",
-            "Only accounts that have not set up a password can be invited again.",
-        ));
+        return Err(AdminUsersError::NotInvited);
     }
     let account = find_manageable(state, id).await?;
     let now = state.now();
@@ -203,7 +218,7 @@ pub async fn update(
     administrator: &account::Model,
     id: Uuid,
     request: AdminUpdateUserRequest,
-) -> ApiResult<AdminUser> {
+) -> AdminUsersResult<AdminUser> {
     let account = find_manageable(state, id).await?;
     let builtin = account.builtin.is_some();
     let mut errors = Vec::new();
@@ -259,7 +274,7 @@ pub async fn update(
         model.enabled = Set(enabled);
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     // Read before the transaction (SQLite has one connection): an account still invited gets
     // its invitation again at the new address.
@@ -269,10 +284,8 @@ pub async fn update(
     model.updated_at = Set(now);
     let txn = state.db.begin().await?;
     let updated = accounts::update(&txn, model).await.map_err(|error| match error.unique_violation() {
-        Some(message) if message.contains("user_name") => {
-            ApiError::conflict("user_name_taken", "Another account has this user name.")
-        }
-        Some(_) => ApiError::conflict("email_taken", "Another account has this email address."),
+        Some(message) if message.contains("user_name") => AdminUsersError::UserNameTaken,
+        Some(_) => AdminUsersError::EmailTaken,
         None => error.into(),
     })?;
     if let Some(email) = &new_email {
@@ -300,13 +313,18 @@ pub async fn update(
 
 /// Deletes an account. Projects it was primary contact of go back to waiting for one, and
 /// the Administrators are told.
-pub async fn delete(state: &Context, client: &ClientInfo, administrator: &account::Model, id: Uuid) -> ApiResult<()> {
+pub async fn delete(
+    state: &Context,
+    client: &ClientInfo,
+    administrator: &account::Model,
+    id: Uuid,
+) -> AdminUsersResult<()> {
     let account = find_manageable(state, id).await?;
     if account.builtin.is_some() {
-        return Err(ApiError::conflict("builtin_account", "The built-in Administrator cannot be deleted."));
+        return Err(AdminUsersError::BuiltinAccount);
     }
     if id == administrator.id {
-        return Err(ApiError::conflict("cannot_delete_self", "You cannot delete your own account."));
+        return Err(AdminUsersError::CannotDeleteSelf);
     }
     let now = state.now();
     let txn = state.db.begin().await?;

@@ -18,13 +18,26 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, Set, TransactionTrait};
 use sha2::Sha256;
 use uuid::Uuid;
 
+use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::{crypto, secrets};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
+
+use_case_error! {
+    /// Why an alert, a notification preference or the webhook was refused.
+    pub enum AlertsError {
+        AlertNotFound => (NotFound, "alert_not_found", "This project has no such alert."),
+        AlertResolved => (Conflict, "alert_resolved", "This alert is already resolved."),
+        MembershipRequired => (Forbidden, "membership_required", "Notification preferences belong to project members."),
+        WebhookNotFound => (NotFound, "webhook_not_found", "This project has no webhook."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type AlertsResult<T> = Result<T, AlertsError>;
 
 fn to_dto(row: &alert::Model, resolvers: &[account::Model]) -> Alert {
     Alert {
@@ -44,7 +57,7 @@ fn to_dto(row: &alert::Model, resolvers: &[account::Model]) -> Alert {
 fn parse_alert(
     project: &project::Model,
     request: &RaiseAlertRequest,
-) -> ApiResult<(AlertType, Severity, Environment, String)> {
+) -> AlertsResult<(AlertType, Severity, Environment, String)> {
     let mut errors = Vec::new();
     let kind = AlertType::parse(&request.kind);
     if kind.is_none() {
@@ -72,7 +85,7 @@ fn parse_alert(
     }
     match (kind, severity, environment) {
         (Some(k), Some(s), Some(e)) if errors.is_empty() => Ok((k, s, e, message)),
-        _ => Err(ApiError::invalid(errors)),
+        _ => Err(Failure::Invalid(errors).into()),
     }
 }
 
@@ -84,7 +97,7 @@ pub async fn raise(
     project: &project::Model,
     raised_by: Option<&account::Model>,
     request: RaiseAlertRequest,
-) -> ApiResult<Alert> {
+) -> AlertsResult<Alert> {
     let (kind, severity, environment, message) = parse_alert(project, &request)?;
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -112,7 +125,7 @@ pub async fn record_alert(
     environment: Environment,
     message: &str,
     now: DateTime<Utc>,
-) -> ApiResult<alert::Model> {
+) -> AlertsResult<alert::Model> {
     let row = alerts::insert(
         txn,
         alert::ActiveModel {
@@ -158,25 +171,25 @@ pub async fn record_alert(
     }
     if let Some(hook) = alerts::webhook(txn, project.id).await? {
         let payload = WebhookPayload { event: "alert.raised".into(), project: project.id, alert: to_dto(&row, &[]) };
-        let body = serde_json::to_string(&payload).map_err(ApiError::internal)?;
+        let body = serde_json::to_string(&payload).map_err(Failure::internal)?;
         alerts::enqueue_delivery(txn, project.id, &hook.url, &body, now).await?;
     }
     Ok(row)
 }
 
-pub async fn list(state: &Context, access: &ProjectAccess, query: AlertQuery) -> ApiResult<Page<Alert>> {
+pub async fn list(state: &Context, access: &ProjectAccess, query: AlertQuery) -> AlertsResult<Page<Alert>> {
     access.require(Action::ViewProject)?;
     let page =
-        PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(ApiError::invalid)?;
+        PageRequest::parse(PageQuery { page: query.page, per_page: query.per_page }).map_err(Failure::Invalid)?;
     if let Some(environment) = &query.environment
         && Environment::parse(environment).is_none()
     {
-        return Err(ApiError::invalid_field("environment", "must be qa, uat, stg or prod"));
+        return Err(Failure::invalid_field("environment", "must be qa, uat, stg or prod").into());
     }
     if let Some(severity) = &query.severity
         && Severity::parse(severity).is_none()
     {
-        return Err(ApiError::invalid_field("severity", "must be critical, error or warning"));
+        return Err(Failure::invalid_field("severity", "must be critical, error or warning").into());
     }
     let filter = AlertFilter {
         environment: query.environment,
@@ -196,15 +209,13 @@ pub async fn resolve(
     access: &ProjectAccess,
     actor: &account::Model,
     id: Uuid,
-) -> ApiResult<Alert> {
+) -> AlertsResult<Alert> {
     access.require(Action::ResolveAlerts)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let row = alerts::find_in_project(&txn, access.project.id, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("alert_not_found", "This project has no such alert."))?;
+    let row = alerts::find_in_project(&txn, access.project.id, id).await?.ok_or_else(|| AlertsError::AlertNotFound)?;
     if !alerts::resolve(&txn, id, actor.id, now).await? {
-        return Err(ApiError::conflict("alert_resolved", "This alert is already resolved."));
+        return Err(AlertsError::AlertResolved);
     }
     let mut resolved =
         event("alert.resolved", "success", client).actor(actor.id).details(serde_json::json!({"alert": id}));
@@ -221,9 +232,9 @@ async fn preferences_of(
     db: &impl ConnectionTrait,
     project_id: Uuid,
     account_id: Uuid,
-) -> ApiResult<NotificationPreferences> {
+) -> AlertsResult<NotificationPreferences> {
     match alerts::preferences(db, project_id, account_id).await? {
-        Some(value) => serde_json::from_value(value).map_err(ApiError::internal),
+        Some(value) => Ok(serde_json::from_value(value).map_err(Failure::internal)?),
         None => Ok(NotificationPreferences::everything()),
     }
 }
@@ -232,7 +243,7 @@ pub async fn get_preferences(
     state: &Context,
     access: &ProjectAccess,
     account: &account::Model,
-) -> ApiResult<NotificationPreferences> {
+) -> AlertsResult<NotificationPreferences> {
     access.require(Action::ViewProject)?;
     preferences_of(&state.db, access.project.id, account.id).await
 }
@@ -242,13 +253,13 @@ pub async fn put_preferences(
     access: &ProjectAccess,
     account: &account::Model,
     input: NotificationPreferencesInput,
-) -> ApiResult<NotificationPreferences> {
+) -> AlertsResult<NotificationPreferences> {
     access.require(Action::ViewProject)?;
     if access.role.is_none() {
-        return Err(ApiError::forbidden("membership_required", "Notification preferences belong to project members."));
+        return Err(AlertsError::MembershipRequired);
     }
-    let preferences = parse_preferences(&input).map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
-    let value = serde_json::to_value(&preferences).map_err(ApiError::internal)?;
+    let preferences = parse_preferences(&input).map_err(|(field, message)| Failure::invalid_field(&field, message))?;
+    let value = serde_json::to_value(&preferences).map_err(Failure::internal)?;
     alerts::put_preferences(&state.db, access.project.id, account.id, value, state.now()).await?;
     Ok(preferences)
 }
@@ -304,11 +315,9 @@ pub async fn check_target(url: &str, allow_private: bool) -> Result<(String, Vec
     Ok((host, addresses))
 }
 
-pub async fn get_webhook(state: &Context, access: &ProjectAccess) -> ApiResult<Webhook> {
+pub async fn get_webhook(state: &Context, access: &ProjectAccess) -> AlertsResult<Webhook> {
     access.require(Action::ManageWebhook)?;
-    let hook = alerts::webhook(&state.db, access.project.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("webhook_not_found", "This project has no webhook."))?;
+    let hook = alerts::webhook(&state.db, access.project.id).await?.ok_or_else(|| AlertsError::WebhookNotFound)?;
     Ok(Webhook { url: hook.url, created_at: hook.created_at, signing_secret: None })
 }
 
@@ -319,13 +328,13 @@ pub async fn put_webhook(
     access: &ProjectAccess,
     actor: &account::Model,
     url: &str,
-) -> ApiResult<Webhook> {
+) -> AlertsResult<Webhook> {
     access.require(Action::ManageWebhook)?;
     access.require_writable()?;
     if url.len() > 2000 {
-        return Err(ApiError::invalid_field("url", "must be at most 2000 characters"));
+        return Err(Failure::invalid_field("url", "must be at most 2000 characters").into());
     }
-    check_target(url, state.settings.webhook_allow_private).await.map_err(|m| ApiError::invalid_field("url", m))?;
+    check_target(url, state.settings.webhook_allow_private).await.map_err(|m| Failure::invalid_field("url", m))?;
     let secret = format!("whsec_{}", hex::encode(secrets::random_bytes::<32>()));
     let now = state.now();
     let sealed =
@@ -354,12 +363,12 @@ pub async fn delete_webhook(
     client: &ClientInfo,
     access: &ProjectAccess,
     actor: &account::Model,
-) -> ApiResult<()> {
+) -> AlertsResult<()> {
     access.require(Action::ManageWebhook)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     if !alerts::delete_webhook(&txn, access.project.id).await? {
-        return Err(ApiError::not_found("webhook_not_found", "This project has no webhook."));
+        return Err(AlertsError::WebhookNotFound);
     }
     let mut removed = event("project.webhook_removed", "success", client).actor(actor.id);
     removed.project_id = Some(access.project.id);
@@ -369,11 +378,11 @@ pub async fn delete_webhook(
 }
 
 /// The signing secret of a project's webhook, decrypted for a delivery.
-pub async fn webhook_secret(state: &Context, project_id: Uuid) -> ApiResult<Option<Vec<u8>>> {
+pub async fn webhook_secret(state: &Context, project_id: Uuid) -> AlertsResult<Option<Vec<u8>>> {
     let Some(hook) = alerts::webhook(&state.db, project_id).await? else { return Ok(None) };
     crypto::open(&state.master_key, Purpose::WebhookSecret, project_id.as_bytes(), &hook.secret_ciphertext)
         .map(Some)
-        .map_err(ApiError::internal)
+        .map_err(|e| Failure::internal(e).into())
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@ use portico_domain::paging::{Page, PageRequest};
 use portico_store::{accounts, audit};
 use uuid::Uuid;
 
+use super::errors::Failure;
 use crate::context::Context;
-use crate::error::ApiResult;
 
-pub async fn page(state: &Context, project_id: Option<Uuid>, page: PageRequest) -> ApiResult<Page<AuditEvent>> {
+pub type AuditLogResult<T> = Result<T, Failure>;
+
+pub async fn page(state: &Context, project_id: Option<Uuid>, page: PageRequest) -> AuditLogResult<Page<AuditEvent>> {
     let (rows, total) = audit::page(&state.db, project_id, page.offset(), page.limit()).await?;
     let mut actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
     actor_ids.sort();

@@ -7,13 +7,23 @@ use portico_store::entities::account;
 use portico_store::{accounts, audit, credentials, invitations};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
 
+use super::errors::{Failure, use_case_error};
 use super::{display_name, link};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::PasswordScheme;
 use crate::auth::secrets;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+use_case_error! {
+    /// Why setting up an Administrator or importing accounts failed.
+    pub enum BootstrapError {
+        NoSuchEmail { email: String } => (NotFound, "account_not_found", "No account has the email {email}."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type BootstrapResult<T> = Result<T, BootstrapError>;
 
 /// Issues a set-up link (an invitation) for an account that has no password yet.
 async fn setup_invitation(
@@ -21,7 +31,7 @@ async fn setup_invitation(
     txn: &DatabaseTransaction,
     account: &account::Model,
     now: DateTime<Utc>,
-) -> ApiResult<String> {
+) -> BootstrapResult<String> {
     let token = secrets::new_token();
     let email = super::require_account_email(account)?.to_owned();
     let expires_at = now + state.settings.invitation_ttl();
@@ -55,7 +65,7 @@ async fn setup_invitation(
 
 /// On the very first start: email the built-in Administrator a set-up link and, without
 /// SMTP, print it once on the console.
-pub async fn first_start(state: &Context, administrator: &account::Model) -> ApiResult<()> {
+pub async fn first_start(state: &Context, administrator: &account::Model) -> BootstrapResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let url = setup_invitation(state, &txn, administrator, now).await?;
@@ -80,8 +90,8 @@ pub struct AdministratorCreated {
 
 /// Makes the account with `email` an Administrator, creating it if needed; an account without
 /// a password gets a set-up link.
-pub async fn create_administrator(state: &Context, email: &str) -> ApiResult<AdministratorCreated> {
-    let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
+pub async fn create_administrator(state: &Context, email: &str) -> BootstrapResult<AdministratorCreated> {
+    let email = Email::parse(email).map_err(|message| Failure::invalid_field("email", message))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let (account, created) = match accounts::find_by_email_key(&txn, &email.key()).await? {
@@ -124,12 +134,14 @@ pub async fn create_administrator(state: &Context, email: &str) -> ApiResult<Adm
     Ok(AdministratorCreated { setup_link, created })
 }
 
-pub async fn reset_mfa_by_email(state: &Context, email: &str) -> ApiResult<String> {
-    let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
+pub async fn reset_mfa_by_email(state: &Context, email: &str) -> BootstrapResult<String> {
+    let email = Email::parse(email).map_err(|message| Failure::invalid_field("email", message))?;
     let account = accounts::find_by_email_key(&state.db, &email.key())
         .await?
-        .ok_or_else(|| ApiError::not_found("account_not_found", format!("No account has the email {email}.")))?;
-    super::mfa::reset_by_administrator(state, &ClientInfo::default(), None, &account).await
+        .ok_or_else(|| BootstrapError::NoSuchEmail { email: email.to_string() })?;
+    Ok(super::mfa::reset_by_administrator(state, &ClientInfo::default(), None, &account)
+        .await
+        .map_err(Failure::from)?)
 }
 
 /// One account of an import file.
@@ -155,13 +167,13 @@ pub struct ImportReport {
 
 /// Imports accounts with their legacy hashes, all or nothing. They sign in with their old
 /// password (rehashed to argon2id then) and set up MFA through an emailed link.
-pub async fn import_users(state: &Context, rows: Vec<ImportRow>) -> ApiResult<ImportReport> {
+pub async fn import_users(state: &Context, rows: Vec<ImportRow>) -> BootstrapResult<ImportReport> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let mut report = ImportReport { imported: 0, skipped_existing: Vec::new() };
     for (index, row) in rows.into_iter().enumerate() {
         let line = index + 2;
-        let bad = |field: &str, message: String| ApiError::invalid_field(&format!("line {line}: {field}"), message);
+        let bad = |field: &str, message: String| Failure::invalid_field(&format!("line {line}: {field}"), message);
         let email = Email::parse(&row.email).map_err(|m| bad("email", m))?;
         if accounts::find_by_email_key(&txn, &email.key()).await?.is_some() {
             report.skipped_existing.push(email.as_str().to_owned());
@@ -173,7 +185,7 @@ pub async fn import_users(state: &Context, rows: Vec<ImportRow>) -> ApiResult<Im
             UserName::parse(&row.user_name).map_err(|m| bad("user_name", m))?
         };
         if accounts::user_name_taken(&txn, &user_name.key()).await? {
-            return Err(bad("user_name", format!("`{user_name}` is taken")));
+            return Err(bad("user_name", format!("`{user_name}` is taken")).into());
         }
         let system_role = match row.system_role.trim() {
             "" => SystemRole::User,
@@ -185,7 +197,8 @@ pub async fn import_users(state: &Context, rows: Vec<ImportRow>) -> ApiResult<Im
             return Err(bad(
                 "password_hash",
                 "must be an ASP.NET Identity v3 hash (base64 starting with AQAAAA)".into(),
-            ));
+            )
+            .into());
         }
         let account = accounts::insert(
             &txn,

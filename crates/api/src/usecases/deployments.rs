@@ -1,7 +1,6 @@
 //! Deployments: the streamed package upload, the history, logs, promotion and cancellation.
 
-use actix_web::web;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use portico_domain::deployments::{Deployment, DeploymentKind, DeploymentState, PromoteRequest, UploadAccepted};
 use portico_domain::paging::{Page, PageRequest};
 use portico_domain::projects::{Action, Environment, ProjectStatus, environments_from_text};
@@ -12,23 +11,41 @@ use sea_orm::{Set, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::token::TokenCaller;
 use crate::cache::CacheKey;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 
-fn environment_not_found(text: &str) -> ApiError {
-    ApiError::not_found(
-        "environment_not_found",
-        format!("This project has no environment `{text}`; see its dashboard for the ones it has."),
-    )
+use_case_error! {
+    /// Why an upload, a promotion or a cancellation was refused.
+    pub enum DeploymentsError {
+        DeploymentNotFound => (NotFound, "deployment_not_found", "This project has no such deployment."),
+        PackageDeleted => (Conflict, "package_deleted", "The package of this deployment is no longer kept."),
+        NotScheduled => (Conflict, "not_scheduled", "Only a scheduled promotion that has not started can be cancelled."),
+        NotAZip => (UnsupportedMediaType, "not_a_zip", "Send the deployment package as a ZIP file with `Content-Type: application/zip`."),
+        EnvironmentNotFound { name: String } => (NotFound, "environment_not_found", "This project has no environment `{name}`; see its dashboard for the ones it has."),
+        ProjectProvisioning => (Unavailable, "project_provisioning", "The project's infrastructure is still being set up. Try again in a minute.", retry_after = 60),
+        PackageTooLarge { limit: u64 } => (PayloadTooLarge, "package_too_large", "The package is larger than the limit of {limit} bytes (PORTICO_UPLOAD_LIMIT)."),
+        QuotaReached { quota: u64, stored: u64 } => (InsufficientStorage, "storage_full", "This project's packages would take more than its quota of {quota} bytes (PORTICO_PACKAGE_QUOTA); {stored} bytes are kept. Delete old deployments' packages (PORTICO_PACKAGE_RETENTION) or ask the operator to raise the quota."),
+        DiskNearlyFull { floor: u64 } => (InsufficientStorage, "storage_full", "The server's package storage is nearly full (it keeps {floor} bytes free, PORTICO_MIN_FREE_DISK). Try again later; the operator has been told by this log."),
+        TooManyUploads { allowed: u32 } => (TooManyRequests, "too_many_uploads", "This project already has {allowed} uploads under way (PORTICO_UPLOADS_PER_PROJECT); wait for one to finish.", retry_after = 10),
+        UploadInterrupted { cause: String } => (BadRequest, "upload_interrupted", "The upload broke off: {cause}"),
+        NotLatestPackage { environment: &'static str } => (Conflict, "not_latest_package", "Only the latest succeeded deployment of {environment} can be promoted."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type DeploymentsResult<T> = Result<T, DeploymentsError>;
+
+fn environment_not_found(text: &str) -> DeploymentsError {
+    DeploymentsError::EnvironmentNotFound { name: text.to_owned() }
 }
 
 /// The environment named in a path, if the project has it.
-pub fn project_environment(access: &ProjectAccess, text: &str) -> ApiResult<Environment> {
+pub fn project_environment(access: &ProjectAccess, text: &str) -> DeploymentsResult<Environment> {
     let environment = Environment::parse(text).ok_or_else(|| environment_not_found(text))?;
     if !environments_from_text(&access.project.environments).contains(&environment) {
         return Err(environment_not_found(text));
@@ -37,15 +54,11 @@ pub fn project_environment(access: &ProjectAccess, text: &str) -> ApiResult<Envi
 }
 
 /// Refuses deployments while the project is still being provisioned or during maintenance.
-async fn require_deployable(state: &Context, access: &ProjectAccess) -> ApiResult<()> {
+async fn require_deployable(state: &Context, access: &ProjectAccess) -> DeploymentsResult<()> {
     access.require_writable()?;
     super::maintenance::gate_deployments(&state.db, state.now()).await?;
     if access.status() == ProjectStatus::Provisioning {
-        return Err(ApiError::unavailable(
-            "project_provisioning",
-            "The project's infrastructure is still being set up. Try again in a minute.",
-            60,
-        ));
+        return Err(DeploymentsError::ProjectProvisioning);
     }
     Ok(())
 }
@@ -58,16 +71,8 @@ pub struct UploadRequest<'a> {
     pub content_length: Option<u64>,
 }
 
-fn too_large(limit: u64) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "package_too_large",
-        format!("The package is larger than the limit of {limit} bytes (PORTICO_UPLOAD_LIMIT)."),
-    )
-}
-
-fn storage_full(detail: String) -> ApiError {
-    ApiError::new(actix_web::http::StatusCode::INSUFFICIENT_STORAGE, "storage_full", detail)
+fn too_large(limit: u64) -> DeploymentsError {
+    DeploymentsError::PackageTooLarge { limit }
 }
 
 /// How often (in bytes written) the free disk space is looked at during an upload.
@@ -75,35 +80,30 @@ const FREE_SPACE_CHECK_EVERY: u64 = 8 << 20;
 
 /// Refuses an upload that would take the project past its package quota or the package folder
 /// below its free-space floor, counting `incoming` more bytes.
-fn check_storage(state: &Context, project: Uuid, stored: u64, incoming: u64, check_disk: bool) -> ApiResult<()> {
+fn check_storage(
+    state: &Context,
+    project: Uuid,
+    stored: u64,
+    incoming: u64,
+    check_disk: bool,
+) -> DeploymentsResult<()> {
     let quota = state.settings.package_quota.0;
     let in_flight = state.uploads.in_flight_bytes(project);
     if stored.saturating_add(in_flight).saturating_add(incoming) > quota {
-        return Err(storage_full(format!(
-            "This project's packages would take more than its quota of {quota} bytes (PORTICO_PACKAGE_QUOTA); \
-             {stored} bytes are kept. Delete old deployments' packages (PORTICO_PACKAGE_RETENTION) or ask \
-             the operator to raise the quota."
-        )));
+        return Err(DeploymentsError::QuotaReached { quota, stored });
     }
     let floor = state.settings.min_free_disk.0;
     if check_disk
         && let Some(free) = state.packages.free_bytes()
         && free.saturating_sub(incoming) < floor
     {
-        return Err(storage_full(format!(
-            "The server's package storage is nearly full (it keeps {floor} bytes free, PORTICO_MIN_FREE_DISK). \
-             Try again later; the operator has been told by this log."
-        )));
+        return Err(DeploymentsError::DiskNearlyFull { floor });
     }
     Ok(())
 }
 
-fn not_a_zip() -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "not_a_zip",
-        "Send the deployment package as a ZIP file with `Content-Type: application/zip`.",
-    )
+fn not_a_zip() -> DeploymentsError {
+    DeploymentsError::NotAZip
 }
 
 /// Streams a package into storage (hashing it on the way) and queues its deployment. Memory
@@ -113,8 +113,8 @@ pub async fn upload(
     client: &ClientInfo,
     caller: &TokenCaller,
     request: UploadRequest<'_>,
-    mut body: web::Payload,
-) -> ApiResult<UploadAccepted> {
+    mut body: impl Stream<Item = Result<impl AsRef<[u8]>, impl std::fmt::Display>> + Unpin,
+) -> DeploymentsResult<UploadAccepted> {
     let access = caller.project_access(state, request.guid).await?;
     let environment = project_environment(&access, request.environment)?;
     caller.require(&access, TokenPermission::for_environment(environment))?;
@@ -128,16 +128,10 @@ pub async fn upload(
         return Err(too_large(limit));
     }
     let project = access.project.id;
-    let slot = state.uploads.enter(project).ok_or_else(|| {
-        ApiError::too_many_requests(
-            format!(
-                "This project already has {} uploads under way (PORTICO_UPLOADS_PER_PROJECT); wait for one to finish.",
-                state.settings.uploads_per_project
-            ),
-            10,
-        )
-        .with_code("too_many_uploads")
-    })?;
+    let slot = state
+        .uploads
+        .enter(project)
+        .ok_or(DeploymentsError::TooManyUploads { allowed: state.settings.uploads_per_project })?;
     let stored = deployments::stored_package_bytes(&state.db, project).await?;
     if let Err(full) = check_storage(state, project, stored, request.content_length.unwrap_or(0), true) {
         tracing::warn!(project = %project, "upload refused: {}", full);
@@ -146,14 +140,14 @@ pub async fn upload(
 
     let id = Uuid::now_v7();
     let key = id.to_string();
-    let mut writer = state.packages.begin(&key).await.map_err(ApiError::internal)?;
+    let mut writer = state.packages.begin(&key).await.map_err(Failure::internal)?;
     let mut hasher = Sha256::new();
     let mut size: u64 = 0;
     let mut head: Vec<u8> = Vec::with_capacity(4);
-    let received: ApiResult<()> = async {
+    let received: DeploymentsResult<()> = async {
         while let Some(chunk) = body.next().await {
-            let chunk =
-                chunk.map_err(|e| ApiError::bad_request("upload_interrupted", format!("The upload broke off: {e}")))?;
+            let chunk = chunk.map_err(|e| DeploymentsError::UploadInterrupted { cause: e.to_string() })?;
+            let chunk = chunk.as_ref();
             let before = size;
             size += chunk.len() as u64;
             if size > limit {
@@ -169,8 +163,8 @@ pub async fn upload(
                     return Err(not_a_zip());
                 }
             }
-            hasher.update(&chunk);
-            writer.write(&chunk).await.map_err(ApiError::internal)?;
+            hasher.update(chunk);
+            writer.write(chunk).await.map_err(Failure::internal)?;
         }
         if head.len() < 4 {
             return Err(not_a_zip());
@@ -180,16 +174,16 @@ pub async fn upload(
     .await;
     if let Err(error) = received {
         writer.abort().await;
-        if error.code() == "storage_full" {
+        if matches!(error, DeploymentsError::QuotaReached { .. } | DeploymentsError::DiskNearlyFull { .. }) {
             tracing::warn!(project = %project, "upload stopped: {}", error);
         }
         return Err(error);
     }
-    writer.commit().await.map_err(ApiError::internal)?;
+    writer.commit().await.map_err(Failure::internal)?;
 
     let sha256 = hex::encode(hasher.finalize());
     let now = state.now();
-    let stored: ApiResult<deployment::Model> = async {
+    let stored: DeploymentsResult<deployment::Model> = async {
         let txn = state.db.begin().await?;
         let row = deployments::insert(
             &txn,
@@ -242,7 +236,7 @@ pub async fn upload(
     })
 }
 
-async fn to_dtos(state: &Context, rows: Vec<deployment::Model>) -> ApiResult<Vec<Deployment>> {
+async fn to_dtos(state: &Context, rows: Vec<deployment::Model>) -> DeploymentsResult<Vec<Deployment>> {
     let mut people: Vec<Uuid> = rows.iter().filter_map(|d| d.created_by).collect();
     people.sort();
     people.dedup();
@@ -277,24 +271,24 @@ async fn to_dtos(state: &Context, rows: Vec<deployment::Model>) -> ApiResult<Vec
         .collect())
 }
 
-pub async fn list(state: &Context, access: &ProjectAccess, page: PageRequest) -> ApiResult<Page<Deployment>> {
+pub async fn list(state: &Context, access: &ProjectAccess, page: PageRequest) -> DeploymentsResult<Page<Deployment>> {
     access.require(Action::ViewProject)?;
     let key = CacheKey::Deployments { project: access.project.id, offset: page.offset(), limit: page.limit() };
     let found = state
         .cache
         .get_or_load(key, || async {
             let (rows, total) = deployments::page(&state.db, access.project.id, page.offset(), page.limit()).await?;
-            Ok::<_, ApiError>((to_dtos(state, rows).await?, total))
+            Ok::<_, DeploymentsError>((to_dtos(state, rows).await?, total))
         })
         .await?;
     Ok(Page::new(found.0.clone(), page, found.1))
 }
 
-fn deployment_not_found() -> ApiError {
-    ApiError::not_found("deployment_not_found", "This project has no such deployment.")
+fn deployment_not_found() -> DeploymentsError {
+    DeploymentsError::DeploymentNotFound
 }
 
-pub async fn log(state: &Context, access: &ProjectAccess, id: Uuid) -> ApiResult<String> {
+pub async fn log(state: &Context, access: &ProjectAccess, id: Uuid) -> DeploymentsResult<String> {
     access.require(Action::ViewProject)?;
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
     Ok(row.log)
@@ -313,7 +307,7 @@ pub async fn promote(
     actor: &account::Model,
     id: Uuid,
     request: PromoteRequest,
-) -> ApiResult<Deployment> {
+) -> DeploymentsResult<Deployment> {
     let target = request.environment;
     access.require(action_for(target))?;
     require_deployable(state, access).await?;
@@ -324,25 +318,23 @@ pub async fn promote(
         return Err(environment_not_found(target.as_str()));
     }
     if target <= source_environment {
-        return Err(ApiError::invalid_field(
+        return Err(Failure::invalid_field(
             "environment",
             format!("a {} deployment can be promoted only to a later environment", source_environment.label()),
-        ));
+        )
+        .into());
     }
     let latest = deployments::latest_succeeded(&state.db, access.project.id, source.environment).await?;
     if latest.as_ref().map(|d| d.id) != Some(source.id) {
-        return Err(ApiError::conflict(
-            "not_latest_package",
-            format!("Only the latest succeeded deployment of {} can be promoted.", source_environment.label()),
-        ));
+        return Err(DeploymentsError::NotLatestPackage { environment: source_environment.label() });
     }
     if source.package_key.is_none() && source.kind == DeploymentKind::Upload {
-        return Err(ApiError::conflict("package_deleted", "The package of this deployment is no longer kept."));
+        return Err(DeploymentsError::PackageDeleted);
     }
     let now = state.now();
     let state_now = match request.scheduled_at {
         Some(at) if at > now => DeploymentState::Scheduled,
-        Some(_) => return Err(ApiError::invalid_field("scheduled_at", "must be in the future")),
+        Some(_) => return Err(Failure::invalid_field("scheduled_at", "must be in the future").into()),
         None => DeploymentState::Queued,
     };
     let txn = state.db.begin().await?;
@@ -398,16 +390,13 @@ pub async fn cancel(
     access: &ProjectAccess,
     actor: &account::Model,
     id: Uuid,
-) -> ApiResult<Deployment> {
+) -> DeploymentsResult<Deployment> {
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
     access.require(action_for(row.environment))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     if !deployments::transition(&txn, id, DeploymentState::Scheduled, DeploymentState::Cancelled).await? {
-        return Err(ApiError::conflict(
-            "not_scheduled",
-            "Only a scheduled promotion that has not started can be cancelled.",
-        ));
+        return Err(DeploymentsError::NotScheduled);
     }
     deployments::finish(
         &txn,

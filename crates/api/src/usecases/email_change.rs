@@ -9,9 +9,11 @@ use portico_store::entities::account;
 use portico_store::{accounts, invitations, links, projects as project_store};
 use sea_orm::DatabaseTransaction;
 
+use super::errors::Failure;
 use super::project_invitations::queue_project_invitation;
 use crate::context::Context;
-use crate::error::ApiResult;
+
+pub type EmailChangeResult<T> = Result<T, Failure>;
 
 /// Call in the transaction that changed `account`'s email from `old_email_key`; `actor` is who
 /// changed it (the project invitations sent again name their original inviter when it exists).
@@ -23,7 +25,7 @@ pub async fn follow_email_change(
     new_email: &Email,
     actor: &account::Model,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> EmailChangeResult<()> {
     invitations::revoke_open_for_account(txn, account.id, now).await?;
     links::revoke_all_open(txn, account.id, now).await?;
     let Some(old_email_key) = old_email_key.filter(|old| *old != new_email.key()) else { return Ok(()) };

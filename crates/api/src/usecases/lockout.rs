@@ -5,12 +5,14 @@ use chrono::{DateTime, Utc};
 use portico_store::entities::account;
 use portico_store::{audit, links};
 
+use super::errors::Failure;
 use super::{display_name, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::secrets;
 use crate::context::Context;
-use crate::error::ApiResult;
 use crate::http::client::ClientInfo;
+
+pub type LockoutResult<T> = Result<T, Failure>;
 
 /// Queues the lockout email (with an unlock link) and the audit event, once per lock.
 pub async fn announce_lock(
@@ -20,7 +22,7 @@ pub async fn announce_lock(
     account: Option<&account::Model>,
     key: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> LockoutResult<()> {
     let mut locked = event("sign_in.lockout", "locked", client).details(serde_json::json!({"identifier": key}));
     if let Some(account) = account {
         locked = locked.actor(account.id).subject(account.id);

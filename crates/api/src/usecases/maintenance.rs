@@ -15,10 +15,55 @@ use portico_store::{accounts, audit, maintenance, memberships, projects as proje
 use sea_orm::{ConnectionTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::{Failure, Refusal, UseCaseError, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+use_case_error! {
+    /// Why a maintenance window could not be scheduled or changed.
+    pub enum MaintenanceError {
+        WindowNotFound => (NotFound, "window_not_found", "There is no such maintenance window."),
+        WindowClosed => (Conflict, "window_closed", "This window is over or cancelled; schedule a new one."),
+        WindowAlreadyClosed => (Conflict, "window_closed", "This window is already over or cancelled."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy }
+}
+
+pub type MaintenanceResult<T> = Result<T, MaintenanceError>;
+
+/// Deployments are paused by a window in progress: try again after its end.
+#[derive(Debug, thiserror::Error)]
+#[error("Deployments are paused for platform maintenance until {}. Try again after that.", super::format_time(.window.ends_at))]
+pub struct MaintenanceInProgress {
+    pub window: MaintenanceWindow,
+    /// Seconds until the window ends.
+    pub retry_after: u64,
+}
+
+impl UseCaseError for MaintenanceInProgress {
+    fn refusal(&self) -> Option<Refusal> {
+        Some(Refusal::Unavailable)
+    }
+
+    fn code(&self) -> &'static str {
+        "maintenance_in_progress"
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        Some(self.retry_after)
+    }
+
+    fn window(&self) -> Option<MaintenanceWindow> {
+        Some(self.window.clone())
+    }
+}
+
+impl From<MaintenanceInProgress> for Failure {
+    fn from(paused: MaintenanceInProgress) -> Self {
+        Failure::Refused(Box::new(paused))
+    }
+}
 
 pub fn to_dto(row: &maintenance_window::Model, now: DateTime<Utc>) -> MaintenanceWindow {
     MaintenanceWindow {
@@ -37,11 +82,11 @@ fn affected_text(features: &[AffectedFeature]) -> String {
     features.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
 }
 
-fn window_not_found() -> ApiError {
-    ApiError::not_found("window_not_found", "There is no such maintenance window.")
+fn window_not_found() -> MaintenanceError {
+    MaintenanceError::WindowNotFound
 }
 
-pub async fn list(state: &Context, page: PageRequest) -> ApiResult<Page<MaintenanceWindow>> {
+pub async fn list(state: &Context, page: PageRequest) -> MaintenanceResult<Page<MaintenanceWindow>> {
     let rows = maintenance::all(&state.db).await?;
     let now = state.now();
     let total = rows.len() as u64;
@@ -55,7 +100,7 @@ async fn live_windows(
     db: &impl ConnectionTrait,
     since: DateTime<Utc>,
     except: Option<Uuid>,
-) -> ApiResult<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+) -> MaintenanceResult<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
     Ok(maintenance::ending_after(db, since)
         .await?
         .into_iter()
@@ -83,7 +128,7 @@ pub async fn create(
     client: &ClientInfo,
     administrator: &account::Model,
     request: CreateWindowRequest,
-) -> ApiResult<MaintenanceWindow> {
+) -> MaintenanceResult<MaintenanceWindow> {
     let now = state.now();
     let mut errors = Vec::new();
     let description =
@@ -101,9 +146,9 @@ pub async fn create(
     {
         errors.push(FieldError::new(field, message));
     }
-    let (Ok(description), Ok(affected)) = (description, affected) else { return Err(ApiError::invalid(errors)) };
+    let (Ok(description), Ok(affected)) = (description, affected) else { return Err(Failure::Invalid(errors).into()) };
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     let row = maintenance::insert(
         &txn,
@@ -144,12 +189,12 @@ pub async fn update(
     administrator: &account::Model,
     id: Uuid,
     request: UpdateWindowRequest,
-) -> ApiResult<MaintenanceWindow> {
+) -> MaintenanceResult<MaintenanceWindow> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let row = maintenance::find(&txn, id).await?.ok_or_else(window_not_found)?;
     if matches!(to_dto(&row, now).state, WindowState::Completed | WindowState::Cancelled) {
-        return Err(ApiError::conflict("window_closed", "This window is over or cancelled; schedule a new one."));
+        return Err(MaintenanceError::WindowClosed);
     }
     let mut errors = Vec::new();
     let starts_at = request.starts_at.unwrap_or(row.starts_at);
@@ -174,7 +219,7 @@ pub async fn update(
         errors.push(FieldError::new(field, message));
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     if starts_at != row.starts_at {
         model.reminded_at = Set(None);
@@ -199,12 +244,17 @@ pub async fn update(
     Ok(window)
 }
 
-pub async fn cancel(state: &Context, client: &ClientInfo, administrator: &account::Model, id: Uuid) -> ApiResult<()> {
+pub async fn cancel(
+    state: &Context,
+    client: &ClientInfo,
+    administrator: &account::Model,
+    id: Uuid,
+) -> MaintenanceResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let row = maintenance::find(&txn, id).await?.ok_or_else(window_not_found)?;
     if matches!(to_dto(&row, now).state, WindowState::Completed | WindowState::Cancelled) {
-        return Err(ApiError::conflict("window_closed", "This window is already over or cancelled."));
+        return Err(MaintenanceError::WindowAlreadyClosed);
     }
     let mut model = row.clone().into_active_model();
     model.cancelled_at = Set(Some(now));
@@ -231,7 +281,7 @@ async fn infrastructure_updates(
     db: &impl ConnectionTrait,
     window: &MaintenanceWindow,
     projects: &[portico_store::entities::project::Model],
-) -> ApiResult<Vec<InfrastructureUpdate>> {
+) -> MaintenanceResult<Vec<InfrastructureUpdate>> {
     let mut updates = Vec::new();
     for project in projects.iter().filter(|p| p.archived_at.is_none()) {
         let slots = super::schedules::slots_of(state, db, project.id).await?;
@@ -250,7 +300,7 @@ pub async fn announce(
     window: &MaintenanceWindow,
     what: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> MaintenanceResult<()> {
     let mut recipients: Vec<(account::Model, Vec<portico_store::entities::project::Model>)> = Vec::new();
     for project in project_store::all_live(txn).await? {
         for (membership, account) in memberships::list_with_accounts(txn, project.id).await? {
@@ -296,7 +346,9 @@ pub async fn announce(
 }
 
 /// Windows in progress and to come (the public status).
-pub async fn current_and_upcoming(state: &Context) -> ApiResult<(Vec<MaintenanceWindow>, Vec<MaintenanceWindow>)> {
+pub async fn current_and_upcoming(
+    state: &Context,
+) -> MaintenanceResult<(Vec<MaintenanceWindow>, Vec<MaintenanceWindow>)> {
     let now = state.now();
     let rows = maintenance::ending_after(&state.db, now).await?;
     let windows: Vec<MaintenanceWindow> = rows.iter().map(|r| to_dto(r, now)).collect();
@@ -307,7 +359,7 @@ pub async fn current_and_upcoming(state: &Context) -> ApiResult<(Vec<Maintenance
 }
 
 /// Every window for the calendar feed (cancelled ones stay, as STATUS:CANCELLED).
-pub async fn feed(state: &Context) -> ApiResult<String> {
+pub async fn feed(state: &Context) -> MaintenanceResult<String> {
     let now = state.now();
     let windows: Vec<MaintenanceWindow> = maintenance::all(&state.db).await?.iter().map(|r| to_dto(r, now)).collect();
     let public_url = state.settings.public_url();
@@ -319,7 +371,7 @@ pub async fn feed(state: &Context) -> ApiResult<String> {
 pub async fn deployments_paused_by(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
-) -> ApiResult<Option<MaintenanceWindow>> {
+) -> MaintenanceResult<Option<MaintenanceWindow>> {
     Ok(maintenance::in_progress(db, now)
         .await?
         .iter()
@@ -328,23 +380,15 @@ pub async fn deployments_paused_by(
 }
 
 /// Refuses deployments during a window: 503 with Retry-After until its end.
-pub async fn gate_deployments(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<()> {
+pub async fn gate_deployments(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), Failure> {
     let Some(window) = deployments_paused_by(db, now).await? else { return Ok(()) };
-    let seconds = (window.ends_at - now).num_seconds().max(1) as u64;
-    Err(ApiError::unavailable(
-        "maintenance_in_progress",
-        format!(
-            "Deployments are paused for platform maintenance until {}. Try again after that.",
-            super::format_time(window.ends_at)
-        ),
-        seconds,
-    )
-    .with_window(window))
+    let retry_after = (window.ends_at - now).num_seconds().max(1) as u64;
+    Err(MaintenanceInProgress { window, retry_after }.into())
 }
 
 /// The banner of `/me`: a window within 7 days or in progress, and the caller's projects'
 /// infrastructure updates after it.
-pub async fn banner(state: &Context, account_id: Uuid) -> ApiResult<Option<MaintenanceBanner>> {
+pub async fn banner(state: &Context, account_id: Uuid) -> MaintenanceResult<Option<MaintenanceBanner>> {
     let now = state.now();
     let rows = maintenance::ending_after(&state.db, now).await?;
     let Some(window) = rows.iter().map(|r| to_dto(r, now)).find(|w| {
@@ -363,7 +407,10 @@ pub async fn banner(state: &Context, account_id: Uuid) -> ApiResult<Option<Maint
 }
 
 /// The first window that has not ended (for a project's next infrastructure update).
-pub async fn next_window(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<Option<MaintenanceWindow>> {
+pub async fn next_window(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> MaintenanceResult<Option<MaintenanceWindow>> {
     Ok(maintenance::ending_after(db, now)
         .await?
         .iter()
@@ -372,7 +419,7 @@ pub async fn next_window(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiRe
 }
 
 /// Sends the reminder of windows starting within the lead time (once each).
-pub async fn send_reminders(state: &Context) -> ApiResult<()> {
+pub async fn send_reminders(state: &Context) -> MaintenanceResult<()> {
     let now = state.now();
     for row in maintenance::due_for_reminder(&state.db, now, now + state.settings.maintenance_reminder_lead()).await? {
         let txn = state.db.begin().await?;
@@ -390,7 +437,7 @@ pub async fn set_subscription(
     client: &ClientInfo,
     account: &account::Model,
     subscribed: bool,
-) -> ApiResult<()> {
+) -> MaintenanceResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     maintenance::set_subscribed(&txn, account.id, subscribed, now).await?;

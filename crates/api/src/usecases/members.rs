@@ -9,13 +9,27 @@ use portico_store::{audit, memberships};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 
-pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Member>> {
+use_case_error! {
+    /// Why a change to a project's members was refused.
+    pub enum MembersError {
+        MemberNotFound => (NotFound, "member_not_found", "This project has no such member."),
+        PrimaryContactProtected => (Conflict, "primary_contact_protected", "The primary contact can be neither removed nor demoted. Hand the primary contact over to another \
+         Tenant Administrator first (POST /primary-contact)."),
+        LastTenantAdministrator => (Conflict, "last_tenant_administrator", "A project must keep at least one Tenant Administrator. Make someone else Tenant Administrator first."),
+        RoleForbidden => (Forbidden, "role_forbidden", "Only the primary contact or an Administrator can hand over the primary contact."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::tokens::TokensError }
+}
+
+pub type MembersResult<T> = Result<T, MembersError>;
+
+pub async fn list(state: &Context, access: &ProjectAccess) -> MembersResult<Vec<Member>> {
     access.require(Action::ViewProject)?;
     let rows = memberships::list_with_accounts(&state.db, access.project.id).await?;
     let mut members: Vec<Member> = rows
@@ -35,16 +49,12 @@ pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Memb
     Ok(members)
 }
 
-fn member_not_found() -> ApiError {
-    ApiError::not_found("member_not_found", "This project has no such member.")
+fn member_not_found() -> MembersError {
+    MembersError::MemberNotFound
 }
 
-fn crown_protected() -> ApiError {
-    ApiError::conflict(
-        "primary_contact_protected",
-        "The primary contact can be neither removed nor demoted. Hand the primary contact over to another \
-         Tenant Administrator first (POST /primary-contact).",
-    )
+fn crown_protected() -> MembersError {
+    MembersError::PrimaryContactProtected
 }
 
 pub async fn change_role(
@@ -54,7 +64,7 @@ pub async fn change_role(
     guid: Uuid,
     account_id: Uuid,
     role: ProjectRole,
-) -> ApiResult<Member> {
+) -> MembersResult<Member> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
@@ -82,11 +92,8 @@ pub async fn change_role(
     list(state, &access).await?.into_iter().find(|m| m.account_id == account_id).ok_or_else(member_not_found)
 }
 
-fn last_tenant_administrator() -> ApiError {
-    ApiError::conflict(
-        "last_tenant_administrator",
-        "A project must keep at least one Tenant Administrator. Make someone else Tenant Administrator first.",
-    )
+fn last_tenant_administrator() -> MembersError {
+    MembersError::LastTenantAdministrator
 }
 
 /// Removes a member (a Tenant Administrator removing someone, or anyone leaving). Their
@@ -97,7 +104,7 @@ pub async fn remove(
     actor: &account::Model,
     guid: Uuid,
     account_id: Uuid,
-) -> ApiResult<()> {
+) -> MembersResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
@@ -134,24 +141,22 @@ pub async fn hand_over_primary_contact(
     actor: &account::Model,
     guid: Uuid,
     account_id: Uuid,
-) -> ApiResult<()> {
+) -> MembersResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     access.require_writable()?;
     let is_primary_contact = access.project.primary_contact_id == Some(actor.id);
     if !(access.administrator || is_primary_contact) {
-        return Err(ApiError::forbidden(
-            "role_forbidden",
-            "Only the primary contact or an Administrator can hand over the primary contact.",
-        ));
+        return Err(MembersError::RoleForbidden);
     }
     let membership = memberships::find(&txn, guid, account_id).await?.ok_or_else(member_not_found)?;
     if membership.role != ProjectRole::TenantAdministrator {
-        return Err(ApiError::invalid_field(
+        return Err(Failure::invalid_field(
             "account_id",
             "must be a Tenant Administrator of this project; change their role first",
-        ));
+        )
+        .into());
     }
     let target = portico_store::accounts::find(&txn, account_id).await?.ok_or_else(member_not_found)?;
     let previous = access.project.primary_contact_id;

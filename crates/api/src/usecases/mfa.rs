@@ -8,6 +8,7 @@ use portico_store::{accounts, audit, credentials, links, sessions, throttles};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
 use totp_rs::{Algorithm, TOTP};
 
+use super::errors::{Failure, use_case_error};
 use super::second_factor;
 use super::{display_name, human_duration, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
@@ -17,16 +18,33 @@ use crate::auth::passwords::Verification;
 use crate::auth::secrets;
 use crate::auth::session::{self, CurrentSession, IssuedSession};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
+
+use_case_error! {
+    /// Why setting up, regenerating or resetting the second factor was refused.
+    pub enum MfaError {
+        MfaAlreadyEnrolled => (Conflict, "mfa_already_enrolled", "An authenticator app is already set up. To replace it, reset MFA first."),
+        MfaEnrolmentNotStarted => (Conflict, "mfa_enrolment_not_started", "Start the set-up first (POST /api/v1/me/mfa/totp), then confirm with a code."),
+        InvalidCode => (Unauthorized, "invalid_code", "The code is not right. Check the time on your phone and enter the current code."),
+        MfaAlreadyEnrolled2 => (Conflict, "mfa_already_enrolled", "This authenticator app is already set up."),
+        MfaNotEnrolled => (Conflict, "mfa_not_enrolled", "Set up an authenticator app first."),
+        SecondFactorRequired => (Forbidden, "second_factor_required", "Enter a current code from your authenticator app as well as your password. Lost the phone? \
+                 Sign in with your recovery code instead."),
+        WrongPassword => (Forbidden, "wrong_password", "The password is not right."),
+        MfaAlreadyEnrolled3 => (Conflict, "mfa_already_enrolled", "An authenticator app is already set up for this account. Sign in with it."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::second_factor::SecondFactorError }
+}
+
+pub type MfaResult<T> = Result<T, MfaError>;
 
 /// After resetting MFA with recovery code and password, set-up by password alone is allowed
 /// this long; later only an emailed link opens it.
 pub const SELF_ENROL_WINDOW: Duration = Duration::hours(1);
 const ISSUER: &str = "Portico";
 
-fn authenticator_for(account: &account::Model, seed: Vec<u8>) -> ApiResult<TOTP> {
+fn authenticator_for(account: &account::Model, seed: Vec<u8>) -> MfaResult<TOTP> {
     let label = account.email.clone().unwrap_or_else(|| account.user_name.clone());
     TOTP::new(
         Algorithm::SHA1,
@@ -37,27 +55,22 @@ fn authenticator_for(account: &account::Model, seed: Vec<u8>) -> ApiResult<TOTP>
         Some(ISSUER.into()),
         label,
     )
-    .map_err(|e| ApiError::internal(anyhow::anyhow!("building the TOTP: {e:?}")))
+    .map_err(|e| Failure::internal(anyhow::anyhow!("building the TOTP: {e:?}")).into())
 }
 
 /// Starts set-up: a new seed, shown as a QR code, an otpauth URI and the base32 secret.
-pub async fn start_enrolment(state: &Context, current: &CurrentSession) -> ApiResult<TotpEnrolment> {
+pub async fn start_enrolment(state: &Context, current: &CurrentSession) -> MfaResult<TotpEnrolment> {
     let account = &current.account;
     let seed = secrets::random_bytes::<{ totp::SECRET_BYTES }>().to_vec();
     let sealed = crypto::seal(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &seed);
     if !credentials::put_pending_authenticator(&state.db, account.id, &sealed, state.now()).await? {
-        return Err(ApiError::conflict(
-            "mfa_already_enrolled",
-            "An authenticator app is already set up. To replace it, reset MFA first.",
-        ));
+        return Err(MfaError::MfaAlreadyEnrolled);
     }
     let authenticator = authenticator_for(account, seed)?;
     Ok(TotpEnrolment {
         secret: authenticator.get_secret_base32(),
         otpauth_uri: authenticator.get_url(),
-        qr_png_base64: authenticator
-            .get_qr_base64()
-            .map_err(|e| ApiError::internal(anyhow::anyhow!("QR code: {e}")))?,
+        qr_png_base64: authenticator.get_qr_base64().map_err(|e| Failure::internal(anyhow::anyhow!("QR code: {e}")))?,
     })
 }
 
@@ -68,32 +81,26 @@ pub async fn confirm_enrolment(
     client: &ClientInfo,
     current: &CurrentSession,
     code: &str,
-) -> ApiResult<(RecoveryCode, IssuedSession)> {
+) -> MfaResult<(RecoveryCode, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     if !totp::is_well_formed(code) {
-        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
+        return Err(Failure::invalid_field("code", "must be the 6 digits shown by your authenticator app").into());
     }
     let account = &current.account;
     let pending = credentials::authenticator_of(&state.db, account.id).await?.filter(|a| a.confirmed_at.is_none());
     let Some(pending) = pending else {
-        return Err(ApiError::conflict(
-            "mfa_enrolment_not_started",
-            "Start the set-up first (POST /api/v1/me/mfa/totp), then confirm with a code.",
-        ));
+        return Err(MfaError::MfaEnrolmentNotStarted);
     };
     let seed = crypto::open(&state.master_key, Purpose::TotpSeed, account.id.as_bytes(), &pending.secret_ciphertext)
-        .map_err(ApiError::internal)?;
+        .map_err(Failure::internal)?;
     let now = state.now();
     let Some(step) = totp::matching_step(&seed, code, now.timestamp().max(0) as u64) else {
-        return Err(ApiError::unauthorized(
-            "invalid_code",
-            "The code is not right. Check the time on your phone and enter the current code.",
-        ));
+        return Err(MfaError::InvalidCode);
     };
     let recovery_code = secrets::new_recovery_code();
     let txn = state.db.begin().await?;
     if !credentials::confirm_authenticator(&txn, account.id, step as i64, now).await? {
-        return Err(ApiError::conflict("mfa_already_enrolled", "This authenticator app is already set up."));
+        return Err(MfaError::MfaAlreadyEnrolled2);
     }
     credentials::set_recovery_code(
         &txn,
@@ -119,10 +126,10 @@ pub async fn regenerate_recovery_code(
     client: &ClientInfo,
     current: &CurrentSession,
     code: &str,
-) -> ApiResult<RecoveryCode> {
+) -> MfaResult<RecoveryCode> {
     let account = &current.account;
     if credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none()) {
-        return Err(ApiError::conflict("mfa_not_enrolled", "Set up an authenticator app first."));
+        return Err(MfaError::MfaNotEnrolled);
     }
     let now = state.now();
     let checked = second_factor::check(state, account, code, now).await?;
@@ -130,7 +137,7 @@ pub async fn regenerate_recovery_code(
     let txn = state.db.begin().await?;
     if !checked.consume(&txn).await? {
         txn.commit().await?;
-        return Err(checked.failed(state, client, account, now).await?);
+        return Err(checked.failed(state, client, account, now).await.into());
     }
     credentials::set_recovery_code(
         &txn,
@@ -160,18 +167,14 @@ pub async fn reset_own(
     client: &ClientInfo,
     current: &CurrentSession,
     request: &ResetMfaRequest,
-) -> ApiResult<()> {
+) -> MfaResult<()> {
     super::bounded_password(&request.password, "password")?;
     let account = &current.account;
     let code = match (&request.code, current.session.recovery_code_used) {
         (_, true) => None,
         (Some(code), false) => Some(code.trim()),
         (None, false) => {
-            return Err(ApiError::forbidden(
-                "second_factor_required",
-                "Enter a current code from your authenticator app as well as your password. Lost the phone? \
-                 Sign in with your recovery code instead.",
-            ));
+            return Err(MfaError::SecondFactorRequired);
         }
     };
     confirm_password(state, account, &request.password).await?;
@@ -185,7 +188,7 @@ pub async fn reset_own(
         && !checked.consume(&txn).await?
     {
         txn.commit().await?;
-        return Err(checked.failed(state, client, account, now).await?);
+        return Err(checked.failed(state, client, account, now).await.into());
     }
     credentials::remove_mfa(&txn, account.id).await?;
     let mut model = (**account).clone().into_active_model();
@@ -213,19 +216,19 @@ pub async fn reset_own(
 }
 
 /// Checks the signed-in user's password again (throttled per account).
-pub async fn confirm_password(state: &Context, account: &account::Model, password: &str) -> ApiResult<()> {
+pub async fn confirm_password(state: &Context, account: &account::Model, password: &str) -> MfaResult<()> {
     let limits = state.settings.lockout_limits();
     let throttle_key = reauthentication_key(account.id);
     limits::reserve(&state.db, &throttle_key, limits, state.now()).await?;
     let stored = credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash));
-    match state.hasher.verify(password, stored).await.map_err(super::busy)? {
+    match state.hasher.verify(password, stored).await? {
         Verification::Match { .. } => {
             throttles::succeed(&state.db, &throttle_key).await?;
             Ok(())
         }
         Verification::Mismatch => {
             throttles::fail(&state.db, &throttle_key, limits, state.now()).await?;
-            Err(ApiError::forbidden("wrong_password", "The password is not right."))
+            Err(MfaError::WrongPassword)
         }
     }
 }
@@ -237,7 +240,7 @@ pub async fn reset_by_administrator(
     client: &ClientInfo,
     administrator: Option<&account::Model>,
     target: &account::Model,
-) -> ApiResult<String> {
+) -> MfaResult<String> {
     let now = state.now();
     let txn = state.db.begin().await?;
     credentials::remove_mfa(&txn, target.id).await?;
@@ -264,7 +267,7 @@ pub async fn queue_enrolment_link(
     account: &account::Model,
     by_administrator: bool,
     now: DateTime<Utc>,
-) -> ApiResult<String> {
+) -> MfaResult<String> {
     let token = secrets::new_token();
     let ttl = state.settings.link_ttl();
     links::insert(
@@ -303,7 +306,7 @@ pub async fn enrol_by_link(
     state: &Context,
     client: &ClientInfo,
     token: &str,
-) -> ApiResult<(SignInStep, IssuedSession)> {
+) -> MfaResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -315,10 +318,7 @@ pub async fn enrol_by_link(
         .filter(|a| a.enabled)
         .ok_or_else(|| super::link_problem(links::LinkRefusal::Unknown))?;
     if credentials::authenticator_of(&txn, account.id).await?.is_some_and(|a| a.confirmed_at.is_some()) {
-        return Err(ApiError::conflict(
-            "mfa_already_enrolled",
-            "An authenticator app is already set up for this account. Sign in with it.",
-        ));
+        return Err(MfaError::MfaAlreadyEnrolled3);
     }
     let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
     audit::record(&txn, event("mfa.enrolment_link", "success", client).actor(account.id).subject(account.id), now)

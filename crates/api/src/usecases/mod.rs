@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod bootstrap;
 pub mod deployments;
 pub mod email_change;
+pub mod errors;
 pub mod lockout;
 pub mod maintenance;
 pub mod members;
@@ -33,55 +34,49 @@ use portico_store::entities::account;
 use portico_store::links::LinkRefusal;
 use sea_orm::ConnectionTrait;
 
-use crate::auth::passwords::Busy;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
+use errors::{Failure, use_case_error};
 
 /// The platform's password policy (Xperience's defaults until an Administrator edits it).
-pub async fn password_policy(db: &impl ConnectionTrait) -> ApiResult<PasswordPolicy> {
+pub async fn password_policy(db: &impl ConnectionTrait) -> Result<PasswordPolicy, Failure> {
     match portico_store::settings::get(db, portico_store::settings::PASSWORD_POLICY).await? {
-        Some(value) => serde_json::from_value(value).map_err(ApiError::internal),
+        Some(value) => serde_json::from_value(value).map_err(Failure::internal),
         None => Ok(PasswordPolicy::default()),
     }
 }
 
 /// Refuses a new password the policy does not accept, naming the field.
-pub fn check_new_password(policy: &PasswordPolicy, password: &str, field: &str) -> ApiResult<()> {
+pub fn check_new_password(policy: &PasswordPolicy, password: &str, field: &str) -> Result<(), Failure> {
     match policy.explain(password) {
         None => Ok(()),
-        Some(message) => Err(ApiError::invalid_field(field, message)),
+        Some(message) => Err(Failure::invalid_field(field, message)),
     }
 }
 
 /// Refuses passwords too long to be worth hashing before any work is done.
-pub fn bounded_password(password: &str, field: &str) -> ApiResult<()> {
+pub fn bounded_password(password: &str, field: &str) -> Result<(), Failure> {
     if password.chars().count() > MAX_PASSWORD_CHARS {
-        return Err(ApiError::invalid_field(field, format!("must be at most {MAX_PASSWORD_CHARS} characters")));
+        return Err(Failure::invalid_field(field, format!("must be at most {MAX_PASSWORD_CHARS} characters")));
     }
     Ok(())
 }
 
-pub fn busy(_: Busy) -> ApiError {
-    ApiError::unavailable("busy", "The server is busy checking other sign-ins. Try again in a moment.", 1)
+use_case_error! {
+    /// Why an emailed link cannot be used.
+    pub enum LinkError {
+        Invalid => (NotFound, "link_invalid", "This link is not valid. Copy the whole link from the email, or ask for a new one."),
+        Used => (Gone, "link_used", "This link was already used. Ask for a new one if you still need it."),
+        Expired => (Gone, "link_expired", "This link has expired. Ask for a new one."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, crate::auth::passwords::Busy, maintenance::MaintenanceInProgress }
 }
 
-/// The problem for an emailed link that cannot be used.
-pub fn link_problem(refusal: LinkRefusal) -> ApiError {
+/// The refusal for an emailed link that cannot be used.
+pub fn link_problem(refusal: LinkRefusal) -> LinkError {
     match refusal {
-        LinkRefusal::Unknown => ApiError::not_found(
-            "link_invalid",
-            "This link is not valid. Copy the whole link from the email, or ask for a new one.",
-        ),
-        LinkRefusal::Used => ApiError::new(
-            actix_web::http::StatusCode::GONE,
-            "link_used",
-            "This link was already used. Ask for a new one if you still need it.",
-        ),
-        LinkRefusal::Expired => ApiError::new(
-            actix_web::http::StatusCode::GONE,
-            "link_expired",
-            "This link has expired. Ask for a new one.",
-        ),
+        LinkRefusal::Unknown => LinkError::Invalid,
+        LinkRefusal::Used => LinkError::Used,
+        LinkRefusal::Expired => LinkError::Expired,
     }
 }
 
@@ -113,6 +108,6 @@ pub fn format_time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-pub fn require_account_email(account: &account::Model) -> ApiResult<&str> {
-    account.email.as_deref().ok_or_else(|| ApiError::internal(anyhow::anyhow!("account {} has no email", account.id)))
+pub fn require_account_email(account: &account::Model) -> Result<&str, Failure> {
+    account.email.as_deref().ok_or_else(|| Failure::internal(anyhow::anyhow!("account {} has no email", account.id)))
 }

@@ -9,30 +9,58 @@ use portico_store::entities::account;
 use portico_store::{accounts, audit, credentials, links, sessions, settings};
 use sea_orm::TransactionTrait;
 
+use super::errors::{Failure, Refusal, UseCaseError};
 use super::{check_new_password, display_name, human_duration, link, password_policy, require_account_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::PasswordScheme;
 use crate::auth::secrets;
 use crate::auth::session::CurrentSession;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+pub type PasswordsResult<T> = Result<T, Failure>;
+
+/// The current password given with a new one is not right: a field error, so the form shows it
+/// beside the field.
+#[derive(Debug, thiserror::Error)]
+#[error("`current_password` is not your current password")]
+pub struct WrongCurrentPassword;
+
+impl UseCaseError for WrongCurrentPassword {
+    fn refusal(&self) -> Option<Refusal> {
+        Some(Refusal::Unprocessable)
+    }
+
+    fn code(&self) -> &'static str {
+        "wrong_password"
+    }
+
+    fn fields(&self) -> Vec<portico_domain::problem::FieldError> {
+        vec![portico_domain::problem::FieldError::new("current_password", "is not your current password")]
+    }
+}
+
+impl From<WrongCurrentPassword> for Failure {
+    fn from(refusal: WrongCurrentPassword) -> Self {
+        Failure::Refused(Box::new(refusal))
+    }
+}
 
 /// Emails a reset link when the address belongs to an account. The answer is given before the
 /// address is even looked up (the rest runs in the background), so neither its content nor its
 /// timing says whether the address has an account.
-pub async fn forgot(state: Arc<Context>, client: ClientInfo, email: &str) -> ApiResult<()> {
+pub async fn forgot(state: Arc<Context>, client: ClientInfo, email: &str) -> PasswordsResult<()> {
     state.credential_limiter.check(client.ip)?;
-    let email = Email::parse(email).map_err(|message| ApiError::invalid_field("email", message))?;
+    let email = Email::parse(email).map_err(|message| Failure::invalid_field("email", message))?;
     tokio::spawn(async move {
         if let Err(error) = send_reset_link(&state, &client, &email).await {
-            tracing::error!(error = %error, "sending a password reset link");
+            tracing::error!(error = %format!("{error:#}"), "sending a password reset link");
         }
     });
     Ok(())
 }
 
-async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) -> ApiResult<()> {
+async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) -> PasswordsResult<()> {
     let now = state.now();
     let account = accounts::find_by_email_key(&state.db, &email.key())
         .await?
@@ -77,12 +105,12 @@ async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) ->
 
 /// Sets a new password from a reset link: single use, every session ends, and the
 /// authenticator is still asked for at the next sign-in.
-pub async fn reset(state: &Context, client: &ClientInfo, token: &str, new_password: &str) -> ApiResult<()> {
+pub async fn reset(state: &Context, client: &ClientInfo, token: &str, new_password: &str) -> PasswordsResult<()> {
     state.credential_limiter.check(client.ip)?;
     super::bounded_password(new_password, "new_password")?;
     let policy = password_policy(&state.db).await?;
     check_new_password(&policy, new_password, "new_password")?;
-    let hash = state.hasher.hash(new_password).await.map_err(super::busy)?;
+    let hash = state.hasher.hash(new_password).await?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let link = links::consume(&txn, &secrets::hash(token), links::LinkPurpose::PasswordReset, now)
@@ -108,20 +136,17 @@ pub async fn change(
     current: &CurrentSession,
     current_password: &str,
     new_password: &str,
-) -> ApiResult<()> {
+) -> PasswordsResult<()> {
     super::bounded_password(current_password, "current_password")?;
     super::bounded_password(new_password, "new_password")?;
     let policy = password_policy(&state.db).await?;
     check_new_password(&policy, new_password, "new_password")?;
     let account = &current.account;
-    super::mfa::confirm_password(state, account, current_password).await.map_err(|error| {
-        if error.code() == "wrong_password" {
-            ApiError::invalid_field("current_password", "is not your current password").with_code("wrong_password")
-        } else {
-            error
-        }
+    super::mfa::confirm_password(state, account, current_password).await.map_err(|error| match error {
+        super::mfa::MfaError::WrongPassword => Failure::from(WrongCurrentPassword),
+        other => Failure::from(other),
     })?;
-    let hash = state.hasher.hash(new_password).await.map_err(super::busy)?;
+    let hash = state.hasher.hash(new_password).await?;
     let now = state.now();
     let txn = state.db.begin().await?;
     credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
@@ -140,7 +165,7 @@ async fn queue_password_changed(
     client: &ClientInfo,
     account: &account::Model,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<()> {
+) -> PasswordsResult<()> {
     state
         .mailer
         .queue(
@@ -165,7 +190,7 @@ pub async fn set_policy(
     client: &ClientInfo,
     administrator: &account::Model,
     requested: PasswordPolicy,
-) -> ApiResult<PasswordPolicy> {
+) -> PasswordsResult<PasswordPolicy> {
     let policy = match PasswordPolicy::from_preset(requested.preset) {
         Some(preset) => PasswordPolicy { forbidden_passwords: requested.forbidden_passwords, ..preset },
         None => requested,
@@ -173,11 +198,11 @@ pub async fn set_policy(
     let errors: Vec<FieldError> =
         policy.validate().into_iter().map(|(field, message)| FieldError::new(field, message)).collect();
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors));
     }
     let now = state.now();
     let txn = state.db.begin().await?;
-    settings::put(&txn, settings::PASSWORD_POLICY, serde_json::to_value(&policy).map_err(ApiError::internal)?, now)
+    settings::put(&txn, settings::PASSWORD_POLICY, serde_json::to_value(&policy).map_err(Failure::internal)?, now)
         .await?;
     audit::record(
         &txn,

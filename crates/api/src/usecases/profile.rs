@@ -9,17 +9,27 @@ use portico_store::{accounts, audit, credentials, links, throttles};
 use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::{Failure, use_case_error};
 use super::{display_name, human_duration, link, require_account_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::session::CurrentSession;
 use crate::auth::{limits, secrets};
 use crate::cache::CacheKey;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 
+use_case_error! {
+    /// Why a change to the caller's profile was refused.
+    pub enum ProfileError {
+        EmailTaken => (Conflict, "email_taken", "Another account took this email address meanwhile."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::maintenance::MaintenanceError, super::mfa::MfaError }
+}
+
+pub type ProfileResult<T> = Result<T, ProfileError>;
+
 /// `GET /me`: the session's account with the parts kept in the read cache.
-pub async fn me(state: &Context, current: &CurrentSession) -> ApiResult<Me> {
+pub async fn me(state: &Context, current: &CurrentSession) -> ProfileResult<Me> {
     let account_id = current.account.id;
     let overview =
         state.cache.get_or_load(CacheKey::AccountOverview(account_id), || overview(state, account_id)).await?;
@@ -35,7 +45,7 @@ struct AccountOverview {
     maintenance: Option<MaintenanceBanner>,
 }
 
-async fn overview(state: &Context, account_id: Uuid) -> ApiResult<AccountOverview> {
+async fn overview(state: &Context, account_id: Uuid) -> ProfileResult<AccountOverview> {
     let now = state.now();
     let mfa_enrolled =
         credentials::authenticator_of(&state.db, account_id).await?.is_some_and(|a| a.confirmed_at.is_some());
@@ -75,7 +85,7 @@ pub async fn update(
     client: &ClientInfo,
     current: &CurrentSession,
     request: UpdateProfileRequest,
-) -> ApiResult<Me> {
+) -> ProfileResult<Me> {
     let mut errors = Vec::new();
     let mut model = (*current.account).clone().into_active_model();
     if let Some(first) = &request.first_name {
@@ -91,7 +101,7 @@ pub async fn update(
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     let now = state.now();
     model.updated_at = Set(now);
@@ -119,13 +129,13 @@ pub async fn request_email_change(
     client: &ClientInfo,
     current: &CurrentSession,
     request: &ChangeEmailRequest,
-) -> ApiResult<()> {
-    let new_email = Email::parse(&request.email).map_err(|message| ApiError::invalid_field("email", message))?;
+) -> ProfileResult<()> {
+    let new_email = Email::parse(&request.email).map_err(|message| Failure::invalid_field("email", message))?;
     super::bounded_password(&request.password, "password")?;
     state.credential_limiter.check(client.ip)?;
     let account = &current.account;
     if account.email_key.as_deref() == Some(new_email.key().as_str()) {
-        return Err(ApiError::invalid_field("email", "is already your email address"));
+        return Err(Failure::invalid_field("email", "is already your email address").into());
     }
     super::mfa::confirm_password(state, account, &request.password).await?;
     let hour = chrono::Duration::hours(1);
@@ -193,7 +203,7 @@ pub async fn request_email_change(
 }
 
 /// Follows the verification link sent to the new address.
-pub async fn verify_email(state: &Context, client: &ClientInfo, token: &str) -> ApiResult<()> {
+pub async fn verify_email(state: &Context, client: &ClientInfo, token: &str) -> ProfileResult<()> {
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -213,7 +223,7 @@ pub async fn verify_email(state: &Context, client: &ClientInfo, token: &str) -> 
     model.email_key = Set(Some(parsed.key()));
     model.updated_at = Set(now);
     let account = accounts::update(&txn, model).await.map_err(|error| match error.unique_violation() {
-        Some(_) => ApiError::conflict("email_taken", "Another account took this email address meanwhile."),
+        Some(_) => ProfileError::EmailTaken,
         None => error.into(),
     })?;
     super::email_change::follow_email_change(state, &txn, &account, old_key.as_deref(), &parsed, &account, now).await?;

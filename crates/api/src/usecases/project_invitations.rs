@@ -10,13 +10,32 @@ use portico_store::{accounts, audit, invitations, memberships, projects as proje
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::{Failure, use_case_error};
 use super::registration::open_invitation;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::secrets;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+use_case_error! {
+    /// Why a project invitation could not be sent, resent, revoked or accepted.
+    pub enum InvitationsError {
+        SeatLimitReached { plan: &'static str, seats: u32 } => (Conflict, "seat_limit_reached", "The {plan} plan includes {seats} seats (members plus pending invitations) and they are all used. Revoke a pending invitation or remove a member first."),
+        AlreadyMember { email: String } => (Conflict, "already_member", "{email} is already a member of this project."),
+        InvitationPending { email: String } => (Conflict, "invitation_pending", "{email} already has a pending invitation; resend it instead."),
+        InvitationEmailMismatch { invited: String, signed_in: String } => (Forbidden, "invitation_email_mismatch", "This invitation is for {invited}, but you are signed in as {signed_in}. Sign in with the invited account."),
+        InvitationNotFound => (NotFound, "invitation_not_found", "This project has no such invitation."),
+        InvitationClosed => (Conflict, "invitation_closed", "This invitation was accepted or revoked; send a new one."),
+        InvitationClosed2 => (Conflict, "invitation_closed", "This invitation was already accepted or revoked."),
+        InvitationInvalid => (BadRequest, "invitation_invalid", "This invitation sets up an account; open it signed out to register."),
+        InvitationRevoked => (Gone, "invitation_revoked", "The project no longer exists."),
+        InvitationUsed => (Gone, "invitation_used", "This invitation was already accepted."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::registration::RegistrationError }
+}
+
+pub type InvitationsResult<T> = Result<T, InvitationsError>;
 
 /// Stores an invitation and queues its email.
 pub async fn queue_project_invitation(
@@ -27,7 +46,7 @@ pub async fn queue_project_invitation(
     email: &Email,
     role: ProjectRole,
     now: DateTime<Utc>,
-) -> ApiResult<invitation::Model> {
+) -> InvitationsResult<invitation::Model> {
     let token = secrets::new_token();
     let invitation = invitations::insert(
         txn,
@@ -55,7 +74,7 @@ async fn send_invitation_email(
     invitation: &invitation::Model,
     token: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> InvitationsResult<()> {
     let role = invitation.role.map(|r| r.label()).unwrap_or("member");
     state
         .mailer
@@ -73,6 +92,7 @@ async fn send_invitation_email(
             now,
         )
         .await
+        .map_err(Into::into)
 }
 
 fn to_dto(invitation: &invitation::Model, inviters: &[account::Model], now: DateTime<Utc>) -> Invitation {
@@ -92,7 +112,7 @@ fn to_dto(invitation: &invitation::Model, inviters: &[account::Model], now: Date
     }
 }
 
-pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Invitation>> {
+pub async fn list(state: &Context, access: &ProjectAccess) -> InvitationsResult<Vec<Invitation>> {
     access.require(Action::ManageMembers)?;
     let rows = invitations::list_for_project(&state.db, access.project.id).await?;
     let inviters = accounts::find_many(&state.db, rows.iter().filter_map(|i| i.invited_by).collect()).await?;
@@ -101,18 +121,11 @@ pub async fn list(state: &Context, access: &ProjectAccess) -> ApiResult<Vec<Invi
 }
 
 /// Refuses when members plus pending invitations already fill the plan's seats.
-async fn check_seats(state: &Context, txn: &DatabaseTransaction, project: &project::Model) -> ApiResult<()> {
+async fn check_seats(state: &Context, txn: &DatabaseTransaction, project: &project::Model) -> InvitationsResult<()> {
     let plan = project.service_plan;
     let seats = state.settings.seats(plan);
     if super::projects::seats_used(txn, project.id, state.now()).await? >= seats {
-        return Err(ApiError::conflict(
-            "seat_limit_reached",
-            format!(
-                "The {} plan includes {seats} seats (members plus pending invitations) and they are all used. \
-                 Revoke a pending invitation or remove a member first.",
-                plan.label()
-            ),
-        ));
+        return Err(InvitationsError::SeatLimitReached { plan: plan.label(), seats });
     }
     Ok(())
 }
@@ -123,8 +136,8 @@ pub async fn invite(
     inviter: &account::Model,
     guid: Uuid,
     request: InviteRequest,
-) -> ApiResult<Invitation> {
-    let email = Email::parse(&request.email).map_err(|m| ApiError::invalid_field("email", m))?;
+) -> InvitationsResult<Invitation> {
+    let email = Email::parse(&request.email).map_err(|m| Failure::invalid_field("email", m))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, inviter, guid, state.today()).await?;
@@ -133,13 +146,10 @@ pub async fn invite(
     if let Some(existing) = accounts::find_by_email_key(&txn, &email.key()).await?
         && memberships::find(&txn, guid, existing.id).await?.is_some()
     {
-        return Err(ApiError::conflict("already_member", format!("{email} is already a member of this project.")));
+        return Err(InvitationsError::AlreadyMember { email: email.as_str().to_owned() });
     }
     if invitations::pending_for_email(&txn, guid, &email.key(), now).await?.is_some() {
-        return Err(ApiError::conflict(
-            "invitation_pending",
-            format!("{email} already has a pending invitation; resend it instead."),
-        ));
+        return Err(InvitationsError::InvitationPending { email: email.as_str().to_owned() });
     }
     check_seats(state, &txn, &access.project).await?;
     let invitation = queue_project_invitation(state, &txn, &access.project, inviter, &email, request.role, now).await?;
@@ -153,8 +163,8 @@ pub async fn invite(
     Ok(to_dto(&invitation, std::slice::from_ref(inviter), now))
 }
 
-fn invitation_not_found() -> ApiError {
-    ApiError::not_found("invitation_not_found", "This project has no such invitation.")
+fn invitation_not_found() -> InvitationsError {
+    InvitationsError::InvitationNotFound
 }
 
 /// A new link for a pending or expired invitation; the old link stops working.
@@ -164,7 +174,7 @@ pub async fn resend(
     actor: &account::Model,
     guid: Uuid,
     id: Uuid,
-) -> ApiResult<Invitation> {
+) -> InvitationsResult<Invitation> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
@@ -172,10 +182,7 @@ pub async fn resend(
     access.require_writable()?;
     let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
     if invitation.accepted_at.is_some() || invitation.revoked_at.is_some() {
-        return Err(ApiError::conflict(
-            "invitation_closed",
-            "This invitation was accepted or revoked; send a new one.",
-        ));
+        return Err(InvitationsError::InvitationClosed);
     }
     if invitation.expires_at <= now {
         // An expired invitation holds no seat; renewing it takes one again.
@@ -203,14 +210,14 @@ pub async fn revoke(
     actor: &account::Model,
     guid: Uuid,
     id: Uuid,
-) -> ApiResult<()> {
+) -> InvitationsResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, actor, guid, state.today()).await?;
     access.require(Action::ManageMembers)?;
     let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
     if !invitations::revoke(&txn, invitation.id, now).await? {
-        return Err(ApiError::conflict("invitation_closed", "This invitation was already accepted or revoked."));
+        return Err(InvitationsError::InvitationClosed2);
     }
     let mut revoked = event("project.invitation_revoked", "success", client)
         .actor(actor.id)
@@ -228,11 +235,10 @@ pub async fn join_project(
     invitation: &invitation::Model,
     account: &account::Model,
     now: DateTime<Utc>,
-) -> ApiResult<Option<project::Model>> {
+) -> InvitationsResult<Option<project::Model>> {
     let Some(project_id) = invitation.project_id else { return Ok(None) };
-    let project = project_store::find_for_update(txn, project_id).await?.ok_or_else(|| {
-        ApiError::new(actix_web::http::StatusCode::GONE, "invitation_revoked", "The project no longer exists.")
-    })?;
+    let project =
+        project_store::find_for_update(txn, project_id).await?.ok_or_else(|| InvitationsError::InvitationRevoked)?;
     let role = invitation.role.unwrap_or(ProjectRole::Developer);
     memberships::insert_if_absent(txn, project_id, account.id, role, now).await?;
     if role == ProjectRole::TenantAdministrator {
@@ -254,33 +260,22 @@ pub async fn accept(
     client: &ClientInfo,
     account: &account::Model,
     token: &str,
-) -> ApiResult<Accepted> {
+) -> InvitationsResult<Accepted> {
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let invitation = open_invitation(&txn, token, now).await?;
     if invitation.project_id.is_none() {
-        return Err(ApiError::bad_request(
-            "invitation_invalid",
-            "This invitation sets up an account; open it signed out to register.",
-        ));
+        return Err(InvitationsError::InvitationInvalid);
     }
     if account.email_key.as_deref() != Some(invitation.email_key.as_str()) {
-        return Err(ApiError::forbidden(
-            "invitation_email_mismatch",
-            format!(
-                "This invitation is for {}, but you are signed in as {}. Sign in with the invited account.",
-                invitation.email,
-                account.email.as_deref().unwrap_or("another account")
-            ),
-        ));
+        return Err(InvitationsError::InvitationEmailMismatch {
+            invited: invitation.email.clone(),
+            signed_in: account.email.clone().unwrap_or_else(|| "another account".to_owned()),
+        });
     }
     if !invitations::accept(&txn, invitation.id, now).await? {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::GONE,
-            "invitation_used",
-            "This invitation was already accepted.",
-        ));
+        return Err(InvitationsError::InvitationUsed);
     }
     let project = join_project(&txn, client, &invitation, account, now).await?.expect("a project invitation");
     txn.commit().await?;

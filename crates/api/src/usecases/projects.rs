@@ -17,19 +17,21 @@ use portico_store::{accounts, audit, invitations, memberships, projects as proje
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::Failure;
 use super::project_invitations::queue_project_invitation;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::{ProjectAccess, status_of};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+pub type ProjectsResult<T> = Result<T, Failure>;
 
 pub fn summary(project: &project::Model, role: Option<ProjectRole>, today: NaiveDate) -> ProjectSummary {
     ProjectSummary { guid: project.id, name: project.name.clone(), status: status_of(project, today), your_role: role }
 }
 
 /// Members plus pending invitations.
-pub async fn seats_used(db: &impl ConnectionTrait, project_id: Uuid, now: DateTime<Utc>) -> ApiResult<u32> {
+pub async fn seats_used(db: &impl ConnectionTrait, project_id: Uuid, now: DateTime<Utc>) -> ProjectsResult<u32> {
     let members = memberships::count(db, project_id).await?;
     let pending = invitations::count_pending(db, project_id, now).await?;
     Ok((members + pending) as u32)
@@ -39,7 +41,7 @@ fn plan_of(project: &project::Model) -> ServicePlan {
     project.service_plan
 }
 
-pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ApiResult<Project> {
+pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ProjectsResult<Project> {
     let project = &access.project;
     let contact = match project.primary_contact_id {
         Some(id) => accounts::find(&state.db, id).await?,
@@ -72,7 +74,11 @@ pub async fn dashboard(state: &Context, access: &ProjectAccess) -> ApiResult<Pro
 }
 
 /// The projects the caller can see: all of them for an Administrator, else their own.
-pub async fn list(state: &Context, account: &account::Model, page: PageRequest) -> ApiResult<Page<ProjectSummary>> {
+pub async fn list(
+    state: &Context,
+    account: &account::Model,
+    page: PageRequest,
+) -> ProjectsResult<Page<ProjectSummary>> {
     let memberships = memberships::of_account(&state.db, account.id).await?;
     let role_in = |id: Uuid| memberships.iter().find(|m| m.project_id == id).map(|m| m.role);
     let (rows, total) = if account.system_role == SystemRole::Administrator {
@@ -85,7 +91,7 @@ pub async fn list(state: &Context, account: &account::Model, page: PageRequest) 
 }
 
 /// The caller's own projects, for the project selector.
-pub async fn of_member(state: &Context, account_id: Uuid) -> ApiResult<Vec<ProjectSummary>> {
+pub async fn of_member(state: &Context, account_id: Uuid) -> ProjectsResult<Vec<ProjectSummary>> {
     let mut projects = Vec::new();
     for membership in memberships::of_account(&state.db, account_id).await? {
         if let Some(project) = project_store::find(&state.db, membership.project_id).await? {
@@ -101,7 +107,7 @@ pub async fn create(
     client: &ClientInfo,
     administrator: &account::Model,
     request: CreateProjectRequest,
-) -> ApiResult<Project> {
+) -> ProjectsResult<Project> {
     let mut errors = Vec::new();
     let name = parse_project_name(&request.name).map_err(|m| errors.push(FieldError::new("name", m)));
     if !projects::is_region(&request.service_region) {
@@ -115,10 +121,10 @@ pub async fn create(
     let environments = environments_for(request.service_plan, &request.environments)
         .map_err(|m| errors.push(FieldError::new("environments", m)));
     let (Ok(name), Ok(email), Ok(environments)) = (name, email, environments) else {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors));
     };
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors));
     }
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -163,7 +169,7 @@ pub async fn update(
     administrator: &account::Model,
     guid: Uuid,
     request: UpdateProjectRequest,
-) -> ApiResult<Project> {
+) -> ProjectsResult<Project> {
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, administrator, guid, state.today()).await?;
     access.require_writable()?;
@@ -191,7 +197,7 @@ pub async fn update(
     }
     model.service_plan = Set(plan);
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors));
     }
     let now = state.now();
     model.updated_at = Set(now);
@@ -211,7 +217,7 @@ pub async fn archive(
     client: &ClientInfo,
     administrator: &account::Model,
     guid: Uuid,
-) -> ApiResult<()> {
+) -> ProjectsResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let access = ProjectAccess::load_for_update(&txn, administrator, guid, state.today()).await?;

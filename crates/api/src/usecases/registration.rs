@@ -8,45 +8,47 @@ use portico_store::entities::invitation;
 use portico_store::{accounts, audit, credentials, invitations};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
+use super::errors::{Failure, use_case_error};
 use super::password_policy;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::PasswordScheme;
 use crate::auth::secrets;
 use crate::auth::session::{self, IssuedSession};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 
-fn gone(code: &'static str, detail: &str) -> ApiError {
-    ApiError::new(actix_web::http::StatusCode::GONE, code, detail.to_owned())
+use_case_error! {
+    /// Why an invitation could not be looked up or registered.
+    pub enum RegistrationError {
+        InvitationRevoked => (Gone, "invitation_revoked", "This invitation was withdrawn. Ask whoever invited you for a new one."),
+        InvitationUsed => (Gone, "invitation_used", "This invitation was already accepted. Sign in instead."),
+        InvitationExpired => (Gone, "invitation_expired", "This invitation has expired. Ask whoever invited you to send it again."),
+        InvitationAccountGone => (Gone, "invitation_revoked", "The account this invitation was for no longer exists."),
+        InvitationInvalid => (NotFound, "invitation_invalid", "This invitation link is not valid. Copy the whole link from the email, or ask for a new invitation."),
+        AccountExists => (Conflict, "account_exists", "An account with this email already exists. Sign in, then accept the invitation."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::project_invitations::InvitationsError, super::mfa::MfaError }
 }
+
+pub type RegistrationResult<T> = Result<T, RegistrationError>;
 
 /// Finds the invitation a token belongs to and checks it can still be used.
 pub async fn open_invitation(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> ApiResult<invitation::Model> {
-    let invitation = invitations::find_by_token_hash(db, &secrets::hash(token)).await?.ok_or_else(|| {
-        ApiError::not_found(
-            "invitation_invalid",
-            "This invitation link is not valid. Copy the whole link from the email, or ask for a new invitation.",
-        )
-    })?;
+) -> RegistrationResult<invitation::Model> {
+    let invitation = invitations::find_by_token_hash(db, &secrets::hash(token))
+        .await?
+        .ok_or_else(|| RegistrationError::InvitationInvalid)?;
     if invitation.revoked_at.is_some() {
-        return Err(gone(
-            "invitation_revoked",
-            "This invitation was withdrawn. Ask whoever invited you for a new one.",
-        ));
+        return Err(RegistrationError::InvitationRevoked);
     }
     if invitation.accepted_at.is_some() {
-        return Err(gone("invitation_used", "This invitation was already accepted. Sign in instead."));
+        return Err(RegistrationError::InvitationUsed);
     }
     if invitation.expires_at <= now {
-        return Err(gone(
-            "invitation_expired",
-            "This invitation has expired. Ask whoever invited you to send it again.",
-        ));
+        return Err(RegistrationError::InvitationExpired);
     }
     Ok(invitation)
 }
@@ -55,7 +57,7 @@ pub async fn open_invitation(
 async fn existing_account(
     db: &impl ConnectionTrait,
     invitation: &invitation::Model,
-) -> ApiResult<Option<portico_store::entities::account::Model>> {
+) -> RegistrationResult<Option<portico_store::entities::account::Model>> {
     if invitation.account_id.is_some() {
         return Ok(None);
     }
@@ -66,7 +68,7 @@ async fn existing_account(
     }
 }
 
-pub async fn lookup(state: &Context, client: &ClientInfo, token: &str) -> ApiResult<InvitationSummary> {
+pub async fn lookup(state: &Context, client: &ClientInfo, token: &str) -> RegistrationResult<InvitationSummary> {
     state.credential_limiter.check(client.ip)?;
     let invitation = open_invitation(&state.db, token, state.now()).await?;
     let inviter = match invitation.invited_by {
@@ -96,7 +98,7 @@ pub async fn register(
     state: &Context,
     client: &ClientInfo,
     request: RegisterRequest,
-) -> ApiResult<(SignInStep, IssuedSession)> {
+) -> RegistrationResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     super::bounded_password(&request.password, "password")?;
     let mut errors = Vec::new();
@@ -107,27 +109,22 @@ pub async fn register(
         errors.push(FieldError::new("password", message));
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     let (first_name, last_name) = (first_name.unwrap_or_default(), last_name.unwrap_or_default());
     let invitation = open_invitation(&state.db, &request.token, state.now()).await?;
     if existing_account(&state.db, &invitation).await?.is_some() {
-        return Err(ApiError::conflict(
-            "account_exists",
-            "An account with this email already exists. Sign in, then accept the invitation.",
-        ));
+        return Err(RegistrationError::AccountExists);
     }
-    let hash = state.hasher.hash(&request.password).await.map_err(super::busy)?;
+    let hash = state.hasher.hash(&request.password).await?;
     let now = state.now();
     let txn = state.db.begin().await?;
     if !invitations::accept(&txn, invitation.id, now).await? {
-        return Err(gone("invitation_used", "This invitation was already accepted. Sign in instead."));
+        return Err(RegistrationError::InvitationUsed);
     }
     let account = match invitation.account_id {
         Some(account_id) => {
-            let account = accounts::find(&txn, account_id)
-                .await?
-                .ok_or_else(|| gone("invitation_revoked", "The account this invitation was for no longer exists."))?;
+            let account = accounts::find(&txn, account_id).await?.ok_or(RegistrationError::InvitationAccountGone)?;
             let mut model = account.into_active_model();
             model.first_name = Set(first_name);
             model.last_name = Set(last_name);
@@ -144,10 +141,7 @@ pub async fn register(
             )
             .await
             .map_err(|error| match error.unique_violation() {
-                Some(_) => ApiError::conflict(
-                    "account_exists",
-                    "An account with this email already exists. Sign in, then accept the invitation.",
-                ),
+                Some(_) => RegistrationError::AccountExists,
                 None => error.into(),
             })?
         }
@@ -169,7 +163,7 @@ pub async fn register(
 }
 
 /// A user name derived from the email that no other account has.
-async fn free_user_name(db: &impl ConnectionTrait, email: &str) -> ApiResult<String> {
+async fn free_user_name(db: &impl ConnectionTrait, email: &str) -> RegistrationResult<String> {
     let local = email.rsplit_once('@').map(|(local, _)| local).unwrap_or(email);
     let base = UserName::from_email_local_part(local);
     if !accounts::user_name_taken(db, &base.key()).await? {
@@ -181,5 +175,5 @@ async fn free_user_name(db: &impl ConnectionTrait, email: &str) -> ApiResult<Str
             return Ok(candidate.as_str().to_owned());
         }
     }
-    Err(ApiError::internal(anyhow::anyhow!("no free user name for {local}")))
+    Err(Failure::internal(anyhow::anyhow!("no free user name for {local}")).into())
 }

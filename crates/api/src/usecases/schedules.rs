@@ -10,11 +10,13 @@ use portico_store::{audit, schedules};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::Failure;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+pub type SchedulesResult<T> = Result<T, Failure>;
 
 fn blocked(state: &Context) -> Vec<Slot> {
     state.settings.blocked_slots().unwrap_or_default()
@@ -25,7 +27,7 @@ fn slots_to_text(slots: &[Slot]) -> String {
 }
 
 /// The preferred slots of a project: its own choice, or every slot that is not blocked.
-pub async fn slots_of(state: &Context, db: &impl ConnectionTrait, project_id: Uuid) -> ApiResult<Vec<Slot>> {
+pub async fn slots_of(state: &Context, db: &impl ConnectionTrait, project_id: Uuid) -> SchedulesResult<Vec<Slot>> {
     let blocked = blocked(state);
     let chosen: Vec<Slot> = match schedules::get(db, project_id).await? {
         Some(row) => row.slots.split(',').filter_map(Slot::parse).collect(),
@@ -41,12 +43,12 @@ pub async fn slots_of(state: &Context, db: &impl ConnectionTrait, project_id: Uu
 pub async fn next_infrastructure_update(
     state: &Context,
     project_id: Uuid,
-) -> ApiResult<Option<chrono::DateTime<chrono::Utc>>> {
+) -> SchedulesResult<Option<chrono::DateTime<chrono::Utc>>> {
     let Some(window) = super::maintenance::next_window(&state.db, state.now()).await? else { return Ok(None) };
     Ok(next_slot_start(&slots_of(state, &state.db, project_id).await?, window.ends_at))
 }
 
-pub async fn get(state: &Context, access: &ProjectAccess) -> ApiResult<UpdateSchedule> {
+pub async fn get(state: &Context, access: &ProjectAccess) -> SchedulesResult<UpdateSchedule> {
     access.require(Action::ViewProject)?;
     Ok(UpdateSchedule {
         slots: slots_of(state, &state.db, access.project.id).await?,
@@ -61,11 +63,11 @@ pub async fn put(
     access: &ProjectAccess,
     actor: &account::Model,
     request: UpdateScheduleRequest,
-) -> ApiResult<UpdateSchedule> {
+) -> SchedulesResult<UpdateSchedule> {
     access.require(Action::EditUpdateSchedule)?;
     access.require_writable()?;
     let slots = check_slots(&request.slots, &blocked(state))
-        .map_err(|(field, message)| ApiError::invalid_field(&field, message))?;
+        .map_err(|(field, message)| Failure::invalid_field(&field, message))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     schedules::put(&txn, access.project.id, &slots_to_text(&slots), now).await?;

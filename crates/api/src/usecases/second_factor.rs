@@ -10,12 +10,22 @@ use portico_store::entities::account;
 use portico_store::{credentials, throttles};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
+use super::errors::{Failure, use_case_error};
 use crate::auth::crypto;
 use crate::auth::limits::{self, second_factor_key};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
+
+use_case_error! {
+    /// Why an authenticator code was refused.
+    pub enum SecondFactorError {
+        InvalidCode => (Unauthorized, "invalid_code", "The code is not right or was already used. Enter the current code from your authenticator app."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type SecondFactorResult<T> = Result<T, SecondFactorError>;
 
 /// A code checked against the account's authenticator, not yet used up.
 pub struct CheckedCode {
@@ -25,22 +35,15 @@ pub struct CheckedCode {
     throttle_key: String,
 }
 
-pub fn invalid_code() -> ApiError {
-    ApiError::unauthorized(
-        "invalid_code",
-        "The code is not right or was already used. Enter the current code from your authenticator app.",
-    )
-}
-
 /// Reserves an attempt and matches `code` (outside any transaction: it reads the database).
 pub async fn check(
     state: &Context,
     account: &account::Model,
     code: &str,
     now: DateTime<Utc>,
-) -> ApiResult<CheckedCode> {
+) -> SecondFactorResult<CheckedCode> {
     if !totp::is_well_formed(code) {
-        return Err(ApiError::invalid_field("code", "must be the 6 digits shown by your authenticator app"));
+        return Err(Failure::invalid_field("code", "must be the 6 digits shown by your authenticator app").into());
     }
     let throttle_key = second_factor_key(account.id);
     limits::reserve(&state.db, &throttle_key, state.settings.lockout_limits(), now).await?;
@@ -52,7 +55,7 @@ pub async fn check(
                 account.id.as_bytes(),
                 &authenticator.secret_ciphertext,
             )
-            .map_err(ApiError::internal)?;
+            .map_err(Failure::internal)?;
             totp::matching_step(&seed, code, now.timestamp().max(0) as u64)
         }
         _ => None,
@@ -63,7 +66,7 @@ pub async fn check(
 impl CheckedCode {
     /// Uses the code up inside the use case's transaction; false when it did not match or its
     /// step (or a later one) was already accepted.
-    pub async fn consume(&self, txn: &DatabaseTransaction) -> ApiResult<bool> {
+    pub async fn consume(&self, txn: &DatabaseTransaction) -> SecondFactorResult<bool> {
         Ok(match self.step {
             Some(step) => credentials::use_totp_step(txn, self.account_id, step as i64).await?,
             None => false,
@@ -71,7 +74,7 @@ impl CheckedCode {
     }
 
     /// After the use case's transaction ended: clears the attempt count.
-    pub async fn succeeded(&self, state: &Context) -> ApiResult<()> {
+    pub async fn succeeded(&self, state: &Context) -> SecondFactorResult<()> {
         throttles::succeed(&state.db, &self.throttle_key).await?;
         Ok(())
     }
@@ -84,9 +87,11 @@ impl CheckedCode {
         client: &ClientInfo,
         account: &account::Model,
         now: DateTime<Utc>,
-    ) -> ApiResult<ApiError> {
-        count_failure(state, client, account, &self.throttle_key, now).await?;
-        Ok(invalid_code())
+    ) -> SecondFactorError {
+        match count_failure(state, client, account, &self.throttle_key, now).await {
+            Ok(()) => SecondFactorError::InvalidCode,
+            Err(error) => error,
+        }
     }
 }
 
@@ -98,7 +103,7 @@ pub async fn count_failure(
     account: &account::Model,
     throttle_key: &str,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> SecondFactorResult<()> {
     if throttles::fail(&state.db, throttle_key, state.settings.lockout_limits(), now).await? {
         let txn = state.db.begin().await?;
         let key = account.email_key.clone().unwrap_or_else(|| account.user_name_key.clone());

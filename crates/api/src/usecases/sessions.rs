@@ -5,13 +5,23 @@ use portico_store::{audit, sessions};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
+use super::errors::use_case_error;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::session::CurrentSession;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 
-pub async fn list(state: &Context, current: &CurrentSession) -> ApiResult<Vec<SessionInfo>> {
+use_case_error! {
+    /// Why the caller's sessions could not be listed or ended.
+    pub enum SessionsError {
+        SessionNotFound => (NotFound, "session_not_found", "You have no session with this id."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type SessionsResult<T> = Result<T, SessionsError>;
+
+pub async fn list(state: &Context, current: &CurrentSession) -> SessionsResult<Vec<SessionInfo>> {
     let rows = sessions::list_for_account(&state.db, current.account.id, state.now()).await?;
     Ok(rows
         .into_iter()
@@ -27,11 +37,11 @@ pub async fn list(state: &Context, current: &CurrentSession) -> ApiResult<Vec<Se
         .collect())
 }
 
-pub async fn end(state: &Context, client: &ClientInfo, current: &CurrentSession, id: Uuid) -> ApiResult<()> {
+pub async fn end(state: &Context, client: &ClientInfo, current: &CurrentSession, id: Uuid) -> SessionsResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     if !sessions::delete_owned(&txn, current.account.id, id).await? {
-        return Err(ApiError::not_found("session_not_found", "You have no session with this id."));
+        return Err(SessionsError::SessionNotFound);
     }
     audit::record(
         &txn,
@@ -44,7 +54,7 @@ pub async fn end(state: &Context, client: &ClientInfo, current: &CurrentSession,
 }
 
 /// Ends every session of the caller except this one; returns how many ended.
-pub async fn end_others(state: &Context, client: &ClientInfo, current: &CurrentSession) -> ApiResult<u64> {
+pub async fn end_others(state: &Context, client: &ClientInfo, current: &CurrentSession) -> SessionsResult<u64> {
     let now = state.now();
     let txn = state.db.begin().await?;
     let ended = sessions::delete_for_account(&txn, current.account.id, Some(current.session.id)).await?;

@@ -7,7 +7,7 @@ use portico_store::entities::account;
 use portico_store::{accounts, audit, credentials, links, sessions, throttles};
 use sea_orm::TransactionTrait;
 
-use super::busy;
+use super::errors::{Failure, use_case_error};
 use super::lockout::announce_lock;
 use super::second_factor;
 use crate::audit::{AuditEventExt, event};
@@ -16,17 +16,27 @@ use crate::auth::passwords::Verification;
 use crate::auth::secrets;
 use crate::auth::session::{self, CurrentSession, IssuedSession};
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+use_case_error! {
+    /// Why a sign-in step was refused.
+    pub enum SignInError {
+        InvalidCredentials => (Unauthorized, "invalid_credentials", "The email, user name or password is not right. Check them and try again, or reset your password."),
+        MfaEnrolmentLinkRequired => (Forbidden, "mfa_enrolment_link_required", "Your account needs an authenticator app, which is set up through a link sent by email. \
+             Check your inbox: we have sent you one."),
+        InvalidRecoveryCode => (Unauthorized, "invalid_recovery_code", "The recovery code is not right or was already used. Check it, or ask an administrator to reset your MFA."),
+        Unauthenticated => (Unauthorized, "unauthenticated", "This sign-in was already completed. Sign in again."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::second_factor::SecondFactorError, super::mfa::MfaError }
+}
+
+pub type SignInResult<T> = Result<T, SignInError>;
 
 /// An automatic enrolment link is not sent again within this time.
 const ENROLMENT_LINK_RESEND_AFTER: Duration = Duration::minutes(10);
 
-fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized(
-        "invalid_credentials",
-        "The email, user name or password is not right. Check them and try again, or reset your password.",
-    )
+fn invalid_credentials() -> SignInError {
+    SignInError::InvalidCredentials
 }
 
 /// The password step. Unknown accounts, wrong passwords and disabled accounts get the same
@@ -35,17 +45,17 @@ pub async fn password_step(
     state: &Context,
     client: &ClientInfo,
     request: SignInRequest,
-) -> ApiResult<(SignInStep, IssuedSession)> {
+) -> SignInResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     let identifier = match (request.email.as_deref(), request.user_name.as_deref()) {
         (Some(email), None) => email,
         (None, Some(user_name)) => user_name,
         _ => {
-            return Err(ApiError::invalid_field("email", "send either `email` or `user_name`, with `password`"));
+            return Err(Failure::invalid_field("email", "send either `email` or `user_name`, with `password`").into());
         }
     };
     if identifier.chars().count() > 254 {
-        return Err(ApiError::invalid_field("email", "must be at most 254 characters"));
+        return Err(Failure::invalid_field("email", "must be at most 254 characters").into());
     }
     super::bounded_password(&request.password, "password")?;
     let key = identifier.trim().to_lowercase();
@@ -63,7 +73,7 @@ pub async fn password_step(
         Some(account) => credentials::password_of(&state.db, account.id).await?.map(|p| (p.scheme, p.hash)),
         None => None,
     };
-    let verification = state.hasher.verify(&request.password, stored.clone()).await.map_err(busy)?;
+    let verification = state.hasher.verify(&request.password, stored.clone()).await?;
     let now = state.now();
     let account = match (account, verification) {
         (Some(account), Verification::Match { rehash }) if account.enabled => {
@@ -115,11 +125,7 @@ pub async fn password_step(
         (SessionStage::Enrolment, NextStep::MfaSetupRequired)
     } else {
         send_enrolment_link(state, client, &account, now).await?;
-        return Err(ApiError::forbidden(
-            "mfa_enrolment_link_required",
-            "Your account needs an authenticator app, which is set up through a link sent by email. \
-             Check your inbox: we have sent you one.",
-        ));
+        return Err(SignInError::MfaEnrolmentLinkRequired);
     };
     let txn = state.db.begin().await?;
     let issued = session::issue(&txn, &state.sessions, account.id, stage, false, client, now).await?;
@@ -136,7 +142,7 @@ async fn send_enrolment_link(
     client: &ClientInfo,
     account: &account::Model,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> SignInResult<()> {
     let recent = links::latest_open(&state.db, account.id, links::LinkPurpose::MfaEnrolment, now)
         .await?
         .is_some_and(|link| link.created_at > now - ENROLMENT_LINK_RESEND_AFTER);
@@ -161,7 +167,7 @@ pub async fn totp_step(
     client: &ClientInfo,
     current: CurrentSession,
     code: &str,
-) -> ApiResult<(SignInStep, IssuedSession)> {
+) -> SignInResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     let account = &current.account;
     let now = state.now();
@@ -170,7 +176,7 @@ pub async fn totp_step(
     if !checked.consume(&txn).await? {
         audit::record(&txn, event("sign_in.mfa", "failure", client).actor(account.id).subject(account.id), now).await?;
         txn.commit().await?;
-        return Err(checked.failed(state, client, account, now).await?);
+        return Err(checked.failed(state, client, account, now).await.into());
     }
     let issued = complete_sign_in(state, &txn, client, &current, false, now).await?;
     audit::record(&txn, event("sign_in.mfa", "success", client).actor(account.id).subject(account.id), now).await?;
@@ -186,10 +192,10 @@ pub async fn recovery_step(
     client: &ClientInfo,
     current: CurrentSession,
     recovery_code: &str,
-) -> ApiResult<(SignInStep, IssuedSession)> {
+) -> SignInResult<(SignInStep, IssuedSession)> {
     state.credential_limiter.check(client.ip)?;
     if recovery_code.len() > 100 {
-        return Err(ApiError::invalid_field("recovery_code", "is not a recovery code"));
+        return Err(Failure::invalid_field("recovery_code", "is not a recovery code").into());
     }
     let account = &current.account;
     let limits = state.settings.lockout_limits();
@@ -203,10 +209,7 @@ pub async fn recovery_step(
             .await?;
         txn.commit().await?;
         second_factor::count_failure(state, client, account, &throttle_key, now).await?;
-        return Err(ApiError::unauthorized(
-            "invalid_recovery_code",
-            "The recovery code is not right or was already used. Check it, or ask an administrator to reset your MFA.",
-        ));
+        return Err(SignInError::InvalidRecoveryCode);
     }
     let issued = complete_sign_in(state, &txn, client, &current, true, now).await?;
     audit::record(&txn, event("sign_in.recovery", "success", client).actor(account.id).subject(account.id), now)
@@ -224,16 +227,17 @@ async fn complete_sign_in(
     current: &CurrentSession,
     recovery_code_used: bool,
     now: DateTime<Utc>,
-) -> ApiResult<IssuedSession> {
+) -> SignInResult<IssuedSession> {
     if !sessions::delete(txn, current.session.id).await? {
         // A parallel request finished this sign-in first.
-        return Err(ApiError::unauthorized("unauthenticated", "This sign-in was already completed. Sign in again."));
+        return Err(SignInError::Unauthenticated);
     }
     session::issue(txn, &state.sessions, current.account.id, SessionStage::SignedIn, recovery_code_used, client, now)
         .await
+        .map_err(Into::into)
 }
 
-pub async fn sign_out(state: &Context, client: &ClientInfo, current: &CurrentSession) -> ApiResult<()> {
+pub async fn sign_out(state: &Context, client: &ClientInfo, current: &CurrentSession) -> SignInResult<()> {
     let now = state.now();
     let txn = state.db.begin().await?;
     sessions::delete(&txn, current.session.id).await?;
@@ -243,7 +247,7 @@ pub async fn sign_out(state: &Context, client: &ClientInfo, current: &CurrentSes
 }
 
 /// Lifts a lock with the emailed unlock link.
-pub async fn unlock(state: &Context, client: &ClientInfo, token: &str) -> ApiResult<()> {
+pub async fn unlock(state: &Context, client: &ClientInfo, token: &str) -> SignInResult<()> {
     state.credential_limiter.check(client.ip)?;
     let now = state.now();
     let txn = state.db.begin().await?;

@@ -13,12 +13,24 @@ use portico_store::{access_tokens, audit};
 use sea_orm::{ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
+use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::secrets;
 use crate::context::Context;
-use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+
+use_case_error! {
+    /// Why an access token could not be created, changed or revoked.
+    pub enum TokensError {
+        MembershipRequired => (Forbidden, "membership_required", "Access tokens belong to project members; join the project first."),
+        TokenNotFound => (NotFound, "token_not_found", "There is no such access token in this project."),
+        TokenOwnerOnly => (Forbidden, "token_owner_only", "Only the token's owner can edit it; others may revoke it."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+}
+
+pub type TokensResult<T> = Result<T, TokensError>;
 
 /// Most tokens a secret scanner may report in one request.
 pub const MAX_CHECKED: usize = 100;
@@ -51,12 +63,9 @@ fn check_permissions(permissions: &[TokenPermission], access: &ProjectAccess) ->
     Ok(())
 }
 
-fn member_only(access: &ProjectAccess) -> ApiResult<()> {
+fn member_only(access: &ProjectAccess) -> TokensResult<()> {
     if access.role.is_none() {
-        return Err(ApiError::forbidden(
-            "membership_required",
-            "Access tokens belong to project members; join the project first.",
-        ));
+        return Err(TokensError::MembershipRequired);
     }
     Ok(())
 }
@@ -66,7 +75,7 @@ pub async fn list(
     access: &ProjectAccess,
     caller: &account::Model,
     all: bool,
-) -> ApiResult<Vec<Token>> {
+) -> TokensResult<Vec<Token>> {
     let owner = if all {
         access.require(Action::ManageOthersTokens)?;
         None
@@ -83,7 +92,7 @@ pub async fn create(
     access: &ProjectAccess,
     owner: &account::Model,
     request: CreateTokenRequest,
-) -> ApiResult<CreatedToken> {
+) -> TokensResult<CreatedToken> {
     access.require(Action::ViewProject)?;
     access.require_writable()?;
     member_only(access)?;
@@ -103,7 +112,7 @@ pub async fn create(
         errors.push(FieldError::new("permissions", message));
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     let secret = TokenSecret::from_random(&secrets::random_bytes::<RANDOM_BYTES>());
     let txn = state.db.begin().await?;
@@ -139,7 +148,7 @@ async fn record(
     actor: Uuid,
     token: &access_token::Model,
     now: DateTime<Utc>,
-) -> ApiResult<()> {
+) -> TokensResult<()> {
     let mut entry = event(action, "success", client).actor(actor).subject(token.account_id).details(
         serde_json::json!({"token": token.id, "display_name": token.display_name, "permissions": token.permissions}),
     );
@@ -148,8 +157,8 @@ async fn record(
     Ok(())
 }
 
-fn token_not_found() -> ApiError {
-    ApiError::not_found("token_not_found", "There is no such access token in this project.")
+fn token_not_found() -> TokensError {
+    TokensError::TokenNotFound
 }
 
 /// Renames a token or changes its permissions (checked against the owner's role again).
@@ -160,14 +169,11 @@ pub async fn update(
     caller: &account::Model,
     id: Uuid,
     request: UpdateTokenRequest,
-) -> ApiResult<Token> {
+) -> TokensResult<Token> {
     access.require_writable()?;
     let token = access_tokens::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(token_not_found)?;
     if token.account_id != caller.id {
-        return Err(ApiError::forbidden(
-            "token_owner_only",
-            "Only the token's owner can edit it; others may revoke it.",
-        ));
+        return Err(TokensError::TokenOwnerOnly);
     }
     let mut errors = Vec::new();
     let mut model = token.clone().into_active_model();
@@ -184,7 +190,7 @@ pub async fn update(
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(Failure::Invalid(errors).into());
     }
     let now = state.now();
     let txn = state.db.begin().await?;
@@ -201,7 +207,7 @@ pub async fn revoke(
     access: &ProjectAccess,
     caller: &account::Model,
     id: Uuid,
-) -> ApiResult<()> {
+) -> TokensResult<()> {
     let token = access_tokens::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(token_not_found)?;
     if token.account_id != caller.id {
         access.require(Action::ManageOthersTokens)?;
@@ -221,16 +227,16 @@ pub async fn revoke_member_tokens(
     project_id: Uuid,
     account_id: Uuid,
     now: DateTime<Utc>,
-) -> ApiResult<u64> {
+) -> TokensResult<u64> {
     Ok(access_tokens::revoke_for_member(txn, project_id, account_id, now).await?)
 }
 
 /// A secret scanner reports strings that look like Portico tokens: live ones are revoked and
 /// their owners told. Noise is recognised by its checksum, without a database look-up.
-pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) -> ApiResult<TokenCheckReport> {
+pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) -> TokensResult<TokenCheckReport> {
     state.credential_limiter.check(client.ip)?;
     if reported.len() > MAX_CHECKED {
-        return Err(ApiError::invalid_field("tokens", format!("send at most {MAX_CHECKED} tokens per request")));
+        return Err(Failure::invalid_field("tokens", format!("send at most {MAX_CHECKED} tokens per request")).into());
     }
     let mut report = TokenCheckReport { revoked: 0, not_live: 0, malformed: 0 };
     let now = state.now();

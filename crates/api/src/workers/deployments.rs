@@ -24,11 +24,11 @@ pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     match state.packages.sweep_unfinished().await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(removed = n, "removed unfinished package uploads"),
-        Err(error) => tracing::error!(%error, "sweeping unfinished uploads"),
+        Err(error) => tracing::error!(error = %format!("{error:#}"), "sweeping unfinished uploads"),
     }
     loop {
         if let Err(error) = work(&state).await {
-            tracing::error!(error = ?error, "deployment runner");
+            tracing::error!(error = %format!("{error:#}"), "deployment runner");
         }
         tokio::select! {
             _ = state.wake_runner.notified() => {}
@@ -46,11 +46,7 @@ async fn work(state: &Context) -> anyhow::Result<()> {
         state.cache.invalidate();
     }
     // During maintenance nothing starts; scheduled promotions wait for the window's end.
-    if crate::usecases::maintenance::deployments_paused_by(&state.db, now)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .is_some()
-    {
+    if crate::usecases::maintenance::deployments_paused_by(&state.db, now).await?.is_some() {
         return Ok(());
     }
     for due in deployments::due_scheduled(&state.db, now).await? {
@@ -132,8 +128,7 @@ async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<
                     },
                     now,
                 )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .await?;
         }
     }
     let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default());
@@ -212,8 +207,7 @@ async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
                     &message,
                     now,
                 )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .await?;
             }
             let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default());
             failed.project_id = Some(row.project_id);

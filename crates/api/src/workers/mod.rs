@@ -70,7 +70,7 @@ async fn provisioning(state: web::Data<Context>, provisioner: impl Provisioner, 
                 Ok(true) => continue,
                 Ok(false) => break,
                 Err(error) => {
-                    tracing::error!(error = ?error, "provisioning");
+                    tracing::error!(error = %format!("{error:#}"), "provisioning");
                     break;
                 }
             }
@@ -120,7 +120,7 @@ async fn session_sweeper(state: web::Data<Context>, mut stop: watch::Receiver<bo
     loop {
         let now = state.now();
         if let Err(error) = portico_store::sessions::delete_stale(&state.db, now, now - state.sessions.idle).await {
-            tracing::warn!(%error, "session sweeper");
+            tracing::warn!(error = %format!("{error:#}"), "session sweeper");
         }
         state.cache.invalidate();
         tokio::select! {

@@ -16,10 +16,10 @@ use crate::context::Context;
 pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(error) = remind(&state).await {
-            tracing::error!(error = ?error, "token expiry reminders");
+            tracing::error!(error = %format!("{error:#}"), "token expiry reminders");
         }
         if let Err(error) = crate::usecases::maintenance::send_reminders(&state).await {
-            tracing::error!(%error, "maintenance reminders");
+            tracing::error!(error = %format!("{error:#}"), "maintenance reminders");
         }
         tokio::select! {
             _ = tokio::time::sleep(StdDuration::from_secs(60)) => {}
@@ -56,8 +56,7 @@ async fn remind(state: &Context) -> anyhow::Result<()> {
                         },
                         now,
                     )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    .await?;
             }
             txn.commit().await?;
             state.cache.invalidate();

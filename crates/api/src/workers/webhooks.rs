@@ -22,7 +22,7 @@ pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
                 Ok(true) => continue,
                 Ok(false) => break,
                 Err(error) => {
-                    tracing::error!(error = ?error, "webhooks");
+                    tracing::error!(error = %format!("{error:#}"), "webhooks");
                     break;
                 }
             }
