@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::limits::IpLimiter;
 use crate::auth::passwords::PasswordHasherPool;
-use crate::auth::session::SessionSettings;
+use crate::auth::session_cookie::SessionSettings;
 use crate::cache::ReadCache;
 use crate::clock::Clock;
 use crate::config::Settings;

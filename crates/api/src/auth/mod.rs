@@ -7,4 +7,5 @@ pub mod passwords;
 pub mod project_access;
 pub mod secrets;
 pub mod session;
+pub mod session_cookie;
 pub mod token;

@@ -10,131 +10,23 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::{DateTime, Duration, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use chrono::Duration;
+use jsonwebtoken::{Algorithm, Validation};
 use portico_domain::identity::SessionStage;
 use portico_store::entities::{account, session};
-use portico_store::sessions::{self, NewSession};
-use sea_orm::ConnectionTrait;
-use serde::{Deserialize, Serialize};
+use portico_store::sessions::{self};
 
 use super::secrets;
 use crate::cache::CacheKey;
-use crate::config::Settings;
 use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
-use crate::keys::{MasterKey, Purpose};
 
-/// How long the password step lasts before the second factor must follow.
-pub const PRE_AUTH_LIFETIME: Duration = Duration::minutes(5);
+use super::session_cookie::Claims;
+pub use super::session_cookie::{IssuedSession, PRE_AUTH_LIFETIME, SessionSettings, issue, removal_cookie};
+
 /// Last-seen is written at most this often, so reads cost no write.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
-
-pub struct SessionSettings {
-    jwt_encoding: EncodingKey,
-    jwt_decoding: DecodingKey,
-    pub cookie_name: &'static str,
-    secure: bool,
-    pub idle: Duration,
-    pub max: Duration,
-}
-
-impl SessionSettings {
-    pub fn new(settings: &Settings, master_key: &MasterKey) -> Self {
-        let key = master_key.derive(Purpose::SessionJwt);
-        let secure = settings.is_https();
-        Self {
-            jwt_encoding: EncodingKey::from_secret(&key),
-            jwt_decoding: DecodingKey::from_secret(&key),
-            // The __Host- prefix pins the cookie to this host, path / and https.
-            cookie_name: if secure { "__Host-portico_session" } else { "portico_session" },
-            secure,
-            idle: Duration::from_std(settings.session_idle.0).unwrap_or(Duration::minutes(30)),
-            max: Duration::from_std(settings.session_max.0).unwrap_or(Duration::hours(12)),
-        }
-    }
-
-    /// When a new session of `stage` ends at the latest.
-    pub fn lifetime(&self, stage: SessionStage) -> Duration {
-        match stage {
-            SessionStage::PreAuth => PRE_AUTH_LIFETIME,
-            SessionStage::Enrolment => self.idle,
-            SessionStage::SignedIn => self.max,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Claims {
-    /// The session secret.
-    sid: String,
-    stg: String,
-    exp: i64,
-    iat: i64,
-}
-
-/// A session just created: the secret goes into the cookie and nowhere else.
-pub struct IssuedSession {
-    secret: String,
-    pub row: session::Model,
-    stage: SessionStage,
-}
-
-impl IssuedSession {
-    pub fn cookie(&self, config: &SessionSettings) -> Cookie<'static> {
-        let claims = Claims {
-            sid: self.secret.clone(),
-            stg: self.stage.as_str().to_owned(),
-            exp: self.row.expires_at.timestamp(),
-            iat: self.row.created_at.timestamp(),
-        };
-        let jwt = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &config.jwt_encoding)
-            .expect("HS256 signing works");
-        let max_age = (self.row.expires_at - self.row.created_at).num_seconds().max(0);
-        base_cookie(config, jwt).max_age(CookieDuration::seconds(max_age)).finish()
-    }
-}
-
-fn base_cookie(config: &SessionSettings, value: String) -> actix_web::cookie::CookieBuilder<'static> {
-    Cookie::build(config.cookie_name, value).path("/").http_only(true).secure(config.secure).same_site(SameSite::Strict)
-}
-
-/// A cookie that makes the browser forget the session.
-pub fn removal_cookie(config: &SessionSettings) -> Cookie<'static> {
-    let mut cookie = base_cookie(config, String::new()).finish();
-    cookie.make_removal();
-    cookie
-}
-
-/// Creates a session row for `account` at `stage`.
-pub async fn issue(
-    db: &impl ConnectionTrait,
-    config: &SessionSettings,
-    account_id: uuid::Uuid,
-    stage: SessionStage,
-    recovery_code_used: bool,
-    client: &crate::http::client::ClientInfo,
-    now: DateTime<Utc>,
-) -> Result<IssuedSession, crate::usecases::errors::Failure> {
-    let secret = secrets::new_token();
-    let row = sessions::insert(
-        db,
-        NewSession {
-            secret_hash: secrets::hash(&secret),
-            account_id,
-            stage,
-            recovery_code_used,
-            expires_at: now + config.lifetime(stage),
-            ip: client.ip_text(),
-            user_agent: client.user_agent.clone(),
-        },
-        now,
-    )
-    .await?;
-    Ok(IssuedSession { secret, row, stage })
-}
 
 /// The caller's session and account, checked against the database.
 #[derive(Debug, Clone)]

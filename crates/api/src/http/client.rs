@@ -34,6 +34,11 @@ impl ClientInfo {
     pub fn ip_text(&self) -> Option<String> {
         self.ip.map(|ip| ip.to_string())
     }
+
+    /// What a new session records of its start.
+    pub fn session_origin(&self) -> crate::auth::session_cookie::SessionOrigin {
+        crate::auth::session_cookie::SessionOrigin { ip: self.ip_text(), user_agent: self.user_agent.clone() }
+    }
 }
 
 impl actix_web::FromRequest for ClientInfo {

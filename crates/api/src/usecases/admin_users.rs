@@ -29,7 +29,7 @@ use_case_error! {
         BuiltinAccount => (Conflict, "builtin_account", "The built-in Administrator cannot be deleted."),
         CannotDeleteSelf => (Conflict, "cannot_delete_self", "You cannot delete your own account."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type AdminUsersResult<T> = Result<T, AdminUsersError>;

@@ -34,7 +34,7 @@ use_case_error! {
         MembershipRequired => (Forbidden, "membership_required", "Notification preferences belong to project members."),
         WebhookNotFound => (NotFound, "webhook_not_found", "This project has no webhook."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type AlertsResult<T> = Result<T, AlertsError>;

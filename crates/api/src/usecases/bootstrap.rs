@@ -20,7 +20,7 @@ use_case_error! {
     pub enum BootstrapError {
         NoSuchEmail { email: String } => (NotFound, "account_not_found", "No account has the email {email}."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type BootstrapResult<T> = Result<T, BootstrapError>;

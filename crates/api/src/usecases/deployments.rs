@@ -35,7 +35,7 @@ use_case_error! {
         UploadInterrupted { cause: String } => (BadRequest, "upload_interrupted", "The upload broke off: {cause}"),
         NotLatestPackage { environment: &'static str } => (Conflict, "not_latest_package", "Only the latest succeeded deployment of {environment} can be promoted."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type DeploymentsResult<T> = Result<T, DeploymentsError>;
@@ -56,7 +56,7 @@ pub fn project_environment(access: &ProjectAccess, text: &str) -> DeploymentsRes
 /// Refuses deployments while the project is still being provisioned or during maintenance.
 async fn require_deployable(state: &Context, access: &ProjectAccess) -> DeploymentsResult<()> {
     access.require_writable()?;
-    super::maintenance::gate_deployments(&state.db, state.now()).await?;
+    super::windows::gate_deployments(&state.db, state.now()).await?;
     if access.status() == ProjectStatus::Provisioning {
         return Err(DeploymentsError::ProjectProvisioning);
     }

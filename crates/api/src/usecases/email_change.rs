@@ -10,7 +10,7 @@ use portico_store::{accounts, invitations, links, projects as project_store};
 use sea_orm::DatabaseTransaction;
 
 use super::errors::Failure;
-use super::project_invitations::queue_project_invitation;
+use super::invitations::queue_project_invitation;
 use crate::context::Context;
 
 pub type EmailChangeResult<T> = Result<T, Failure>;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use portico_domain::maintenance::{
     AffectedFeature, BANNER_LEAD, CreateWindowRequest, InfrastructureUpdate, MAX_DESCRIPTION_CHARS, MaintenanceBanner,
-    MaintenanceWindow, UpdateWindowRequest, WindowState, check_window, parse_affected, window_state,
+    MaintenanceWindow, UpdateWindowRequest, WindowState, check_window, parse_affected,
 };
 use portico_domain::paging::{Page, PageRequest};
 use portico_domain::problem::FieldError;
@@ -15,7 +15,8 @@ use portico_store::{accounts, audit, maintenance, memberships, projects as proje
 use sea_orm::{ConnectionTrait, DatabaseTransaction, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::errors::{Failure, Refusal, UseCaseError, use_case_error};
+use super::errors::{Failure, use_case_error};
+pub use super::windows::{MaintenanceInProgress, deployments_paused_by, gate_deployments, next_window, to_dto};
 use crate::audit::{AuditEventExt, event};
 use crate::context::Context;
 use crate::http::client::ClientInfo;
@@ -31,52 +32,6 @@ use_case_error! {
 }
 
 pub type MaintenanceResult<T> = Result<T, MaintenanceError>;
-
-/// Deployments are paused by a window in progress: try again after its end.
-#[derive(Debug, thiserror::Error)]
-#[error("Deployments are paused for platform maintenance until {}. Try again after that.", super::format_time(.window.ends_at))]
-pub struct MaintenanceInProgress {
-    pub window: MaintenanceWindow,
-    /// Seconds until the window ends.
-    pub retry_after: u64,
-}
-
-impl UseCaseError for MaintenanceInProgress {
-    fn refusal(&self) -> Option<Refusal> {
-        Some(Refusal::Unavailable)
-    }
-
-    fn code(&self) -> &'static str {
-        "maintenance_in_progress"
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        Some(self.retry_after)
-    }
-
-    fn window(&self) -> Option<MaintenanceWindow> {
-        Some(self.window.clone())
-    }
-}
-
-impl From<MaintenanceInProgress> for Failure {
-    fn from(paused: MaintenanceInProgress) -> Self {
-        Failure::Refused(Box::new(paused))
-    }
-}
-
-pub fn to_dto(row: &maintenance_window::Model, now: DateTime<Utc>) -> MaintenanceWindow {
-    MaintenanceWindow {
-        id: row.id,
-        starts_at: row.starts_at,
-        ends_at: row.ends_at,
-        description: row.description.clone(),
-        affected: row.affected.split(',').filter_map(AffectedFeature::parse).collect(),
-        state: window_state(row.starts_at, row.ends_at, row.cancelled_at.is_some(), now),
-        sequence: row.sequence,
-        updated_at: row.updated_at,
-    }
-}
 
 fn affected_text(features: &[AffectedFeature]) -> String {
     features.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
@@ -367,25 +322,6 @@ pub async fn feed(state: &Context) -> MaintenanceResult<String> {
     Ok(portico_domain::maintenance::ics_feed(&windows, host, &format!("Portico {}", env!("CARGO_PKG_VERSION"))))
 }
 
-/// The window in progress that stops deployments, if any.
-pub async fn deployments_paused_by(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-) -> MaintenanceResult<Option<MaintenanceWindow>> {
-    Ok(maintenance::in_progress(db, now)
-        .await?
-        .iter()
-        .map(|row| to_dto(row, now))
-        .find(|w| w.affected.contains(&AffectedFeature::Deployments)))
-}
-
-/// Refuses deployments during a window: 503 with Retry-After until its end.
-pub async fn gate_deployments(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), Failure> {
-    let Some(window) = deployments_paused_by(db, now).await? else { return Ok(()) };
-    let retry_after = (window.ends_at - now).num_seconds().max(1) as u64;
-    Err(MaintenanceInProgress { window, retry_after }.into())
-}
-
 /// The banner of `/me`: a window within 7 days or in progress, and the caller's projects'
 /// infrastructure updates after it.
 pub async fn banner(state: &Context, account_id: Uuid) -> MaintenanceResult<Option<MaintenanceBanner>> {
@@ -404,18 +340,6 @@ pub async fn banner(state: &Context, account_id: Uuid) -> MaintenanceResult<Opti
     }
     let infrastructure_updates = infrastructure_updates(state, &state.db, &window, &projects).await?;
     Ok(Some(MaintenanceBanner { window, infrastructure_updates }))
-}
-
-/// The first window that has not ended (for a project's next infrastructure update).
-pub async fn next_window(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-) -> MaintenanceResult<Option<MaintenanceWindow>> {
-    Ok(maintenance::ending_after(db, now)
-        .await?
-        .iter()
-        .map(|r| to_dto(r, now))
-        .find(|w| w.state != WindowState::Cancelled))
 }
 
 /// Sends the reminder of windows starting within the lead time (once each).

@@ -24,7 +24,7 @@ use_case_error! {
         LastTenantAdministrator => (Conflict, "last_tenant_administrator", "A project must keep at least one Tenant Administrator. Make someone else Tenant Administrator first."),
         RoleForbidden => (Forbidden, "role_forbidden", "Only the primary contact or an Administrator can hand over the primary contact."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::tokens::TokensError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::tokens::TokensError }
 }
 
 pub type MembersResult<T> = Result<T, MembersError>;

@@ -34,7 +34,7 @@ use_case_error! {
         WrongPassword => (Forbidden, "wrong_password", "The password is not right."),
         MfaAlreadyEnrolled3 => (Conflict, "mfa_already_enrolled", "An authenticator app is already set up for this account. Sign in with it."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::second_factor::SecondFactorError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::second_factor::SecondFactorError }
 }
 
 pub type MfaResult<T> = Result<T, MfaError>;
@@ -114,7 +114,9 @@ pub async fn confirm_enrolment(
     model.updated_at = Set(now);
     model.update(&txn).await?;
     sessions::delete(&txn, current.session.id).await?;
-    let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::SignedIn, false, client, now).await?;
+    let issued =
+        session::issue(&txn, &state.sessions, account.id, SessionStage::SignedIn, false, client.session_origin(), now)
+            .await?;
     audit::record(&txn, event("mfa.enrolled", "success", client).actor(account.id).subject(account.id), now).await?;
     txn.commit().await?;
     Ok((RecoveryCode { recovery_code }, issued))
@@ -320,7 +322,9 @@ pub async fn enrol_by_link(
     if credentials::authenticator_of(&txn, account.id).await?.is_some_and(|a| a.confirmed_at.is_some()) {
         return Err(MfaError::MfaAlreadyEnrolled3);
     }
-    let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
+    let issued =
+        session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client.session_origin(), now)
+            .await?;
     audit::record(&txn, event("mfa.enrolment_link", "success", client).actor(account.id).subject(account.id), now)
         .await?;
     txn.commit().await?;

@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod deployments;
 pub mod email_change;
 pub mod errors;
+pub mod invitations;
 pub mod lockout;
 pub mod maintenance;
 pub mod members;
@@ -26,6 +27,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
 pub mod tokens;
+pub mod windows;
 
 use chrono::{DateTime, Utc};
 use portico_domain::identity::PasswordPolicy;
@@ -68,7 +70,7 @@ use_case_error! {
         Used => (Gone, "link_used", "This link was already used. Ask for a new one if you still need it."),
         Expired => (Gone, "link_expired", "This link has expired. Ask for a new one."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, crate::auth::passwords::Busy, maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, crate::auth::passwords::Busy, windows::MaintenanceInProgress }
 }
 
 /// The refusal for an emailed link that cannot be used.

@@ -23,7 +23,7 @@ use_case_error! {
     pub enum ProfileError {
         EmailTaken => (Conflict, "email_taken", "Another account took this email address meanwhile."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::maintenance::MaintenanceError, super::mfa::MfaError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::maintenance::MaintenanceError, super::mfa::MfaError }
 }
 
 pub type ProfileResult<T> = Result<T, ProfileError>;

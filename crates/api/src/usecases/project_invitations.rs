@@ -11,7 +11,9 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 use super::errors::{Failure, use_case_error};
-use super::registration::open_invitation;
+use super::invitations::open_invitation;
+use super::invitations::send_invitation_email;
+pub use super::invitations::{join_project, queue_project_invitation};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::secrets;
@@ -27,73 +29,14 @@ use_case_error! {
         InvitationEmailMismatch { invited: String, signed_in: String } => (Forbidden, "invitation_email_mismatch", "This invitation is for {invited}, but you are signed in as {signed_in}. Sign in with the invited account."),
         InvitationNotFound => (NotFound, "invitation_not_found", "This project has no such invitation."),
         InvitationClosed => (Conflict, "invitation_closed", "This invitation was accepted or revoked; send a new one."),
-        InvitationClosed2 => (Conflict, "invitation_closed", "This invitation was already accepted or revoked."),
+        InvitationAlreadyClosed => (Conflict, "invitation_closed", "This invitation was already accepted or revoked."),
         InvitationInvalid => (BadRequest, "invitation_invalid", "This invitation sets up an account; open it signed out to register."),
-        InvitationRevoked => (Gone, "invitation_revoked", "The project no longer exists."),
         InvitationUsed => (Gone, "invitation_used", "This invitation was already accepted."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::registration::RegistrationError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::invitations::InvitationLinkError }
 }
 
 pub type InvitationsResult<T> = Result<T, InvitationsError>;
-
-/// Stores an invitation and queues its email.
-pub async fn queue_project_invitation(
-    state: &Context,
-    txn: &DatabaseTransaction,
-    project: &project::Model,
-    inviter: &account::Model,
-    email: &Email,
-    role: ProjectRole,
-    now: DateTime<Utc>,
-) -> InvitationsResult<invitation::Model> {
-    let token = secrets::new_token();
-    let invitation = invitations::insert(
-        txn,
-        invitations::NewInvitation {
-            token_hash: secrets::hash(&token),
-            email: email.as_str().to_owned(),
-            project_id: Some(project.id),
-            role: Some(role),
-            invited_by: Some(inviter.id),
-            expires_at: now + state.settings.invitation_ttl(),
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
-    send_invitation_email(state, txn, project, inviter, &invitation, &token, now).await?;
-    Ok(invitation)
-}
-
-async fn send_invitation_email(
-    state: &Context,
-    txn: &DatabaseTransaction,
-    project: &project::Model,
-    inviter: &account::Model,
-    invitation: &invitation::Model,
-    token: &str,
-    now: DateTime<Utc>,
-) -> InvitationsResult<()> {
-    let role = invitation.role.map(|r| r.label()).unwrap_or("member");
-    state
-        .mailer
-        .queue(
-            txn,
-            "invitation",
-            &invitation.email,
-            minijinja::context! {
-                inviter => super::display_name(inviter),
-                project => project.name.clone(),
-                role => role,
-                link => super::link(state, "invitations", token),
-                expires_at => super::format_time(invitation.expires_at),
-            },
-            now,
-        )
-        .await
-        .map_err(Into::into)
-}
 
 fn to_dto(invitation: &invitation::Model, inviters: &[account::Model], now: DateTime<Utc>) -> Invitation {
     Invitation {
@@ -217,7 +160,7 @@ pub async fn revoke(
     access.require(Action::ManageMembers)?;
     let invitation = invitations::find_in_project(&txn, guid, id).await?.ok_or_else(invitation_not_found)?;
     if !invitations::revoke(&txn, invitation.id, now).await? {
-        return Err(InvitationsError::InvitationClosed2);
+        return Err(InvitationsError::InvitationAlreadyClosed);
     }
     let mut revoked = event("project.invitation_revoked", "success", client)
         .actor(actor.id)
@@ -226,32 +169,6 @@ pub async fn revoke(
     audit::record(&txn, revoked, now).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Makes `account` a member as the invitation says; the invited primary contact gets the crown.
-pub async fn join_project(
-    txn: &DatabaseTransaction,
-    client: &ClientInfo,
-    invitation: &invitation::Model,
-    account: &account::Model,
-    now: DateTime<Utc>,
-) -> InvitationsResult<Option<project::Model>> {
-    let Some(project_id) = invitation.project_id else { return Ok(None) };
-    let project =
-        project_store::find_for_update(txn, project_id).await?.ok_or_else(|| InvitationsError::InvitationRevoked)?;
-    let role = invitation.role.unwrap_or(ProjectRole::Developer);
-    memberships::insert_if_absent(txn, project_id, account.id, role, now).await?;
-    if role == ProjectRole::TenantAdministrator {
-        let email_key = account.email_key.clone().unwrap_or_default();
-        project_store::set_primary_contact_if_unset(txn, project_id, account.id, &email_key, now).await?;
-    }
-    let mut joined = event("project.member_joined", "success", client)
-        .actor(account.id)
-        .subject(account.id)
-        .details(serde_json::json!({"role": role, "invitation": invitation.id}));
-    joined.project_id = Some(project_id);
-    audit::record(txn, joined, now).await?;
-    Ok(Some(project))
 }
 
 /// A signed-in account accepts an invitation sent to its own email.

@@ -18,7 +18,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, Transacti
 use uuid::Uuid;
 
 use super::errors::Failure;
-use super::project_invitations::queue_project_invitation;
+use super::invitations::queue_project_invitation;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::{ProjectAccess, status_of};
 use crate::context::Context;

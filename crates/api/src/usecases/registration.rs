@@ -1,6 +1,5 @@
 //! Invitations, seen from the invitee: what a link offers, and registering an account with it.
 
-use chrono::{DateTime, Utc};
 use portico_domain::identity::api::{InvitationSummary, NextStep, RegisterRequest, SignInStep};
 use portico_domain::identity::{SessionStage, SystemRole, UserName, parse_person_name};
 use portico_domain::problem::FieldError;
@@ -9,10 +8,10 @@ use portico_store::{accounts, audit, credentials, invitations};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
 use super::errors::{Failure, use_case_error};
+use super::invitations::open_invitation;
 use super::password_policy;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::PasswordScheme;
-use crate::auth::secrets;
 use crate::auth::session::{self, IssuedSession};
 use crate::context::Context;
 use crate::http::client::ClientInfo;
@@ -20,38 +19,14 @@ use crate::http::client::ClientInfo;
 use_case_error! {
     /// Why an invitation could not be looked up or registered.
     pub enum RegistrationError {
-        InvitationRevoked => (Gone, "invitation_revoked", "This invitation was withdrawn. Ask whoever invited you for a new one."),
         InvitationUsed => (Gone, "invitation_used", "This invitation was already accepted. Sign in instead."),
-        InvitationExpired => (Gone, "invitation_expired", "This invitation has expired. Ask whoever invited you to send it again."),
         InvitationAccountGone => (Gone, "invitation_revoked", "The account this invitation was for no longer exists."),
-        InvitationInvalid => (NotFound, "invitation_invalid", "This invitation link is not valid. Copy the whole link from the email, or ask for a new invitation."),
         AccountExists => (Conflict, "account_exists", "An account with this email already exists. Sign in, then accept the invitation."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::project_invitations::InvitationsError, super::mfa::MfaError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::invitations::InvitationLinkError, super::mfa::MfaError }
 }
 
 pub type RegistrationResult<T> = Result<T, RegistrationError>;
-
-/// Finds the invitation a token belongs to and checks it can still be used.
-pub async fn open_invitation(
-    db: &impl ConnectionTrait,
-    token: &str,
-    now: DateTime<Utc>,
-) -> RegistrationResult<invitation::Model> {
-    let invitation = invitations::find_by_token_hash(db, &secrets::hash(token))
-        .await?
-        .ok_or_else(|| RegistrationError::InvitationInvalid)?;
-    if invitation.revoked_at.is_some() {
-        return Err(RegistrationError::InvitationRevoked);
-    }
-    if invitation.accepted_at.is_some() {
-        return Err(RegistrationError::InvitationUsed);
-    }
-    if invitation.expires_at <= now {
-        return Err(RegistrationError::InvitationExpired);
-    }
-    Ok(invitation)
-}
 
 /// Whether the invited person already has an account they can sign in to.
 async fn existing_account(
@@ -147,8 +122,10 @@ pub async fn register(
         }
     };
     credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
-    super::project_invitations::join_project(&txn, client, &invitation, &account, now).await?;
-    let issued = session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client, now).await?;
+    super::invitations::join_project(&txn, client, &invitation, &account, now).await?;
+    let issued =
+        session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client.session_origin(), now)
+            .await?;
     audit::record(
         &txn,
         event("account.registered", "success", client)

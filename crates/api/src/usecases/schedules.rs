@@ -44,7 +44,7 @@ pub async fn next_infrastructure_update(
     state: &Context,
     project_id: Uuid,
 ) -> SchedulesResult<Option<chrono::DateTime<chrono::Utc>>> {
-    let Some(window) = super::maintenance::next_window(&state.db, state.now()).await? else { return Ok(None) };
+    let Some(window) = super::windows::next_window(&state.db, state.now()).await? else { return Ok(None) };
     Ok(next_slot_start(&slots_of(state, &state.db, project_id).await?, window.ends_at))
 }
 

@@ -22,7 +22,7 @@ use_case_error! {
     pub enum SecondFactorError {
         InvalidCode => (Unauthorized, "invalid_code", "The code is not right or was already used. Enter the current code from your authenticator app."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type SecondFactorResult<T> = Result<T, SecondFactorError>;

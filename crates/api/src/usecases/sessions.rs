@@ -16,7 +16,7 @@ use_case_error! {
     pub enum SessionsError {
         SessionNotFound => (NotFound, "session_not_found", "You have no session with this id."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type SessionsResult<T> = Result<T, SessionsError>;

@@ -27,7 +27,7 @@ use_case_error! {
         InvalidRecoveryCode => (Unauthorized, "invalid_recovery_code", "The recovery code is not right or was already used. Check it, or ask an administrator to reset your MFA."),
         Unauthenticated => (Unauthorized, "unauthenticated", "This sign-in was already completed. Sign in again."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress, super::second_factor::SecondFactorError, super::mfa::MfaError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::second_factor::SecondFactorError, super::mfa::MfaError }
 }
 
 pub type SignInResult<T> = Result<T, SignInError>;
@@ -128,7 +128,7 @@ pub async fn password_step(
         return Err(SignInError::MfaEnrolmentLinkRequired);
     };
     let txn = state.db.begin().await?;
-    let issued = session::issue(&txn, &state.sessions, account.id, stage, false, client, now).await?;
+    let issued = session::issue(&txn, &state.sessions, account.id, stage, false, client.session_origin(), now).await?;
     audit::record(&txn, event("sign_in.password", "success", client).actor(account.id).subject(account.id), now)
         .await?;
     txn.commit().await?;
@@ -232,9 +232,17 @@ async fn complete_sign_in(
         // A parallel request finished this sign-in first.
         return Err(SignInError::Unauthenticated);
     }
-    session::issue(txn, &state.sessions, current.account.id, SessionStage::SignedIn, recovery_code_used, client, now)
-        .await
-        .map_err(Into::into)
+    session::issue(
+        txn,
+        &state.sessions,
+        current.account.id,
+        SessionStage::SignedIn,
+        recovery_code_used,
+        client.session_origin(),
+        now,
+    )
+    .await
+    .map_err(Into::into)
 }
 
 pub async fn sign_out(state: &Context, client: &ClientInfo, current: &CurrentSession) -> SignInResult<()> {

@@ -27,7 +27,7 @@ use_case_error! {
         TokenNotFound => (NotFound, "token_not_found", "There is no such access token in this project."),
         TokenOwnerOnly => (Forbidden, "token_owner_only", "Only the token's owner can edit it; others may revoke it."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::maintenance::MaintenanceInProgress }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
 
 pub type TokensResult<T> = Result<T, TokensError>;

@@ -46,7 +46,7 @@ async fn work(state: &Context) -> anyhow::Result<()> {
         state.cache.invalidate();
     }
     // During maintenance nothing starts; scheduled promotions wait for the window's end.
-    if crate::usecases::maintenance::deployments_paused_by(&state.db, now).await?.is_some() {
+    if crate::usecases::windows::deployments_paused_by(&state.db, now).await?.is_some() {
         return Ok(());
     }
     for due in deployments::due_scheduled(&state.db, now).await? {

@@ -19,6 +19,7 @@ mod identity_profile;
 mod identity_sign_in;
 mod maintenance;
 mod members;
+mod module_graph;
 mod openapi_drift;
 mod projects;
 mod read_cache;

@@ -33,4 +33,11 @@ impl Related<super::project::Entity> for Entity {
     }
 }
 
+/// Projects join their memberships through the same key.
+impl Related<Entity> for super::project::Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

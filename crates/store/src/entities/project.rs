@@ -24,16 +24,9 @@ pub struct Model {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Memberships name their project (see `membership`, which also lets projects join them): the
+/// relation is declared once, on the side that holds the key.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_many = "super::membership::Entity")]
-    Membership,
-}
-
-impl Related<super::membership::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Membership.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
