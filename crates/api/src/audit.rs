@@ -14,6 +14,8 @@ pub trait AuditEventExt {
     fn actor(self, id: Uuid) -> Self;
     fn subject(self, id: Uuid) -> Self;
     fn details(self, details: serde_json::Value) -> Self;
+    /// The project the event belongs to (its audit log shows it).
+    fn project(self, id: Uuid) -> Self;
 }
 
 impl AuditEventExt for NewAuditEvent {
@@ -29,6 +31,11 @@ impl AuditEventExt for NewAuditEvent {
 
     fn details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
+        self
+    }
+
+    fn project(mut self, id: Uuid) -> Self {
+        self.project_id = Some(id);
         self
     }
 }

@@ -54,10 +54,6 @@ impl SpaAssets {
         }
         Ok(Self { files })
     }
-
-    pub fn is_built(&self) -> bool {
-        self.files.len() > 1
-    }
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut HashMap<String, Asset>) -> std::io::Result<()> {

@@ -203,14 +203,3 @@ pub async fn drop_package(db: &impl ConnectionTrait, package_key: &str) -> Store
         .await?;
     Ok(())
 }
-
-/// Every package key still referenced (to find orphan files).
-pub async fn package_keys(db: &impl ConnectionTrait) -> StoreResult<Vec<String>> {
-    Ok(deployment::Entity::find()
-        .filter(deployment::Column::PackageKey.is_not_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|d| d.package_key)
-        .collect())
-}

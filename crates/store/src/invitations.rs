@@ -142,17 +142,6 @@ pub async fn pending_project_invitations_to(
         .await?)
 }
 
-/// The newest open (not accepted, not revoked) invitation that completes `account_id`.
-pub async fn open_for_account(db: &impl ConnectionTrait, account_id: Uuid) -> StoreResult<Option<invitation::Model>> {
-    Ok(invitation::Entity::find()
-        .filter(invitation::Column::AccountId.eq(account_id))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::RevokedAt.is_null())
-        .order_by_desc(invitation::Column::CreatedAt)
-        .one(db)
-        .await?)
-}
-
 /// A new token and expiry for an invitation that is not accepted or revoked; the old link dies.
 pub async fn renew(
     db: &impl ConnectionTrait,

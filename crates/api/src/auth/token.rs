@@ -7,7 +7,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use portico_domain::projects::Action;
 use portico_domain::tokens::{TokenPermission, TokenSecret, permissions_from_text};
@@ -21,7 +20,7 @@ use super::session::{CurrentSession, SignedIn};
 use crate::cache::CacheKey;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::http::client::ClientInfo;
+use crate::http::client::{ClientInfo, bearer};
 
 #[derive(Debug, Clone)]
 pub struct TokenCaller {
@@ -31,11 +30,6 @@ pub struct TokenCaller {
 
 fn invalid_token(detail: &'static str) -> AccessError {
     AccessError::InvalidToken { detail }
-}
-
-/// The bearer token of a request, if it sends one.
-fn bearer(request: &HttpRequest) -> Option<&str> {
-    request.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
 }
 
 /// Checks a presented token and records its use (at most once a minute).

@@ -14,6 +14,11 @@ pub fn client_ip(request: &HttpRequest, proxies: &TrustedProxies) -> Option<IpAd
     Some(proxies.client(peer, values))
 }
 
+/// The bearer token a request sends (`Authorization: Bearer ...`), if any.
+pub fn bearer(request: &HttpRequest) -> Option<&str> {
+    request.headers().get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
 /// Whether the request says it was forwarded by a proxy (either header).
 pub fn is_forwarded(request: &HttpRequest) -> bool {
     ["x-forwarded-for", "forwarded"].iter().any(|name| request.headers().contains_key(*name))

@@ -3,7 +3,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, delete, get, post, put, web};
 use portico_domain::alerts::{
     Alert, AlertQuery, NotificationPreferences, NotificationPreferencesInput, RaiseAlertRequest, Webhook,
@@ -15,13 +14,14 @@ use portico_store::entities::account;
 use uuid::Uuid;
 
 use crate::auth::project_access::{AccessError, ProjectAccess};
+use crate::auth::secrets::constant_time_eq;
 use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
 use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
+use crate::http::client::bearer;
 use crate::http::json::JsonBody;
-use crate::routes::health::constant_time_eq;
 use crate::usecases::alerts;
 
 /// Who raises an alert: the monitoring system (`Bearer PORTICO_MONITORING_TOKEN`) or an Administrator.
@@ -35,12 +35,7 @@ impl FromRequest for AlertSource {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let bearer = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_owned);
+        let bearer = bearer(request).map(str::to_owned);
         let configured = request
             .app_data::<web::Data<Context>>()
             .and_then(|state| state.settings.monitoring_token.as_ref().map(|t| t.expose().to_owned()));

@@ -1,12 +1,12 @@
 //! Liveness, readiness and metrics: for load balancers, orchestrators and Prometheus.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use portico_domain::status::{CheckState, Health};
 
+use crate::auth::secrets::constant_time_eq;
 use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
-use crate::http::client::is_forwarded;
+use crate::http::client::{bearer, is_forwarded};
 
 fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
@@ -67,11 +67,7 @@ pub async fn readyz(state: web::Data<Context>) -> ApiResult<web::Json<Health>> {
 pub async fn metrics(request: HttpRequest, state: web::Data<Context>) -> ApiResult<HttpResponse> {
     match &state.settings.metrics_token {
         Some(token) => {
-            let presented = request
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "));
+            let presented = bearer(&request);
             if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), token.expose().as_bytes())) {
                 return Err(ApiError::unauthorized(
                     "metrics_token_required",
@@ -93,9 +89,4 @@ pub async fn metrics(request: HttpRequest, state: web::Data<Context>) -> ApiResu
         }
     }
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render()))
-}
-
-/// Compares secrets without leaking where they differ through timing.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -115,13 +115,7 @@ pub async fn invite(
     if accounts::find_by_email_key(&txn, &email.key()).await?.is_some() {
         return Err(AdminUsersError::EmailExists { email: email.as_str().to_owned() });
     }
-    let base = UserName::from_email_local_part(email.local_part());
-    let mut user_name = base.clone();
-    let mut n = 2;
-    while accounts::user_name_taken(&txn, &user_name.key()).await? {
-        user_name = base.with_suffix(n);
-        n += 1;
-    }
+    let user_name = super::free_user_name(&txn, UserName::from_email_local_part(email.local_part())).await?;
     let account = accounts::insert(
         &txn,
         accounts::NewAccount {

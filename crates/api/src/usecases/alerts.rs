@@ -102,9 +102,8 @@ pub async fn raise(
     let now = state.now();
     let txn = state.db.begin().await?;
     let row = record_alert(state, &txn, project, kind, severity, environment, &message, now).await?;
-    let mut raised = event("alert.raised", "success", client)
-        .details(serde_json::json!({"alert": row.id, "type": kind.as_str(), "severity": severity.as_str(), "environment": environment.as_str()}));
-    raised.project_id = Some(project.id);
+    let mut raised =  event("alert.raised", "success", client)
+        .details(serde_json::json!({"alert": row.id, "type": kind.as_str(), "severity": severity.as_str(), "environment": environment.as_str()})).project(project.id);
     raised.actor_id = raised_by.map(|a| a.id);
     audit::record(&txn, raised, now).await?;
     txn.commit().await?;
@@ -217,9 +216,10 @@ pub async fn resolve(
     if !alerts::resolve(&txn, id, actor.id, now).await? {
         return Err(AlertsError::AlertResolved);
     }
-    let mut resolved =
-        event("alert.resolved", "success", client).actor(actor.id).details(serde_json::json!({"alert": id}));
-    resolved.project_id = Some(access.project.id);
+    let resolved = event("alert.resolved", "success", client)
+        .actor(actor.id)
+        .details(serde_json::json!({"alert": id}))
+        .project(access.project.id);
     audit::record(&txn, resolved, now).await?;
     txn.commit().await?;
     Ok(to_dto(
@@ -350,9 +350,10 @@ pub async fn put_webhook(
         },
     )
     .await?;
-    let mut set =
-        event("project.webhook_set", "success", client).actor(actor.id).details(serde_json::json!({"url": url}));
-    set.project_id = Some(access.project.id);
+    let set = event("project.webhook_set", "success", client)
+        .actor(actor.id)
+        .details(serde_json::json!({"url": url}))
+        .project(access.project.id);
     audit::record(&txn, set, now).await?;
     txn.commit().await?;
     Ok(Webhook { url: url.to_owned(), created_at: now, signing_secret: Some(secret) })
@@ -370,8 +371,7 @@ pub async fn delete_webhook(
     if !alerts::delete_webhook(&txn, access.project.id).await? {
         return Err(AlertsError::WebhookNotFound);
     }
-    let mut removed = event("project.webhook_removed", "success", client).actor(actor.id);
-    removed.project_id = Some(access.project.id);
+    let removed = event("project.webhook_removed", "success", client).actor(actor.id).project(access.project.id);
     audit::record(&txn, removed, now).await?;
     txn.commit().await?;
     Ok(())

@@ -103,13 +103,7 @@ pub async fn create_administrator(state: &Context, email: &str) -> BootstrapResu
             (model.update(&txn).await?, false)
         }
         None => {
-            let base = UserName::from_email_local_part(email.local_part());
-            let mut user_name = base.clone();
-            let mut n = 2;
-            while accounts::user_name_taken(&txn, &user_name.key()).await? {
-                user_name = base.with_suffix(n);
-                n += 1;
-            }
+            let user_name = super::free_user_name(&txn, UserName::from_email_local_part(email.local_part())).await?;
             let new = accounts::NewAccount {
                 user_name: user_name.as_str().to_owned(),
                 email: email.as_str().to_owned(),

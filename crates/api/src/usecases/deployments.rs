@@ -210,10 +210,9 @@ pub async fn upload(
             },
         )
         .await?;
-        let mut uploaded = event("deployment.uploaded", "success", client).actor(caller.owner.id).details(serde_json::json!({
+        let uploaded =  event("deployment.uploaded", "success", client).actor(caller.owner.id).details(serde_json::json!({
             "deployment": id, "environment": environment.as_str(), "size": size, "sha256": sha256, "token": caller.token.id,
-        }));
-        uploaded.project_id = Some(access.project.id);
+        })).project(access.project.id);
         audit::record(&txn, uploaded, now).await?;
         txn.commit().await?;
         Ok(row)
@@ -373,10 +372,9 @@ pub async fn promote(
         },
     )
     .await?;
-    let mut promoted = event("deployment.promoted", "success", client).actor(actor.id).details(serde_json::json!({
+    let promoted =  event("deployment.promoted", "success", client).actor(actor.id).details(serde_json::json!({
         "deployment": row.id, "from": source.id, "environment": target.as_str(), "scheduled_at": request.scheduled_at,
-    }));
-    promoted.project_id = Some(access.project.id);
+    })).project(access.project.id);
     audit::record(&txn, promoted, now).await?;
     txn.commit().await?;
     state.wake_runner.notify_one();
@@ -408,9 +406,10 @@ pub async fn cancel(
         now,
     )
     .await?;
-    let mut cancelled =
-        event("deployment.cancelled", "success", client).actor(actor.id).details(serde_json::json!({"deployment": id}));
-    cancelled.project_id = Some(access.project.id);
+    let cancelled = event("deployment.cancelled", "success", client)
+        .actor(actor.id)
+        .details(serde_json::json!({"deployment": id}))
+        .project(access.project.id);
     audit::record(&txn, cancelled, now).await?;
     txn.commit().await?;
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;

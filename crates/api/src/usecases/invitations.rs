@@ -125,11 +125,11 @@ pub async fn join_project(
         let email_key = account.email_key.clone().unwrap_or_default();
         project_store::set_primary_contact_if_unset(txn, project_id, account.id, &email_key, now).await?;
     }
-    let mut joined = event("project.member_joined", "success", client)
+    let joined = event("project.member_joined", "success", client)
         .actor(account.id)
         .subject(account.id)
-        .details(serde_json::json!({"role": role, "invitation": invitation.id}));
-    joined.project_id = Some(project_id);
+        .details(serde_json::json!({"role": role, "invitation": invitation.id}))
+        .project(project_id);
     audit::record(txn, joined, now).await?;
     Ok(Some(project))
 }

@@ -81,11 +81,11 @@ pub async fn change_role(
         }
     }
     memberships::set_role(&txn, guid, account_id, role.as_str()).await?;
-    let mut changed = event("project.member_role_changed", "success", client)
+    let changed = event("project.member_role_changed", "success", client)
         .actor(actor.id)
         .subject(account_id)
-        .details(serde_json::json!({"from": current.as_str(), "to": role.as_str()}));
-    changed.project_id = Some(guid);
+        .details(serde_json::json!({"from": current.as_str(), "to": role.as_str()}))
+        .project(guid);
     audit::record(&txn, changed, now).await?;
     txn.commit().await?;
     let access = ProjectAccess::load(&state.db, actor, guid, state.today()).await?;
@@ -124,11 +124,11 @@ pub async fn remove(
     }
     memberships::delete(&txn, guid, account_id).await?;
     crate::usecases::tokens::revoke_member_tokens(&txn, guid, account_id, now).await?;
-    let mut removed = event(if leaving { "project.member_left" } else { "project.member_removed" }, "success", client)
+    let removed = event(if leaving { "project.member_left" } else { "project.member_removed" }, "success", client)
         .actor(actor.id)
         .subject(account_id)
-        .details(serde_json::json!({"role": membership.role}));
-    removed.project_id = Some(guid);
+        .details(serde_json::json!({"role": membership.role}))
+        .project(guid);
     audit::record(&txn, removed, now).await?;
     txn.commit().await?;
     Ok(())
@@ -165,11 +165,11 @@ pub async fn hand_over_primary_contact(
     model.primary_contact_email = Set(target.email.clone().unwrap_or_default());
     model.updated_at = Set(now);
     model.update(&txn).await?;
-    let mut handed = event("project.primary_contact_changed", "success", client)
+    let handed = event("project.primary_contact_changed", "success", client)
         .actor(actor.id)
         .subject(account_id)
-        .details(serde_json::json!({"previous": previous}));
-    handed.project_id = Some(guid);
+        .details(serde_json::json!({"previous": previous}))
+        .project(guid);
     audit::record(&txn, handed, now).await?;
     txn.commit().await?;
     Ok(())

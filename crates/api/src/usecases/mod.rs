@@ -30,8 +30,8 @@ pub mod tokens;
 pub mod windows;
 
 use chrono::{DateTime, Utc};
-use portico_domain::identity::PasswordPolicy;
 use portico_domain::identity::password_policy::MAX_PASSWORD_CHARS;
+use portico_domain::identity::{PasswordPolicy, UserName};
 use portico_store::entities::account;
 use portico_store::links::LinkRefusal;
 use sea_orm::ConnectionTrait;
@@ -80,6 +80,20 @@ pub fn link_problem(refusal: LinkRefusal) -> LinkError {
         LinkRefusal::Used => LinkError::Used,
         LinkRefusal::Expired => LinkError::Expired,
     }
+}
+
+/// `base`, or the first of `base-2`, `base-3`, ... that no account has (at most 1,000 tries).
+pub async fn free_user_name(db: &impl ConnectionTrait, base: UserName) -> Result<UserName, Failure> {
+    if !portico_store::accounts::user_name_taken(db, &base.key()).await? {
+        return Ok(base);
+    }
+    for n in 2..1000 {
+        let candidate = base.with_suffix(n);
+        if !portico_store::accounts::user_name_taken(db, &candidate.key()).await? {
+            return Ok(candidate);
+        }
+    }
+    Err(Failure::internal(anyhow::anyhow!("no free user name near {}", base.as_str())))
 }
 
 /// How a person is greeted in emails.

@@ -96,10 +96,12 @@ pub async fn invite(
     }
     check_seats(state, &txn, &access.project).await?;
     let invitation = queue_project_invitation(state, &txn, &access.project, inviter, &email, request.role, now).await?;
-    let mut invited = event("project.invitation_sent", "success", client).actor(inviter.id).details(
-        serde_json::json!({"email": email.as_str(), "role": request.role.as_str(), "invitation": invitation.id}),
-    );
-    invited.project_id = Some(guid);
+    let invited = event("project.invitation_sent", "success", client)
+        .actor(inviter.id)
+        .details(
+            serde_json::json!({"email": email.as_str(), "role": request.role.as_str(), "invitation": invitation.id}),
+        )
+        .project(guid);
     audit::record(&txn, invited, now).await?;
     txn.commit().await?;
     state.mailer.wake();
@@ -136,10 +138,10 @@ pub async fn resend(
     invitations::renew(&txn, id, &secrets::hash(&token), expires_at).await?;
     let renewed = invitation::Model { expires_at, ..invitation };
     send_invitation_email(state, &txn, &access.project, actor, &renewed, &token, now).await?;
-    let mut resent = event("project.invitation_resent", "success", client)
+    let resent = event("project.invitation_resent", "success", client)
         .actor(actor.id)
-        .details(serde_json::json!({"invitation": id, "email": renewed.email}));
-    resent.project_id = Some(guid);
+        .details(serde_json::json!({"invitation": id, "email": renewed.email}))
+        .project(guid);
     audit::record(&txn, resent, now).await?;
     txn.commit().await?;
     state.mailer.wake();
@@ -162,10 +164,10 @@ pub async fn revoke(
     if !invitations::revoke(&txn, invitation.id, now).await? {
         return Err(InvitationsError::InvitationAlreadyClosed);
     }
-    let mut revoked = event("project.invitation_revoked", "success", client)
+    let revoked = event("project.invitation_revoked", "success", client)
         .actor(actor.id)
-        .details(serde_json::json!({"invitation": id, "email": invitation.email}));
-    revoked.project_id = Some(guid);
+        .details(serde_json::json!({"invitation": id, "email": invitation.email}))
+        .project(guid);
     audit::record(&txn, revoked, now).await?;
     txn.commit().await?;
     Ok(())

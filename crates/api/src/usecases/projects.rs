@@ -152,10 +152,12 @@ pub async fn create(
     .await?;
     queue_project_invitation(state, &txn, &project, administrator, &email, ProjectRole::TenantAdministrator, now)
         .await?;
-    let mut created = event("project.created", "success", client).actor(administrator.id).details(serde_json::json!({
-        "name": project.name, "primary_contact_email": email.as_str(), "plan": project.service_plan,
-    }));
-    created.project_id = Some(project.id);
+    let created = event("project.created", "success", client)
+        .actor(administrator.id)
+        .details(serde_json::json!({
+            "name": project.name, "primary_contact_email": email.as_str(), "plan": project.service_plan,
+        }))
+        .project(project.id);
     audit::record(&txn, created, now).await?;
     txn.commit().await?;
     state.mailer.wake();
@@ -202,10 +204,10 @@ pub async fn update(
     let now = state.now();
     model.updated_at = Set(now);
     let project = project_store::update(&txn, model).await?;
-    let mut updated = event("project.updated", "success", client)
+    let updated = event("project.updated", "success", client)
         .actor(administrator.id)
-        .details(serde_json::to_value(&request).unwrap_or_default());
-    updated.project_id = Some(project.id);
+        .details(serde_json::to_value(&request).unwrap_or_default())
+        .project(project.id);
     audit::record(&txn, updated, now).await?;
     txn.commit().await?;
     dashboard(state, &ProjectAccess { project, ..access }).await
@@ -228,8 +230,7 @@ pub async fn archive(
     model.archived_at = Set(Some(now));
     model.updated_at = Set(now);
     model.update(&txn).await?;
-    let mut archived = event("project.archived", "success", client).actor(administrator.id);
-    archived.project_id = Some(guid);
+    let archived = event("project.archived", "success", client).actor(administrator.id).project(guid);
     audit::record(&txn, archived, now).await?;
     txn.commit().await?;
     Ok(())

@@ -142,15 +142,5 @@ pub async fn register(
 /// A user name derived from the email that no other account has.
 async fn free_user_name(db: &impl ConnectionTrait, email: &str) -> RegistrationResult<String> {
     let local = email.rsplit_once('@').map(|(local, _)| local).unwrap_or(email);
-    let base = UserName::from_email_local_part(local);
-    if !accounts::user_name_taken(db, &base.key()).await? {
-        return Ok(base.as_str().to_owned());
-    }
-    for n in 2..1000 {
-        let candidate = base.with_suffix(n);
-        if !accounts::user_name_taken(db, &candidate.key()).await? {
-            return Ok(candidate.as_str().to_owned());
-        }
-    }
-    Err(Failure::internal(anyhow::anyhow!("no free user name for {local}")).into())
+    Ok(super::free_user_name(db, UserName::from_email_local_part(local)).await?.as_str().to_owned())
 }

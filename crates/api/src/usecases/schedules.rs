@@ -71,10 +71,10 @@ pub async fn put(
     let now = state.now();
     let txn = state.db.begin().await?;
     schedules::put(&txn, access.project.id, &slots_to_text(&slots), now).await?;
-    let mut changed = event("project.update_schedule_changed", "success", client)
+    let changed = event("project.update_schedule_changed", "success", client)
         .actor(actor.id)
-        .details(serde_json::json!({"slots": slots_to_text(&slots)}));
-    changed.project_id = Some(access.project.id);
+        .details(serde_json::json!({"slots": slots_to_text(&slots)}))
+        .project(access.project.id);
     audit::record(&txn, changed, now).await?;
     txn.commit().await?;
     get(state, access).await

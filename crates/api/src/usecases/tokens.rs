@@ -149,10 +149,9 @@ async fn record(
     token: &access_token::Model,
     now: DateTime<Utc>,
 ) -> TokensResult<()> {
-    let mut entry = event(action, "success", client).actor(actor).subject(token.account_id).details(
+    let entry =  event(action, "success", client).actor(actor).subject(token.account_id).details(
         serde_json::json!({"token": token.id, "display_name": token.display_name, "permissions": token.permissions}),
-    );
-    entry.project_id = Some(token.project_id);
+    ).project(token.project_id);
     audit::record(txn, entry, now).await?;
     Ok(())
 }
@@ -252,10 +251,10 @@ pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) 
         };
         let txn = state.db.begin().await?;
         if access_tokens::revoke(&txn, token.id, now).await? {
-            let mut entry = event("token.revoked_as_leaked", "success", client)
+            let entry = event("token.revoked_as_leaked", "success", client)
                 .subject(owner.id)
-                .details(serde_json::json!({"token": token.id, "display_name": token.display_name}));
-            entry.project_id = Some(token.project_id);
+                .details(serde_json::json!({"token": token.id, "display_name": token.display_name}))
+                .project(token.project_id);
             audit::record(&txn, entry, now).await?;
             if let Some(email) = owner.email.as_deref() {
                 state

@@ -14,6 +14,7 @@ use portico_store::{accounts, audit, deployments, memberships, projects as proje
 use sea_orm::TransactionTrait;
 use tokio::sync::watch;
 
+use crate::audit::AuditEventExt;
 use crate::context::Context;
 use crate::packages::check_package;
 
@@ -131,8 +132,7 @@ async fn start_scheduled(state: &Context, row: deployment::Model, now: DateTime<
                 .await?;
         }
     }
-    let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default());
-    failed.project_id = Some(row.project_id);
+    let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default()).project(row.project_id);
     failed.details = serde_json::json!({"deployment": row.id, "reason": reason});
     audit::record(&txn, failed, now).await?;
     txn.commit().await?;
@@ -185,8 +185,8 @@ async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
                 now,
             )
             .await?;
-            let mut succeeded = crate::audit::event("deployment.succeeded", "success", &Default::default());
-            succeeded.project_id = Some(row.project_id);
+            let mut succeeded =
+                crate::audit::event("deployment.succeeded", "success", &Default::default()).project(row.project_id);
             succeeded.details =
                 serde_json::json!({"deployment": row.id, "environment": row.environment, "build_number": build});
             audit::record(&txn, succeeded, now).await?;
@@ -209,8 +209,8 @@ async fn deploy(state: &Context, row: deployment::Model) -> anyhow::Result<()> {
                 )
                 .await?;
             }
-            let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default());
-            failed.project_id = Some(row.project_id);
+            let mut failed =
+                crate::audit::event("deployment.failed", "failure", &Default::default()).project(row.project_id);
             failed.details =
                 serde_json::json!({"deployment": row.id, "environment": row.environment, "reason": reason});
             audit::record(&txn, failed, now).await?;

@@ -14,6 +14,7 @@ use tokio::sync::{Notify, watch};
 use portico_store::entities::project;
 use sea_orm::TransactionTrait;
 
+use crate::audit::AuditEventExt;
 use crate::context::Context;
 use crate::mail::worker::{OutboxWorker, Transport};
 
@@ -93,8 +94,8 @@ async fn provision_next(state: &Context, provisioner: &impl Provisioner) -> anyh
     let now = state.now();
     let txn = state.db.begin().await?;
     if portico_store::projects::mark_provisioned(&txn, project.id, &salt, now).await? {
-        let mut provisioned = crate::audit::event("project.provisioned", "success", &Default::default());
-        provisioned.project_id = Some(project.id);
+        let provisioned =
+            crate::audit::event("project.provisioned", "success", &Default::default()).project(project.id);
         portico_store::audit::record(&txn, provisioned, now).await?;
     }
     txn.commit().await?;

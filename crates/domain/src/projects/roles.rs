@@ -101,11 +101,6 @@ pub fn roles_allowed(action: Action) -> &'static [ProjectRole] {
     MATRIX.iter().find(|(a, _)| *a == action).map(|(_, roles)| *roles).unwrap_or(&[])
 }
 
-/// Every action `role` may take (the browser app hides the rest).
-pub fn actions_of(role: ProjectRole) -> Vec<Action> {
-    Action::ALL.into_iter().filter(|a| allows(role, *a)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
