@@ -23,7 +23,7 @@ run: tools-build build-frontend
 test:
     #!/usr/bin/env bash
     set -uo pipefail
-    stages=("tools:tools" "lint:lint" "SQLite:test-sqlite" "PostgreSQL:test-postgres" "wasm:build-frontend" \
+    stages=("tools:tools" "lint:lint" "SQLite:test-sqlite" "PostgreSQL:test-postgres" "S3:test-s3" "wasm:build-frontend" \
       "journeys:e2e" "fuzzing:fuzz-api-bounded")
     summary=() failed=""
     for stage in "${stages[@]}"; do
@@ -51,17 +51,34 @@ build-frontend: tools-build
 test-sqlite:
     cargo test --quiet
 
-# The API tests again on a throwaway PostgreSQL cluster (one fresh database per test).
-test-postgres: tools-postgres
+# The API tests again on a throwaway PostgreSQL cluster (one fresh database per test), then the
+# several-servers tests (two servers on one PostgreSQL and one S3 store).
+test-postgres: tools-postgres tools-python
     #!/usr/bin/env bash
     set -euo pipefail
-    if [ -n "${PORTICO_TEST_DATABASE_URL:-}" ]; then
-      cargo test --quiet -p portico-api --test api
-      exit 0
+    cleanup=()
+    trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
+    if [ -z "${PORTICO_TEST_DATABASE_URL:-}" ]; then
+      source <(just --quiet pg-start)
+      cleanup+=("just --quiet pg-stop '$PG_DIR'")
+      export PORTICO_TEST_DATABASE_URL="$PG_URL"
     fi
-    source <(just --quiet pg-start)
-    trap 'just --quiet pg-stop "$PG_DIR"' EXIT
-    PORTICO_TEST_DATABASE_URL="$PG_URL" cargo test --quiet -p portico-api --test api
+    cargo test --quiet -p portico-api --test api
+    source <(just --quiet s3-start)
+    cleanup+=("just --quiet s3-stop '$S3_DIR'")
+    export AWS_ENDPOINT_URL="$S3_ENDPOINT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+      AWS_ALLOW_HTTP=true PORTICO_TEST_PACKAGE_STORE="s3://$S3_BUCKET"
+    cargo test --quiet -p portico-api --test several_servers
+
+# The deployment tests again with packages in a throwaway S3-compatible server (moto), on SQLite.
+test-s3: tools-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    source <(just --quiet s3-start)
+    trap 'just --quiet s3-stop "$S3_DIR"' EXIT
+    AWS_ENDPOINT_URL="$S3_ENDPOINT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+      AWS_ALLOW_HTTP=true PORTICO_TEST_PACKAGE_STORE="s3://$S3_BUCKET" \
+      cargo test --quiet -p portico-api --test api deployments
 
 # Browser journeys and SDK checks against a real server (Playwright + Debian's Chromium, generated clients).
 e2e: tools-e2e tools-python build-frontend
@@ -139,6 +156,31 @@ pg-stop dir:
     "${as_pg[@]}" "$bin/pg_ctl" -D "{{dir}}/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "{{dir}}"
 
+# Start a throwaway S3-compatible server (moto, from the venv) with an empty bucket on a free
+# loopback port; prints S3_DIR, S3_ENDPOINT and S3_BUCKET for `source`.
+s3-start: tools-python
+    #!/usr/bin/env bash
+    set -euo pipefail
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/portico-s3.XXXXXX")
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    setsid "{{venv}}/bin/moto_server" -H 127.0.0.1 -p "$port" </dev/null >"$dir/server.log" 2>&1 &
+    echo $! > "$dir/pid"
+    for _ in $(seq 1 300); do
+      curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
+      kill -0 "$(cat "$dir/pid")" 2>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+      sleep 0.1
+    done
+    curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$port/portico-test"
+    echo "S3_DIR=$dir"
+    echo "S3_ENDPOINT=http://127.0.0.1:$port"
+    echo "S3_BUCKET=portico-test"
+
+# Stop a server started by s3-start and delete its folder.
+s3-stop dir:
+    #!/usr/bin/env bash
+    kill "$(cat "{{dir}}/pid")" 2>/dev/null || true
+    rm -rf "{{dir}}"
+
 # --- installers: each checks first and does nothing when the tool is there -----------------
 
 # Everything `just test` needs.
@@ -166,6 +208,7 @@ tools-postgres:
 tools-e2e:
     @just --quiet apt-install chromium chromium
     @just --quiet apt-install zip zip
+    @just --quiet apt-install unzip unzip
     @just --quiet npm-install e2e
     @just --quiet npm-install e2e/sdk
 

@@ -9,6 +9,7 @@ mod m20261122_000003_projects;
 mod m20261122_000004_deployments;
 mod m20261122_000005_operations;
 mod m20261201_000006_hardening;
+mod m20261201_000007_deploy_targets;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_deployments::Migration),
             Box::new(m20261122_000005_operations::Migration),
             Box::new(m20261201_000006_hardening::Migration),
+            Box::new(m20261201_000007_deploy_targets::Migration),
         ]
     }
 }

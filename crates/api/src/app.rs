@@ -43,8 +43,15 @@ impl Application {
         let master_key = Arc::new(MasterKey::load(&settings)?);
         let db = open_database(&settings).await?;
         let wake_mailer = Arc::new(Notify::new());
-        let state =
-            web::Data::new(crate::context::Context::new(db, clock, settings.clone(), master_key, wake_mailer.clone())?);
+        let packages = crate::packages::PackageStore::open(&settings).await?;
+        let state = web::Data::new(crate::context::Context::new(
+            db,
+            clock,
+            settings.clone(),
+            master_key,
+            wake_mailer.clone(),
+            packages,
+        )?);
         state.hasher.warm_up();
         let (administrator, first_start) =
             portico_store::accounts::ensure_builtin_accounts(&state.db, &settings.admin_email, state.now())

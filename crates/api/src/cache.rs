@@ -9,14 +9,17 @@
 //! began and is served only while the generation has not moved, so any request that starts after
 //! a change's response sees the change: a revoked token or ended session is refused at once.
 //!
-//! What this process cannot see (another server on the same PostgreSQL, the admin CLI) reaches it
-//! within `cache_ttl`: older entries are loaded again. Expiry times are compared with the clock
-//! on every request, against the cached rows. `cache_ttl = "0s"` turns the cache off.
+//! Other servers on the same PostgreSQL (and the admin CLI) announce their changes with `NOTIFY`;
+//! `cluster` listens and moves the generation on for each, so a change made through any server
+//! is seen by every other one at once. While that listening connection is down the cache serves
+//! nothing ([`ReadCache::set_hearing_others`]). `cache_ttl` bounds an entry's age all the same;
+//! expiry times are compared with the clock on every request, against the cached rows.
+//! `cache_ttl = "0s"` turns the cache off.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -68,11 +71,23 @@ pub struct ReadCache {
     /// Entry ages are measured by the context's clock (tests move it instead of waiting).
     clock: Arc<dyn Clock>,
     slots: Mutex<Slots>,
+    /// Whether changes made by other servers reach this one (always, on SQLite; on PostgreSQL
+    /// while the listening connection is up).
+    hearing_others: AtomicBool,
+    /// Woken by each change made here, for announcing it to the other servers.
+    changed: tokio::sync::Notify,
 }
 
 impl ReadCache {
     pub fn new(ttl: Duration, clock: Arc<dyn Clock>) -> Self {
-        Self { generation: AtomicU64::new(0), ttl, clock, slots: Mutex::new(Slots::default()) }
+        Self {
+            generation: AtomicU64::new(0),
+            ttl,
+            clock,
+            slots: Mutex::new(Slots::default()),
+            hearing_others: AtomicBool::new(true),
+            changed: tokio::sync::Notify::new(),
+        }
     }
 
     /// How many entries are held (current or not yet dropped).
@@ -81,9 +96,28 @@ impl ReadCache {
         self.slots.lock().expect("cache lock").map.len()
     }
 
-    /// Forgets every entry: call after committing a change, before answering.
+    /// Forgets every entry: call after committing a change, before answering. The other servers
+    /// are told too.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.changed.notify_one();
+    }
+
+    /// Forgets every entry because another server changed something.
+    pub fn invalidate_from_elsewhere(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Waits for the next change made here (changes made meanwhile are one wake-up).
+    pub async fn changed(&self) {
+        self.changed.notified().await;
+    }
+
+    /// Whether other servers' changes reach this cache; while they do not, nothing is served
+    /// from it (every read loads), and once they do again it starts afresh.
+    pub fn set_hearing_others(&self, hearing: bool) {
+        self.invalidate_from_elsewhere();
+        self.hearing_others.store(hearing, Ordering::Release);
     }
 
     /// Forgets one entry: enough after a change that only it reflects (e.g. a last-seen time).
@@ -99,7 +133,7 @@ impl ReadCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        if self.ttl.is_zero() {
+        if self.ttl.is_zero() || !self.hearing_others.load(Ordering::Acquire) {
             return load().await.map(Arc::new);
         }
         // Read before loading: a change committed after this point moves the generation, so
@@ -178,6 +212,21 @@ mod tests {
         assert_eq!(counted(&cache, &loads).await, 1);
         clock.advance(chrono::Duration::seconds(31));
         assert_eq!(counted(&cache, &loads).await, 2);
+    }
+
+    #[tokio::test]
+    async fn nothing_is_served_while_other_servers_cannot_be_heard() {
+        let cache = ReadCache::new(Duration::from_secs(60), TestClock::new());
+        let loads = AtomicUsize::new(0);
+        assert_eq!(counted(&cache, &loads).await, 1);
+        cache.set_hearing_others(false);
+        assert_eq!(counted(&cache, &loads).await, 2);
+        assert_eq!(counted(&cache, &loads).await, 3);
+        cache.set_hearing_others(true);
+        assert_eq!(counted(&cache, &loads).await, 4);
+        assert_eq!(counted(&cache, &loads).await, 4);
+        cache.invalidate_from_elsewhere();
+        assert_eq!(counted(&cache, &loads).await, 5);
     }
 
     #[tokio::test]

@@ -75,6 +75,34 @@ pub struct Settings {
     pub min_free_disk: ByteSize,
     /// Uploads one project may send at once (to this server).
     pub uploads_per_project: u32,
+    /// Where packages are kept: `file:///path`, `s3://bucket/prefix` or `az://container/prefix`
+    /// (unset: the data dir's `packages` folder).
+    pub package_store: Option<String>,
+    /// What a deployment runs once its package is checked (a program, or a program and its
+    /// arguments), in every environment without its own `deploy_command_<env>`.
+    pub deploy_command: Option<CommandLine>,
+    pub deploy_command_qa: Option<CommandLine>,
+    pub deploy_command_uat: Option<CommandLine>,
+    pub deploy_command_stg: Option<CommandLine>,
+    pub deploy_command_prod: Option<CommandLine>,
+    /// What restarting an environment runs (same shape and overrides as `deploy_command`).
+    pub restart_command: Option<CommandLine>,
+    pub restart_command_qa: Option<CommandLine>,
+    pub restart_command_uat: Option<CommandLine>,
+    pub restart_command_stg: Option<CommandLine>,
+    pub restart_command_prod: Option<CommandLine>,
+    /// Environment variables of the server passed on to deploy and restart commands
+    /// (comma-separated names); everything else is cleared.
+    pub deploy_env_passthrough: String,
+    /// The most a command may write into its deployment's log; past it the log says so.
+    pub deploy_log_limit: ByteSize,
+    /// A command still running after this long is stopped (SIGTERM, 10 s, SIGKILL).
+    pub deploy_timeout: HumanDuration,
+    /// A server holds a running deployment this long without renewing (it renews every 10 s);
+    /// once the lease runs out another server marks it failed.
+    pub deploy_lease: HumanDuration,
+    /// Deployments (of different projects) one server runs at once.
+    pub deploy_concurrency: u32,
     /// Update slots nobody may choose, e.g. `sunday:0,sunday:3` (day:UTC start hour).
     pub blocked_update_slots: String,
     /// How long before a maintenance window its reminder goes out.
@@ -133,6 +161,22 @@ impl Default for Settings {
             package_quota: ByteSize(10 << 30),
             min_free_disk: ByteSize(2 << 30),
             uploads_per_project: 2,
+            package_store: None,
+            deploy_command: None,
+            deploy_command_qa: None,
+            deploy_command_uat: None,
+            deploy_command_stg: None,
+            deploy_command_prod: None,
+            restart_command: None,
+            restart_command_qa: None,
+            restart_command_uat: None,
+            restart_command_stg: None,
+            restart_command_prod: None,
+            deploy_env_passthrough: String::new(),
+            deploy_log_limit: ByteSize(5 << 20),
+            deploy_timeout: HumanDuration(Duration::from_secs(30 * 60)),
+            deploy_lease: HumanDuration(Duration::from_secs(60)),
+            deploy_concurrency: 4,
             blocked_update_slots: "sunday:0,sunday:3".into(),
             maintenance_reminder_lead: HumanDuration(Duration::from_secs(24 * 3600)),
             monitoring_token: None,
@@ -215,6 +259,15 @@ impl Settings {
         self.blocked_slots()?;
         if self.package_retention == 0 {
             return Err(invalid("package_retention", "must be at least 1"));
+        }
+        if self.deploy_lease.0 < Duration::from_secs(20) {
+            return Err(invalid("deploy_lease", "must be at least 20s (the lease is renewed every 10 s)"));
+        }
+        if self.deploy_timeout.0 < Duration::from_secs(1) {
+            return Err(invalid("deploy_timeout", "must be at least 1s"));
+        }
+        if self.deploy_concurrency == 0 {
+            return Err(invalid("deploy_concurrency", "must be at least 1"));
         }
         if self.uploads_per_project == 0 {
             return Err(invalid("uploads_per_project", "must be at least 1"));
@@ -386,6 +439,29 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(..)")
+    }
+}
+
+/// A command line: a program (`deploy_command = "/srv/deploy.sh"`, also from the environment),
+/// or a program and its arguments (`deploy_command = ["/usr/bin/env", "deploy", "--fast"]`).
+/// It is run without a shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CommandLine {
+    Program(String),
+    WithArguments(Vec<String>),
+}
+
+impl CommandLine {
+    /// The program and its arguments.
+    pub fn parts(&self) -> (&str, &[String]) {
+        match self {
+            CommandLine::Program(program) => (program, &[]),
+            CommandLine::WithArguments(parts) => match parts.split_first() {
+                Some((program, arguments)) => (program, arguments),
+                None => ("", &[]),
+            },
+        }
     }
 }
 

@@ -34,11 +34,18 @@ pub struct Context {
     pub hasher: PasswordHasherPool,
     pub credential_limiter: IpLimiter,
     pub mailer: Mailer,
-    pub packages: Arc<dyn PackageStore>,
+    pub packages: Arc<PackageStore>,
     /// Wakes the deployment runner when a deployment is queued.
     pub wake_runner: Arc<Notify>,
+    /// Woken when this server stores lines of a deployment's log (followers here read them at
+    /// once; those on other servers look every moment).
+    pub log_written: Arc<Notify>,
     /// Wakes the webhook sender when a delivery is queued.
     pub wake_webhooks: Arc<Notify>,
+    /// What deployments and restarts run (checked at start).
+    pub deploy_targets: crate::deploy_targets::DeployTargets,
+    /// This server among others on the same database (leases name it).
+    pub instance: String,
     /// Uploads under way, per project.
     pub uploads: Arc<crate::upload_gate::UploadGate>,
     /// Whose forwarded client addresses are believed.
@@ -52,24 +59,30 @@ impl Context {
         settings: Arc<Settings>,
         master_key: Arc<MasterKey>,
         wake_mailer: Arc<Notify>,
+        packages: PackageStore,
     ) -> anyhow::Result<Self> {
         let templates = crate::mail::templates::Templates::new(settings.template_dir.clone())
             .map_err(|e| anyhow::anyhow!("PORTICO_TEMPLATE_DIR (template_dir): {e}"))?;
         let concurrency = settings.hashing_concurrency();
+        let cache = Arc::new(ReadCache::new(settings.cache_ttl.0, Arc::clone(&clock)));
+        if crate::cluster::is_shared(&db) {
+            // Until this server hears the others' changes (see `cluster`).
+            cache.set_hearing_others(false);
+        }
         Ok(Self {
-            cache: Arc::new(ReadCache::new(settings.cache_ttl.0, Arc::clone(&clock))),
+            cache,
             sessions: SessionSettings::new(&settings, &master_key),
             hasher: PasswordHasherPool::new(concurrency, concurrency * 16),
             credential_limiter: IpLimiter::new(settings.credential_rate_limit),
             mailer: Mailer::new(templates, master_key.clone(), wake_mailer),
-            packages: Arc::new(
-                crate::packages::FolderStore::new(settings.data_dir.join("packages"))
-                    .map_err(|e| anyhow::anyhow!("creating the package folder in PORTICO_DATA_DIR: {e}"))?,
-            ),
+            packages: Arc::new(packages),
             proxies: settings.trusted_proxies()?,
+            deploy_targets: crate::deploy_targets::DeployTargets::from_settings(&settings)?,
+            instance: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
             uploads: crate::upload_gate::UploadGate::new(settings.uploads_per_project as usize),
             wake_runner: Arc::new(Notify::new()),
             wake_webhooks: Arc::new(Notify::new()),
+            log_written: Arc::new(Notify::new()),
             metrics: crate::telemetry::metrics_handle(),
             started_at: Instant::now(),
             db,
@@ -88,4 +101,11 @@ impl Context {
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.now().date_naive()
     }
+}
+
+/// The machine's name, for telling servers apart in logs and leases.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_owned())
+        .unwrap_or_else(|_| "portico".into())
 }

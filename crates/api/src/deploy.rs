@@ -1,5 +1,6 @@
 //! `portico deploy`: uploads a package like Kentico's scripts do, with a progress bar (bytes,
-//! rate, ETA) on a terminal and plain progress lines otherwise.
+//! rate, ETA) on a terminal and plain progress lines otherwise; with `--wait` it prints the
+//! deployment's log as it is written and exits 0 on `succeeded`, 1 on `failed`, 2 on `cancelled`.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -44,21 +45,27 @@ pub async fn run(
     if !wait {
         return Ok(ExitCode::SUCCESS);
     }
+    // The log as it is written, until the deployment ends (whichever server runs it).
+    let followed = client
+        .follow_log(project, accepted.id, |text| {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        })
+        .await;
+    if let Err(error) = followed {
+        eprintln!("portico deploy: following the log broke off ({error}); waiting for the outcome");
+    }
     loop {
-        let page = client.deployments(project, 1, 50).await?;
+        let page = client.deployments(project, 1, 100).await?;
         let Some(deployment) = page.items.iter().find(|d| d.id == accepted.id) else {
             anyhow::bail!("deployment {} is no longer listed", accepted.id);
         };
         match deployment.state {
-            DeploymentState::Succeeded | DeploymentState::Failed | DeploymentState::Cancelled => {
-                print!("{}", client.deployment_log(project, accepted.id).await?);
-                return Ok(if deployment.state == DeploymentState::Succeeded {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
-                });
-            }
-            _ => tokio::time::sleep(Duration::from_millis(500)).await,
+            DeploymentState::Succeeded => return Ok(ExitCode::SUCCESS),
+            DeploymentState::Failed => return Ok(ExitCode::from(1)),
+            DeploymentState::Cancelled => return Ok(ExitCode::from(2)),
+            _ => tokio::time::sleep(Duration::from_secs(1)).await,
         }
     }
 }

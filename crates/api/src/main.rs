@@ -45,7 +45,8 @@ enum Command {
         /// qa, uat, stg or prod.
         #[arg(long, default_value = portico_client::DEFAULT_ENVIRONMENT)]
         env: String,
-        /// Wait until the deployment has finished and print its log.
+        /// Print the deployment's log as it is written until it ends; exit 0 when it succeeded,
+        /// 1 when it failed, 2 when it was cancelled.
         #[arg(long)]
         wait: bool,
         /// The ZIP package.
@@ -169,7 +170,8 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<Exit
     let db = open_database(&settings).await?;
     let clock: std::sync::Arc<dyn portico_api::clock::Clock> = std::sync::Arc::new(portico_api::clock::SystemClock);
     portico_store::accounts::ensure_builtin_accounts(&db, &settings.admin_email, clock.now()).await?;
-    let state = portico_api::context::Context::new(db, clock, settings, master_key, Default::default())?;
+    let packages = portico_api::packages::PackageStore::open(&settings).await?;
+    let state = portico_api::context::Context::new(db, clock, settings, master_key, Default::default(), packages)?;
     let problem = |e: usecases::bootstrap::BootstrapError| anyhow::anyhow!("{e}");
     match command {
         AdminCommand::CreateAdministrator { email } => {
@@ -208,6 +210,8 @@ async fn admin(settings: Settings, command: AdminCommand) -> anyhow::Result<Exit
             }
         }
     }
+    // Servers on the same PostgreSQL forget what they read before this change.
+    portico_api::cluster::announce(&state.db, "admin-cli").await.context("telling the servers about the change")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -120,6 +120,49 @@ impl Client {
         Self::read(response).await
     }
 
+    /// Follows a deployment's log as it is written (`?follow=true`): `on_text` gets the log so
+    /// far, then each new piece (whole lines), until the deployment has ended; the last line
+    /// names its final state.
+    pub async fn follow_log(&self, guid: Uuid, id: Uuid, mut on_text: impl FnMut(&str)) -> ClientResult<()> {
+        use futures_util::StreamExt;
+        let response = self
+            .http
+            .get(self.url(&format!("/api/v1/projects/{guid}/deployments/{id}/log?follow=true")))
+            .header(AUTHORIZATION, self.bearer())
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            return Self::read(response).await;
+        }
+        let mut pending: Vec<u8> = Vec::new();
+        let mut body = response.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            pending.extend_from_slice(&chunk?);
+            // Hand on whole lines only, so a character split between chunks stays whole.
+            if let Some(end) = pending.iter().rposition(|&b| b == b'\n') {
+                let rest = pending.split_off(end + 1);
+                on_text(&String::from_utf8_lossy(&pending));
+                pending = rest;
+            }
+        }
+        if !pending.is_empty() {
+            on_text(&String::from_utf8_lossy(&pending));
+        }
+        Ok(())
+    }
+
+    /// Queues a restart of an environment's application (`restart_not_configured` when the
+    /// server has no restart command).
+    pub async fn restart(&self, guid: Uuid, environment: &str) -> ClientResult<Deployment> {
+        let response = self
+            .http
+            .post(self.url(&format!("/api/v1/projects/{guid}/environments/{environment}/restart")))
+            .header(AUTHORIZATION, self.bearer())
+            .send()
+            .await?;
+        Self::read(response).await
+    }
+
     /// Streams a package file to `environment`, calling `progress(sent, total)` as it goes.
     /// The file is never held in memory.
     pub async fn upload_package(

@@ -59,6 +59,8 @@ pub enum DeploymentKind {
     Upload,
     /// An earlier succeeded package promoted to the environment.
     Promotion,
+    /// The environment's application restarted (`PORTICO_RESTART_COMMAND`), no package.
+    Restart,
 }
 
 impl DeploymentKind {
@@ -66,6 +68,7 @@ impl DeploymentKind {
         match self {
             DeploymentKind::Upload => "upload",
             DeploymentKind::Promotion => "promotion",
+            DeploymentKind::Restart => "restart",
         }
     }
 }
@@ -84,7 +87,7 @@ pub struct Deployment {
     pub package_sha256: String,
     /// The deployment this one promotes.
     pub promoted_from: Option<Uuid>,
-    /// Who uploaded or promoted it.
+    /// Who uploaded, promoted or restarted it.
     pub created_by: Option<String>,
     /// The access token used, if any.
     pub token_name: Option<String>,
@@ -92,6 +95,9 @@ pub struct Deployment {
     pub scheduled_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// When someone asked to stop it while it ran (the runner then stops its command).
+    #[serde(default)]
+    pub cancel_requested_at: Option<DateTime<Utc>>,
 }
 
 /// The answer to an upload (202).

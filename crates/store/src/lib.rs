@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod audit;
 pub mod credentials;
+pub mod deployment_logs;
 pub mod deployments;
 pub mod entities;
 pub mod invitations;

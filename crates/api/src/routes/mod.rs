@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod deployments;
+pub mod environments;
 pub mod health;
 pub mod invitations;
 pub mod maintenance;
@@ -61,6 +62,7 @@ pub fn configure(config: &mut ServiceConfig) {
                     .service(deployments::deployment_log)
                     .service(deployments::promote_deployment)
                     .service(deployments::cancel_deployment)
+                    .service(environments::restart_environment)
                     .service(alerts::resolve_alert),
             )
             .service(status::status)

@@ -123,7 +123,7 @@ impl UseCaseError for Failure {
 /// refusals that pass, how many seconds to wait (`retry_after = 60`); plus a `Failure` variant for
 /// what every use case can meet. Refusals of the modules listed after `from` convert with `?`.
 ///
-/// ```ignore
+/// ```text
 /// use_case_error! {
 ///     /// Why a sign-in step failed.
 ///     pub enum SignInError {

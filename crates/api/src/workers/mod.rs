@@ -1,6 +1,7 @@
 //! Background work inside the server process: email delivery, provisioning, deployments,
 //! reminders and clean-up of expired sessions. Each worker stops when the server stops.
 
+mod cluster;
 mod deployments;
 mod reminders;
 mod webhooks;
@@ -40,6 +41,7 @@ pub fn spawn_all(
     tokio::spawn(outbox.run(stop.clone()));
     tokio::spawn(provisioning(state.clone(), BuiltInProvisioner, stop.clone()));
     tokio::spawn(deployments::run(state.clone(), stop.clone()));
+    tokio::spawn(cluster::run(state.clone().into_inner(), stop.clone()));
     tokio::spawn(reminders::run(state.clone(), stop.clone()));
     tokio::spawn(webhooks::run(state.clone(), stop.clone()));
     tokio::spawn(metrics_upkeep(state.clone(), stop.clone()));

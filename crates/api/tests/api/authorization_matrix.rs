@@ -204,6 +204,7 @@ impl World {
             "seats_level_2": 1000,
             "seats_custom": 1000,
             "package_retention": 1000,
+            "restart_command": ["true"],
         });
         let app = spawn_app_with(Options { settings, ..Default::default() }).await;
         let setup = app.mailbox.wait_for(ADMIN_EMAIL, "Administrator").await.link_token("invitations");
@@ -632,6 +633,9 @@ impl World {
             "GET /api/v1/projects/{guid}/deployments" => plain(format!("/api/v1/projects/{a}/deployments")),
             "POST /api/v1/projects/{guid}/deployments/{id}/cancel" => {
                 plain(format!("/api/v1/projects/{a}/deployments/{}/cancel", self.new_scheduled_promotion().await))
+            }
+            "POST /api/v1/projects/{guid}/environments/{env}/restart" => {
+                plain(format!("/api/v1/projects/{a}/environments/stg/restart"))
             }
             "GET /api/v1/projects/{guid}/deployments/{id}/log" => {
                 plain(format!("/api/v1/projects/{a}/deployments/{}/log", self.stg_deployment))

@@ -29,11 +29,11 @@ async fn an_upload_is_queued_checked_and_deployed_with_a_build_number() {
     assert!(build.starts_with("2.3.1.") && build.len() == "2.3.1.".len() + 12, "{build}");
     assert_eq!(done.token_name.as_deref(), Some("ci"));
     let log = client.deployment_log(acme.guid, accepted.id).await.unwrap();
-    assert!(log.contains("Package received") && log.contains(&format!("Build {build} is live on QA")), "{log}");
-    // Kept as one file, named by the deployment, nothing unfinished.
-    let files = app.package_files();
-    assert_eq!(files.len(), 1);
-    assert!(files[0].to_string_lossy().ends_with(&format!("{}.zip", accepted.id)));
+    assert!(log.contains("portico Package received") && log.contains("version 2.3.1"), "{log}");
+    assert!(log.contains("No deploy target is configured (PORTICO_DEPLOY_COMMAND)"), "{log}");
+    // Kept as one package, named by the deployment, nothing unfinished.
+    assert_eq!(app.package_keys().await, [accepted.id.to_string()]);
+    assert_eq!(app.uploads_under_way().await, 0);
 }
 
 #[tokio::test]
@@ -117,7 +117,8 @@ async fn uploads_are_refused_clearly() {
     assert_eq!(qa.status(), 202);
     assert_eq!(qa.json::<Value>().await.unwrap()["environment"], "qa");
     assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 1, "refused uploads leave no rows");
-    assert_eq!(app.package_files().len(), 1, "refused uploads leave no files");
+    assert_eq!(app.package_keys().await.len(), 1, "refused uploads leave no packages");
+    assert_eq!(app.uploads_under_way().await, 0, "refused uploads leave nothing unfinished");
 }
 
 #[tokio::test]
@@ -252,7 +253,7 @@ async fn the_latest_package_is_promoted_by_role_now_or_later_and_scheduled_ones_
         .unwrap();
     assert_eq!(cancelled["state"], "cancelled");
     let twice = acme.owner.post(&format!("{base}/{}/cancel", scheduled["id"].as_str().unwrap()), json!({})).await;
-    expect_problem(twice, 409, "not_scheduled").await;
+    expect_problem(twice, 409, "deployment_finished").await;
     let history: Value = dev.get(&base).await.json().await.unwrap();
     assert_eq!(history["total"], 4);
 }
@@ -269,10 +270,9 @@ async fn old_packages_are_deleted_past_the_retention_count() {
         app.wait_for_deployment(&client, acme.guid, accepted.id).await;
         ids.push(accepted.id);
     }
-    let files: Vec<String> =
-        app.package_files().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(files.len(), 2, "{files:?}");
-    assert!(!files.iter().any(|f| f.starts_with(&ids[0].to_string())), "the oldest package is gone");
+    let kept = app.package_keys().await;
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(!kept.contains(&ids[0].to_string()), "the oldest package is gone");
     assert_eq!(app.count("SELECT COUNT(*) FROM deployments WHERE package_key IS NULL").await, 1);
 }
 
@@ -292,23 +292,23 @@ async fn an_interrupted_upload_leaves_no_row_and_no_file() {
     stream.write_all(b"PK\x03\x04").unwrap();
     stream.write_all(&vec![7u8; 100_000]).unwrap();
     stream.flush().unwrap();
-    let receiving = || app.package_files().iter().any(|f| f.to_string_lossy().ends_with(".partial"));
     for _ in 0..400 {
-        if receiving() {
+        if app.uploads_under_way().await > 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert!(receiving(), "the upload is being written");
+    assert_eq!(app.uploads_under_way().await, 1, "the upload is being written");
     drop(stream);
     for _ in 0..400 {
-        if app.package_files().is_empty() {
+        if app.uploads_under_way().await == 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
+    assert_eq!(app.uploads_under_way().await, 0, "the unfinished upload was aborted");
     assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 0);
-    assert!(app.package_files().is_empty(), "{:?}", app.package_files());
+    assert!(app.package_keys().await.is_empty());
 }
 
 #[tokio::test]
@@ -339,7 +339,8 @@ async fn portico_deploy_uploads_with_progress_and_waits_for_the_result() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stderr.contains("(100%)"), "plain progress lines when not on a terminal: {stderr}");
-    assert!(stdout.contains("Uploaded") && stdout.contains("is live on QA"), "{stdout}");
+    assert!(stdout.contains("Uploaded") && stdout.contains("No deploy target is configured"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("portico Ended: succeeded"), "the followed log ends with the state: {stdout}");
     let refused = tokio::task::spawn_blocking(move || run("ptc_wrong")).await.unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("invalid_token"));

@@ -10,6 +10,7 @@ mod authorization_matrix;
 mod bad_input;
 mod cli;
 mod deployments;
+mod deployments_targets;
 mod health;
 mod identity_bootstrap;
 mod identity_cli;

@@ -455,7 +455,8 @@ async fn uploads_past_the_package_quota_are_refused_and_leave_nothing() {
         .unwrap();
     expect_problem(streamed, 507, "storage_full").await;
     assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 1);
-    assert_eq!(app.package_files().len(), 1, "no partial file: {:?}", app.package_files());
+    assert_eq!(app.package_keys().await.len(), 1);
+    assert_eq!(app.uploads_under_way().await, 0, "nothing unfinished is left");
 }
 
 #[tokio::test]
@@ -468,7 +469,8 @@ async fn uploads_keep_the_free_disk_floor() {
         client.upload_package(acme.guid, "qa", crate::support::packages::package("1.0").path(), |_, _| {}).await;
     assert!(format!("{:?}", refused.unwrap_err()).contains("PORTICO_MIN_FREE_DISK"));
     assert_eq!(app.count("SELECT COUNT(*) FROM deployments").await, 0);
-    assert!(app.package_files().is_empty());
+    assert!(app.package_keys().await.is_empty());
+    assert_eq!(app.uploads_under_way().await, 0);
 }
 
 /// At most `PORTICO_UPLOADS_PER_PROJECT` uploads of one project at once; the next waits (429).
@@ -492,21 +494,20 @@ async fn a_project_sends_at_most_two_uploads_at_once() {
         stream
     };
     let slow = [open_upload(), open_upload()];
-    let partials = || app.package_files().iter().filter(|f| f.to_string_lossy().ends_with(".partial")).count();
     for _ in 0..200 {
-        if partials() == 2 {
+        if app.uploads_under_way().await == 2 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert_eq!(partials(), 2, "both slow uploads are under way");
+    assert_eq!(app.uploads_under_way().await, 2, "both slow uploads are under way");
     let client = app.client_for(&secret);
     let third =
         client.upload_package(acme.guid, "qa", crate::support::packages::package("1.0").path(), |_, _| {}).await;
     assert!(format!("{:?}", third.unwrap_err()).contains("PORTICO_UPLOADS_PER_PROJECT"));
     drop(slow);
     for _ in 0..200 {
-        if partials() == 0 {
+        if app.uploads_under_way().await == 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;

@@ -25,8 +25,14 @@ pub struct Model {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// The log written before logs were kept as lines (older deployments); new lines are in
+    /// `deployment_log_lines`.
     #[sea_orm(column_type = "Text")]
     pub log: String,
+    /// The server running it now (its instance id).
+    pub runner: Option<String>,
+    pub cancel_requested_at: Option<DateTime<Utc>>,
+    pub cancel_requested_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub mod account;
 pub mod alert;
 pub mod audit_event;
 pub mod deployment;
+pub mod deployment_log_line;
 pub mod invitation;
 pub mod maintenance_subscriber;
 pub mod maintenance_window;

@@ -172,6 +172,7 @@ fn kind_label(kind: DeploymentKind) -> &'static str {
     match kind {
         DeploymentKind::Upload => "Upload",
         DeploymentKind::Promotion => "Promotion",
+        DeploymentKind::Restart => "Restart",
     }
 }
 

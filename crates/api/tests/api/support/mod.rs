@@ -7,6 +7,7 @@ pub mod process;
 pub mod projects;
 pub mod receiver;
 pub mod smtp;
+pub mod store;
 pub mod users;
 
 use std::path::PathBuf;
@@ -37,6 +38,8 @@ pub struct TestApp {
     cache: Option<Arc<ReadCache>>,
     /// The in-process server's clock, which tests move (None for a server in another process).
     pub clock: Option<Arc<TestClock>>,
+    /// `package_store` (None: the data dir's folder).
+    pub package_store: Option<String>,
     /// Deleted (with the SQLite file) when the test ends.
     _owned_data_dir: Option<TempDir>,
 }
@@ -62,7 +65,12 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         None => fresh_database_url(data_dir.path()).await,
     };
     let mailbox = Mailbox::start().await;
+    let package_store = match options.settings.get("package_store") {
+        Some(Value::String(store)) => Some(store.clone()),
+        _ => store::fresh_package_store(),
+    };
     let mut settings = json!({
+        "package_store": package_store,
         "bind": "127.0.0.1:0",
         "data_dir": data_dir.path(),
         "database_url": database_url,
@@ -88,6 +96,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         address,
         cache,
         clock: Some(clock),
+        package_store,
         client: browser(),
         mailbox,
         database_url,
@@ -168,6 +177,7 @@ impl TestApp {
     /// A server started some other way (e.g. a `portico serve` process) on these resources.
     pub fn attach(address: String, mailbox: Mailbox, database_url: String, data_dir: PathBuf) -> Self {
         TestApp {
+            package_store: None,
             address,
             client: browser(),
             mailbox,
@@ -177,6 +187,16 @@ impl TestApp {
             clock: None,
             _owned_data_dir: None,
         }
+    }
+
+    /// Keys of the packages in the server's store.
+    pub async fn package_keys(&self) -> Vec<String> {
+        store::package_keys(&self.data_dir, self.package_store.as_deref()).await
+    }
+
+    /// Uploads the store holds unfinished (see `store::uploads_under_way`).
+    pub async fn uploads_under_way(&self) -> usize {
+        store::uploads_under_way(&self.data_dir, self.package_store.as_deref()).await
     }
 
     /// A second connection to the server's database, to check what it stored.

@@ -1,7 +1,6 @@
 //! Deployment packages and access tokens for the tests.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -83,12 +82,17 @@ pub fn zip_with_empty_entries(count: u32) -> tempfile::NamedTempFile {
 impl TestApp {
     /// Creates an access token as `owner` and returns its secret.
     pub async fn token(&self, owner: &User, guid: Uuid, permissions: &[&str]) -> String {
+        self.token_with_id(owner, guid, permissions).await.1
+    }
+
+    /// Creates an access token (display name `ci`) as `owner`; returns its id and secret.
+    pub async fn token_with_id(&self, owner: &User, guid: Uuid, permissions: &[&str]) -> (Uuid, String) {
         let response = owner
             .post(&format!("/api/v1/projects/{guid}/tokens"), json!({"display_name": "ci", "permissions": permissions}))
             .await;
         assert_eq!(response.status(), 201, "{:?}", response.text().await);
         let created: Value = response.json().await.unwrap();
-        created["token"].as_str().unwrap().to_owned()
+        (created["id"].as_str().unwrap().parse().unwrap(), created["token"].as_str().unwrap().to_owned())
     }
 
     pub fn client_for(&self, token: &str) -> portico_client::Client {
@@ -103,7 +107,7 @@ impl TestApp {
         id: Uuid,
     ) -> portico_domain::deployments::Deployment {
         use portico_domain::deployments::DeploymentState::*;
-        for _ in 0..100 {
+        for _ in 0..300 {
             let page = client.deployments(guid, 1, 200).await.unwrap();
             let deployment = page.items.into_iter().find(|d| d.id == id).expect("listed");
             if !matches!(deployment.state, Queued | InProgress) {
@@ -111,12 +115,6 @@ impl TestApp {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("deployment {id} did not finish within 10 s");
-    }
-
-    /// Files in the package folder (finished and unfinished).
-    pub fn package_files(&self) -> Vec<PathBuf> {
-        let dir = self.data_dir().join("packages");
-        std::fs::read_dir(dir).map(|entries| entries.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
+        panic!("deployment {id} did not finish within 30 s");
     }
 }

@@ -1,141 +1,12 @@
-//! Deployment packages: where they are kept (a folder by default, behind a trait so object
-//! storage can take its place) and how one is checked: bounded reads of the ZIP, never an
-//! extraction to disk.
+//! How a package is checked: bounded reads of the ZIP (its end records first, then each entry's
+//! header), never an extraction to disk.
 
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 
-use async_trait::async_trait;
 use portico_domain::deployments::{
     MANIFEST_NAME, PackageLimits, PackageManifest, XPERIENCE_CD_REPOSITORY, is_safe_entry_name, is_valid_version,
 };
-use tokio::io::AsyncWriteExt;
-
-/// Storage of package files, addressed by key.
-#[async_trait]
-pub trait PackageStore: Send + Sync {
-    /// Starts writing a package; nothing is visible under `key` until `commit`.
-    async fn begin(&self, key: &str) -> io::Result<Box<dyn PackageWriter>>;
-    /// A local file with the package's bytes, for reading it.
-    async fn local_path(&self, key: &str) -> io::Result<PathBuf>;
-    async fn delete(&self, key: &str) -> io::Result<()>;
-    /// Every key present.
-    async fn keys(&self) -> io::Result<Vec<String>>;
-    /// Removes writes that never finished (a crash during an upload).
-    async fn sweep_unfinished(&self) -> io::Result<usize>;
-    /// Bytes still free where packages are written, when the store is on this machine's disk.
-    fn free_bytes(&self) -> Option<u64> {
-        None
-    }
-}
-
-#[async_trait]
-pub trait PackageWriter: Send {
-    async fn write(&mut self, chunk: &[u8]) -> io::Result<()>;
-    async fn commit(self: Box<Self>) -> io::Result<()>;
-    /// Throws the partial package away.
-    async fn abort(self: Box<Self>);
-}
-
-/// Packages as files in a folder: `<root>/<key>.zip`, written as `<key>.zip.partial` first.
-pub struct FolderStore {
-    root: PathBuf,
-}
-
-const PARTIAL: &str = ".partial";
-
-impl FolderStore {
-    pub fn new(root: PathBuf) -> io::Result<Self> {
-        std::fs::create_dir_all(&root)?;
-        Ok(Self { root })
-    }
-
-    fn path(&self, key: &str) -> PathBuf {
-        // Keys are generated ids; anything else is refused rather than joined into a path.
-        assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "package keys are ids");
-        self.root.join(format!("{key}.zip"))
-    }
-}
-
-struct FolderWriter {
-    file: tokio::fs::File,
-    partial: PathBuf,
-    target: PathBuf,
-}
-
-#[async_trait]
-impl PackageStore for FolderStore {
-    async fn begin(&self, key: &str) -> io::Result<Box<dyn PackageWriter>> {
-        let target = self.path(key);
-        let partial = PathBuf::from(format!("{}{PARTIAL}", target.display()));
-        let file = tokio::fs::OpenOptions::new().write(true).create_new(true).open(&partial).await?;
-        Ok(Box::new(FolderWriter { file, partial, target }))
-    }
-
-    async fn local_path(&self, key: &str) -> io::Result<PathBuf> {
-        let path = self.path(key);
-        tokio::fs::metadata(&path).await?;
-        Ok(path)
-    }
-
-    async fn delete(&self, key: &str) -> io::Result<()> {
-        match tokio::fs::remove_file(self.path(key)).await {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
-        }
-    }
-
-    async fn keys(&self) -> io::Result<Vec<String>> {
-        let mut keys = Vec::new();
-        let mut entries = tokio::fs::read_dir(&self.root).await?;
-        while let Some(entry) = entries.next_entry().await? {
-            if let Some(key) = entry.file_name().to_str().and_then(|n| n.strip_suffix(".zip")) {
-                keys.push(key.to_owned());
-            }
-        }
-        Ok(keys)
-    }
-
-    fn free_bytes(&self) -> Option<u64> {
-        use std::os::unix::ffi::OsStrExt;
-        let path = std::ffi::CString::new(self.root.as_os_str().as_bytes()).ok()?;
-        let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
-        // SAFETY: `path` is a valid C string and `stats` a buffer of the right type for statvfs.
-        let ok = unsafe { libc::statvfs(path.as_ptr(), stats.as_mut_ptr()) } == 0;
-        // SAFETY: statvfs filled `stats` when it returned 0.
-        ok.then(|| unsafe { stats.assume_init() }).map(|s| s.f_bavail * s.f_frsize)
-    }
-
-    async fn sweep_unfinished(&self) -> io::Result<usize> {
-        let mut removed = 0;
-        let mut entries = tokio::fs::read_dir(&self.root).await?;
-        while let Some(entry) = entries.next_entry().await? {
-            if entry.file_name().to_string_lossy().ends_with(PARTIAL) {
-                tokio::fs::remove_file(entry.path()).await?;
-                removed += 1;
-            }
-        }
-        Ok(removed)
-    }
-}
-
-#[async_trait]
-impl PackageWriter for FolderWriter {
-    async fn write(&mut self, chunk: &[u8]) -> io::Result<()> {
-        self.file.write_all(chunk).await
-    }
-
-    async fn commit(mut self: Box<Self>) -> io::Result<()> {
-        self.file.flush().await?;
-        self.file.sync_all().await?;
-        tokio::fs::rename(&self.partial, &self.target).await
-    }
-
-    async fn abort(self: Box<Self>) {
-        drop(self.file);
-        let _ = tokio::fs::remove_file(&self.partial).await;
-    }
-}
 
 /// What a package turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -405,23 +276,6 @@ mod tests {
         std::fs::write(file.path(), &bytes).unwrap();
         let error = check_package(file.path(), PackageLimits::default()).unwrap_err();
         assert!(error.contains("central directory is damaged"), "{error}");
-    }
-
-    #[tokio::test]
-    async fn the_folder_store_hides_unfinished_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FolderStore::new(dir.path().to_owned()).unwrap();
-        let mut writer = store.begin("abc-1").await.unwrap();
-        writer.write(b"PK").await.unwrap();
-        assert!(store.keys().await.unwrap().is_empty());
-        writer.commit().await.unwrap();
-        assert_eq!(store.keys().await.unwrap(), ["abc-1"]);
-        let mut abandoned = store.begin("abc-2").await.unwrap();
-        abandoned.write(b"PK").await.unwrap();
-        drop(abandoned);
-        assert_eq!(store.sweep_unfinished().await.unwrap(), 1);
-        store.delete("abc-1").await.unwrap();
-        assert!(store.keys().await.unwrap().is_empty());
     }
 
     mod properties {
