@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { PATIENCE_MS } from './wait.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
 export const porticoBin = process.env.E2E_PORTICO_BIN ?? join(targetDir, 'debug', 'portico');
 

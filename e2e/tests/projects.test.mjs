@@ -6,8 +6,10 @@
 // a script, and the Deployments page shows it, opens its log and promotes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { screenshotDir } from '../lib/portico.mjs';
+import { repo, screenshotDir } from '../lib/portico.mjs';
 import {
   PASSWORD, signUp, signOut, signInWithPassword, enterAuthenticatorCode, waitForPath,
 } from '../lib/accounts.mjs';
@@ -224,7 +226,16 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
   });
 });
 
-test('tokens and deployments: a token made in the app uploads a package; its deployment is logged and promoted', async () => {
+test('tokens and deployments: a token made in the app uploads a package; its deployment is logged, promoted, followed live and cancelled', async () => {
+  // The README's example deploy target for QA and STG (a site folder with releases and a
+  // symlink); PROD's command waits until the journey releases it (or cancels it).
+  const site = mkdtempSync(join(tmpdir(), 'portico-e2e-site-'));
+  const gates = mkdtempSync(join(tmpdir(), 'portico-e2e-gates-'));
+  const deployTargets = {
+    PORTICO_DEPLOY_COMMAND: JSON.stringify([join(repo, 'examples', 'deploy-target.sh'), site]),
+    PORTICO_DEPLOY_COMMAND_PROD: JSON.stringify([join(repo, 'crates', 'api', 'tests', 'fixtures', 'deploy-target.sh'), 'gate', gates]),
+    PORTICO_RESTART_COMMAND: JSON.stringify(['/bin/sh', '-c', 'echo Restarting the $PORTICO_ENVIRONMENT application']),
+  };
   await withPortico(async ({ server, mail, person }) => {
     const admin = await administrator({ server, mail, person });
     await openAdministration(admin, 'Projects');
@@ -277,8 +288,9 @@ test('tokens and deployments: a token made in the app uploads a package; its dep
     await tina.screenshot({ path: join(screenshotDir, 'deployments.png'), fullPage: true });
     await qaRow.getByRole('button', { name: /^View log of QA upload/ }).click();
     const log = tina.getByTestId('deployment-log');
-    await log.filter({ hasText: /is live on QA/ }).waitFor();
+    await log.filter({ hasText: /Build 1\.2\.3\.\d{12} is live on qa/ }).waitFor();
     assert.match(await log.textContent(), /Checking the package/);
+    assert.match(await log.textContent(), /stdout +current-qa -> /, 'the deploy target ran');
     await tina.getByRole('button', { name: 'Close log' }).click();
 
     // Promotion to STG now.
@@ -305,8 +317,41 @@ test('tokens and deployments: a token made in the app uploads a package; its dep
     const scheduled = history.getByRole('row', { name: new RegExp(`Scheduled PROD .*Scheduled for ${expectedUtc} UTC`) });
     await scheduled.getByRole('button', { name: /^Cancel PROD promotion/ }).click();
     await tina.getByRole('button', { name: 'Yes, cancel it' }).click();
-    await tina.getByRole('status').getByText('The scheduled promotion is cancelled.').waitFor();
+    await tina.getByRole('status').getByText('The deployment is cancelled.').waitFor();
     await history.getByRole('row', { name: /Cancelled PROD/ }).waitFor();
+
+    // A PROD upload whose command runs until released: its log is followed live, then cancelled.
+    const prodUpload = await fetch(`${server.url}/api/deployment/upload/${gamma}/prod`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/zip' },
+      body: deploymentPackage({ name: 'gamma-site', version: '1.3.0' }),
+    });
+    assert.equal(prodUpload.status, 202, await prodUpload.clone().text());
+    await openSection(tina, 'Deployments');
+    const running = history.getByRole('row', { name: /In progress PROD 1\.3\.0\.\d{12}\s+Upload/ });
+    await running.waitFor();
+    await running.getByRole('button', { name: /^View log of PROD upload/ }).click();
+    await log.filter({ hasText: /stdout +first line/ }).waitFor();
+    await tina.getByTestId('log-status').getByText('Live: new lines appear as the deployment writes them.').waitFor();
+    assert.doesNotMatch(await log.textContent(), /Ended:/);
+    await tina.screenshot({ path: join(screenshotDir, 'deployment-live-log.png'), fullPage: true });
+    await tina.getByRole('button', { name: 'Cancel deployment' }).click();
+    await tina.getByRole('button', { name: 'Yes, stop it' }).click();
+    await tina.getByRole('status').getByText(/Stopping the deployment: its command was sent SIGTERM/).waitFor();
+    await log.filter({ hasText: /portico +Ended: cancelled/ }).waitFor();
+    await tina.getByTestId('log-status').getByText('The deployment has ended; its state is in the list.').waitFor();
+    await history.getByRole('row', { name: /Cancelled PROD 1\.3\.0/ }).waitFor();
+    await tina.getByRole('button', { name: 'Close log' }).click();
+
+    // Restart QA: its restart command runs in the same queue and history.
+    await tina.getByRole('button', { name: 'Restart QA' }).click();
+    await tina.getByRole('button', { name: 'Yes, restart' }).click();
+    await tina.getByRole('status').getByText('The restart of QA is queued; its log is in the list.').waitFor();
+    const restart = history.getByRole('row', { name: /Succeeded QA\s+—\s+Restart Tina Tenant/ });
+    await restart.waitFor();
+    await restart.getByRole('button', { name: /^View log of QA restart/ }).click();
+    await log.filter({ hasText: /stdout +Restarting the qa application/ }).waitFor();
+    await tina.getByRole('button', { name: 'Close log' }).click();
 
     // The token's last use is recorded; renamed, then revoked, it stops working at once.
     await openSection(tina, 'Tokens', 'Access tokens');
@@ -325,5 +370,7 @@ test('tokens and deployments: a token made in the app uploads a package; its dep
       body: deploymentPackage(),
     });
     assert.equal(refused.status, 401);
-  });
+  }, deployTargets);
+  rmSync(site, { recursive: true, force: true });
+  rmSync(gates, { recursive: true, force: true });
 });

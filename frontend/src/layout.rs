@@ -65,7 +65,7 @@ fn SignOutButton() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             // A session the server already ended answers 401: signed out either way.
-            let _ = api::post_empty("/api/v1/auth/sign-out").await;
+            let _ = api::auth::sign_out().await;
             session.set_notice("You are signed out.");
             session.set_signed_out();
             navigate("/sign-in", NavigateOptions::default());

@@ -97,7 +97,7 @@ impl Session {
     /// Asks the server again and waits for the answer (before navigating on, so the next page
     /// sees the new state).
     pub async fn reload(&self) {
-        let state = match api::get::<Me>("/api/v1/me").await {
+        let state = match api::me::account().await {
             Ok(me) => SessionState::Account(Box::new(me)),
             Err(failure) => state_from_failure(&failure),
         };

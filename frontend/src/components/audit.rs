@@ -4,18 +4,27 @@
 use leptos::prelude::*;
 use portico_domain::admin::AuditEvent;
 use portico_domain::paging::Page;
+use uuid::Uuid;
 
+use crate::api;
 use crate::components::{Cell, answer, fetch, format_utc_seconds, pager, show, table};
 
 const PER_PAGE: u32 = 50;
 const HEADERS: &[&str] = &["When", "Event", "Outcome", "By", "IP address", "Details"];
 
-/// The events under `path` (`/api/v1/admin/audit`, `/api/v1/projects/{guid}/audit`).
+/// The events of the project `project`, or of the platform (None).
 #[component]
-pub fn AuditLog(path: String, caption: &'static str) -> impl IntoView {
+pub fn AuditLog(project: Option<Uuid>, caption: &'static str) -> impl IntoView {
     let page = RwSignal::new(1u32);
     let events = answer();
-    Effect::new(move |_| fetch(events, format!("{path}?page={}&per_page={PER_PAGE}", page.get())));
+    Effect::new(move |_| {
+        let page = page.get();
+        let call = match project {
+            Some(guid) => api::projects::audit(guid, page, PER_PAGE),
+            None => api::admin::audit(page, PER_PAGE),
+        };
+        fetch(events, call);
+    });
     view! {
         {show(events, "the audit log", move |list: Page<AuditEvent>| {
             if list.items.is_empty() {

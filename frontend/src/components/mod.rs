@@ -33,7 +33,7 @@ pub use dynamic::{Dynamic, dynamic};
 pub use form::{Checkbox, FormState, SelectField, TextField, TotpCodeField, entered_code, set_title};
 pub use guard::SignedInOnly;
 pub use link_token::{forget_invitation, pending_invitation, remember_invitation, take_fragment_token};
-pub use loaded::{Answer, Loaded, answer, failed, fetch, load, load_get, loaded, loading, show};
+pub use loaded::{Answer, Loaded, answer, failed, fetch, load, loaded, loading, show};
 pub use pager::pager;
 pub use password::{NewPasswordFields, load_password_policy, new_password_problem};
 pub use recovery_code::RecoveryCodePanel;

@@ -12,7 +12,7 @@ pub type PasswordPolicyLoaded = Loaded<PasswordPolicy>;
 
 pub fn load_password_policy() -> PasswordPolicyLoaded {
     let policy = loaded();
-    load(policy, api::get::<PasswordPolicy>("/api/v1/auth/password-policy"));
+    load(policy, api::auth::password_policy());
     policy
 }
 

@@ -30,7 +30,7 @@ pub fn ResetMfaForm() -> impl IntoView {
         let navigate = navigate.clone();
         let body = ResetMfaRequest { password: password.get_untracked(), code: needs_code.then(|| entered_code(code)) };
         form.run(async move {
-            api::delete_with("/api/v1/me/mfa", &body).await?;
+            api::me::reset_mfa(&body).await?;
             session.set_notice(SIGNED_OUT_NOTICE);
             session.set_signed_out();
             navigate("/sign-in", NavigateOptions::default());

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::api::{SignInStep, TokenRequest};
+use portico_domain::identity::api::TokenRequest;
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, set_title, take_fragment_token};
@@ -18,7 +18,7 @@ pub fn EnrolMfa() -> impl IntoView {
     let form = FormState::new();
     match take_fragment_token() {
         Some(token) => form.run(async move {
-            let _: SignInStep = api::post("/api/v1/auth/mfa/enrol-link", &TokenRequest { token }).await?.json()?;
+            api::auth::open_enrolment_link(&TokenRequest { token }).await?;
             session.reload().await;
             navigate("/setup-mfa", NavigateOptions { replace: true, ..Default::default() });
             Ok(())

@@ -16,7 +16,7 @@ pub fn ForgotPassword() -> impl IntoView {
         event.prevent_default();
         let request = ForgotPasswordRequest { email: email.get_untracked().trim().to_owned() };
         form.run(async move {
-            api::post("/api/v1/auth/password/forgot", &request).await?;
+            api::auth::request_password_reset(&request).await?;
             sent_to.set(Some(request.email));
             Ok(())
         });

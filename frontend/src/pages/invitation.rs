@@ -6,10 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::api::{InvitationSummary, RegisterRequest, SignInStep, TokenRequest};
+use portico_domain::identity::api::{InvitationSummary, RegisterRequest, TokenRequest};
 use portico_domain::identity::{SessionStage, SystemRole};
 use portico_domain::projects::ProjectRole;
-use portico_domain::projects::api::Accepted;
 
 use crate::api::{self, ApiFailure};
 use crate::components::{
@@ -29,12 +28,12 @@ pub fn Invitation() -> impl IntoView {
     load(lookup, async move {
         let token = token.ok_or_else(|| ApiFailure::Invalid(MISSING_TOKEN.to_owned()))?;
         let request = TokenRequest { token: token.clone() };
-        let answer = api::post("/api/v1/invitations/lookup", &request).await;
+        let answer = api::invitations::look_up(&request).await;
         if answer.is_err() {
             // Expired, revoked or used: nothing to come back to after signing in.
             forget_invitation();
         }
-        let summary: InvitationSummary = answer?.json()?;
+        let summary = answer?.read()?;
         Ok((summary, token))
     });
     view! {
@@ -115,7 +114,7 @@ fn Acceptance(email: String, token: String) -> impl IntoView {
         let navigate = navigate.clone();
         let request = TokenRequest { token: token.clone() };
         form.run(async move {
-            let accepted: Accepted = api::post("/api/v1/invitations/accept", &request).await?.json()?;
+            let accepted = api::invitations::accept(&request).await?;
             forget_invitation();
             // The project selector lists the new project.
             session.reload().await;
@@ -192,7 +191,7 @@ fn Registration(token: String) -> impl IntoView {
             last_name: last_name.get_untracked().trim().to_owned(),
         };
         form.run(async move {
-            let _: SignInStep = api::post("/api/v1/invitations/register", &request).await?.json()?;
+            api::invitations::register(&request).await?;
             session.reload().await;
             navigate("/setup-mfa", NavigateOptions::default());
             Ok(())

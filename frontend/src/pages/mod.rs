@@ -2,7 +2,6 @@
 
 pub mod account;
 pub mod admin;
-pub mod admin_password_policy;
 pub mod enrol_mfa;
 pub mod forgot_password;
 pub mod home;

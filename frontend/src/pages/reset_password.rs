@@ -31,7 +31,7 @@ pub fn ResetPassword() -> impl IntoView {
         }
         let request = ResetPasswordRequest { token, new_password: password.get_untracked() };
         form.run(async move {
-            api::post("/api/v1/auth/password/reset", &request).await?;
+            api::auth::reset_password(&request).await?;
             done.set(true);
             Ok(())
         });

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::api::{CodeRequest, RecoveryCode, TotpEnrolment};
+use portico_domain::identity::api::{CodeRequest, TotpEnrolment};
 
 use crate::api::{self, ApiFailure};
 use crate::components::{
@@ -17,7 +17,7 @@ pub fn SetupMfa() -> impl IntoView {
     set_title("Set up your authenticator app");
     // Each start makes a new secret, so it is asked for once per visit of the page.
     let enrolment = loaded::<TotpEnrolment>();
-    load(enrolment, async { api::post_empty("/api/v1/me/mfa/totp").await?.json() });
+    load(enrolment, api::me::start_totp_enrolment());
     let recovery_code = RwSignal::new(None::<String>);
     view! {
         <section class="card">
@@ -41,7 +41,7 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
         event.prevent_default();
         let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
-            let answer: RecoveryCode = api::post("/api/v1/me/mfa/totp/confirm", &request).await?.json()?;
+            let answer = api::me::confirm_totp_enrolment(&request).await?;
             // Sign-in is complete now (a new session). Known before "Continue" shows, so the
             // start page it leads to does not see the set-up stage and send the browser back here.
             session.reload().await;

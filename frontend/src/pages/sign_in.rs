@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::api::{NextStep, SignInRequest, SignInStep};
+use portico_domain::identity::api::{NextStep, SignInRequest};
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, Notice, TextField, set_title};
@@ -25,7 +25,7 @@ pub fn SignIn() -> impl IntoView {
         let navigate = navigate.clone();
         let request = sign_in_request(&identifier.get_untracked(), password.get_untracked());
         form.run(async move {
-            let step: SignInStep = api::post("/api/v1/auth/sign-in", &request).await?.json()?;
+            let step = api::auth::sign_in(&request).await?;
             let next = match step.next {
                 NextStep::MfaRequired => {
                     session.set_awaiting_second_factor();

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
-use portico_domain::identity::api::{CodeRequest, RecoveryRequest, SignInStep};
+use portico_domain::identity::api::{CodeRequest, RecoveryRequest};
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, TextField, TotpCodeField, entered_code, set_title};
@@ -45,7 +45,7 @@ fn AuthenticatorCodeForm() -> impl IntoView {
         let navigate = navigate.clone();
         let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
-            let _: SignInStep = api::post("/api/v1/auth/mfa", &request).await?.json()?;
+            api::auth::sign_in_with_code(&request).await?;
             session.reload().await;
             navigate("/", NavigateOptions::default());
             Ok(())
@@ -78,7 +78,7 @@ fn RecoveryCodeForm() -> impl IntoView {
         let navigate = navigate.clone();
         let request = RecoveryRequest { recovery_code: recovery_code.get_untracked().trim().to_owned() };
         form.run(async move {
-            let _: SignInStep = api::post("/api/v1/auth/recovery", &request).await?.json()?;
+            api::auth::sign_in_with_recovery_code(&request).await?;
             session.reload().await;
             // The code is used up: the next page offers to reset MFA or make a new code.
             navigate("/account/recovered", NavigateOptions::default());

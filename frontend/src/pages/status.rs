@@ -14,7 +14,7 @@ use crate::components::{Loaded, format_utc_seconds, load, loaded};
 #[component]
 pub fn Status() -> impl IntoView {
     let report: Loaded<StatusReport> = loaded();
-    let refresh = move || load(report, api::get("/api/v1/status"));
+    let refresh = move || load(report, api::status::report());
     refresh();
     let handle = set_interval_with_handle(refresh, std::time::Duration::from_secs(30));
     on_cleanup(move || {
@@ -58,6 +58,8 @@ fn StatusDetails(report: StatusReport) -> impl IntoView {
         {windows("status-current", "Maintenance in progress", "No maintenance is in progress.", report.current)}
         {windows("status-upcoming", "Upcoming maintenance", "No maintenance is scheduled.", report.upcoming)}
         <p>
+            // A link people follow, not a call of the app: a literal, so the view keeps it in its
+            // static template (see `api::status`).
             <a href="/api/v1/status/maintenance.ics" type="text/calendar" data-testid="maintenance-feed">
                 "Subscribe to the maintenance calendar (iCalendar feed)"
             </a>

@@ -13,7 +13,7 @@ pub fn Unlock() -> impl IntoView {
     let unlocked = RwSignal::new(None::<String>);
     match take_fragment_token() {
         Some(token) => form.run(async move {
-            api::post("/api/v1/auth/unlock", &TokenRequest { token }).await?;
+            api::auth::unlock(&TokenRequest { token }).await?;
             unlocked.set(Some("Your account is unlocked: you can sign in again.".to_owned()));
             Ok(())
         }),

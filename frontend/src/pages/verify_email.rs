@@ -15,7 +15,7 @@ pub fn VerifyEmail() -> impl IntoView {
     let confirmed = RwSignal::new(None::<String>);
     match take_fragment_token() {
         Some(token) => form.run(async move {
-            api::post("/api/v1/auth/verify-email", &TokenRequest { token }).await?;
+            api::auth::verify_email(&TokenRequest { token }).await?;
             confirmed.set(Some("Your new email address is confirmed: Portico uses it from now on.".to_owned()));
             // A signed-in header and account page should show the new address.
             session.refresh();

@@ -1,7 +1,7 @@
 //! The authenticator app: a new recovery code (for a current code), or reset MFA (for the password).
 
 use leptos::prelude::*;
-use portico_domain::identity::api::{CodeRequest, RecoveryCode};
+use portico_domain::identity::api::CodeRequest;
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TotpCodeField, dynamic, entered_code};
@@ -33,7 +33,7 @@ fn NewRecoveryCode() -> impl IntoView {
         event.prevent_default();
         let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
-            let answer: RecoveryCode = api::post("/api/v1/me/mfa/recovery-code", &request).await?.json()?;
+            let answer = api::me::new_recovery_code(&request).await?;
             code.set(String::new());
             recovery_code.set(Some(answer.recovery_code));
             Ok(())

@@ -25,7 +25,7 @@ pub fn EmailSection() -> impl IntoView {
             password: password.get_untracked(),
         };
         form.run(async move {
-            api::put("/api/v1/me/email", &request).await?;
+            api::me::change_email(&request).await?;
             sent.set(Some(format!(
                 "A message is on its way to {}: follow its link to confirm the address. Your email changes when you do.",
                 request.email

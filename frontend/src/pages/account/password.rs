@@ -31,7 +31,7 @@ pub fn PasswordSection() -> impl IntoView {
             new_password: password.get_untracked(),
         };
         form.run(async move {
-            api::put("/api/v1/me/password", &request).await?;
+            api::me::change_password(&request).await?;
             for field in [current_password, password, confirmation] {
                 field.set(String::new());
             }

@@ -1,7 +1,7 @@
 //! First and last name, and whether maintenance announcements are emailed.
 
 use leptos::prelude::*;
-use portico_domain::identity::api::{Me, UpdateProfileRequest};
+use portico_domain::identity::api::UpdateProfileRequest;
 use portico_domain::maintenance::SubscriptionRequest;
 
 use crate::api;
@@ -26,7 +26,7 @@ pub fn ProfileSection() -> impl IntoView {
             last_name: Some(last_name.get_untracked().trim().to_owned()),
         };
         form.run(async move {
-            let me: Me = api::patch("/api/v1/me", &request).await?.json()?;
+            let me = api::me::update_profile(&request).await?;
             session.set_account(me);
             saved.set(Some("Your name is saved.".to_owned()));
             Ok(())
@@ -65,7 +65,7 @@ fn MaintenanceAnnouncements(subscribed: RwSignal<bool>) -> impl IntoView {
         if armed.get_untracked() {
             saved.set(None);
             form.run(async move {
-                api::put("/api/v1/me/maintenance-announcements", &SubscriptionRequest { subscribed: now }).await?;
+                api::me::set_maintenance_announcements(&SubscriptionRequest { subscribed: now }).await?;
                 session.refresh();
                 saved.set(Some(
                     if now {

@@ -10,19 +10,19 @@ use crate::components::{Act, Cell, ErrorAlert, FormState, answer, fetch, format_
 #[component]
 pub fn SessionsSection() -> impl IntoView {
     let sessions = answer();
-    let reload = move || fetch(sessions, "/api/v1/me/sessions".to_owned());
+    let reload = move || fetch(sessions, api::me::sessions());
     reload();
     let form = FormState::new();
     let end_one = Callback::new(move |id: Uuid| {
         form.run(async move {
-            api::delete(&format!("/api/v1/me/sessions/{id}")).await?;
+            api::me::end_session(id).await?;
             reload();
             Ok(())
         })
     });
     let end_others = move |_| {
         form.run(async move {
-            api::delete("/api/v1/me/sessions").await?;
+            api::me::end_other_sessions().await?;
             reload();
             Ok(())
         })

@@ -11,7 +11,7 @@ pub fn AdminAudit() -> impl IntoView {
                 <section class="card" aria-labelledby="audit-title">
                     <h1 id="audit-title">"Audit log"</h1>
                     <p>"Sign-ins, account and project changes, deployments: everything Portico records, newest first."</p>
-                    <AuditLog path="/api/v1/admin/audit".to_owned() caption="Platform audit events, newest first" />
+                    <AuditLog project=None caption="Platform audit events, newest first" />
                 </section>
     }
 }

@@ -29,7 +29,7 @@ pub fn AdminMaintenance() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let windows = answer();
     let reload = move || {
-        fetch(windows, format!("/api/v1/maintenance-windows?page={}&per_page={PER_PAGE}", page.get_untracked()));
+        fetch(windows, api::admin::maintenance_windows(page.get_untracked(), PER_PAGE));
         // The Administrator's own banner shows the change too.
         session.refresh();
     };
@@ -50,7 +50,7 @@ pub fn AdminMaintenance() -> impl IntoView {
     let cancel = Callback::new(move |window: MaintenanceWindow| {
         notice.set(None);
         form.run(async move {
-            api::delete(&format!("/api/v1/maintenance-windows/{}", window.id)).await?;
+            api::admin::cancel_maintenance(window.id).await?;
             done.run(Some(format!(
                 "The window \u{201c}{}\u{201d} is cancelled; everyone was told.",
                 window.description
@@ -165,7 +165,7 @@ fn WindowForm(existing: Option<MaintenanceWindow>, on_done: Callback<Option<Stri
                     affected: Some(affected),
                 };
                 form.run(async move {
-                    api::patch(&format!("/api/v1/maintenance-windows/{id}"), &request).await?;
+                    api::admin::update_maintenance(id, &request).await?;
                     on_done.run(Some(format!("The window is rescheduled {when}; everyone was told.")));
                     Ok(())
                 });
@@ -173,7 +173,7 @@ fn WindowForm(existing: Option<MaintenanceWindow>, on_done: Callback<Option<Stri
             None => {
                 let request = CreateWindowRequest { starts_at, ends_at, description: text, affected: Some(affected) };
                 form.run(async move {
-                    api::post("/api/v1/maintenance-windows", &request).await?;
+                    api::admin::schedule_maintenance(&request).await?;
                     // Blank again for the next window (the features stay as ticked).
                     for field in [starts, ends, description] {
                         field.set(String::new());

@@ -1,9 +1,9 @@
 //! Platform administration (system role Administrator): projects, user accounts, maintenance
-//! windows, the platform audit log; the password policy page (`pages::admin_password_policy`)
-//! shares the menu.
+//! windows, the platform audit log and the password policy.
 
 pub mod audit;
 mod maintenance;
+mod password_policy;
 mod project_form;
 pub mod projects;
 mod user_form;
@@ -14,7 +14,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::{SignedInOnly, dynamic};
-use crate::pages::admin_password_policy::AdminPasswordPolicy;
 use crate::pages::not_found::NotFound;
 
 /// `/admin/<section>`: one route for every administration page.
@@ -31,7 +30,7 @@ pub fn Administration() -> impl IntoView {
                     "users" => view! { <users::AdminUsers /> }.into_any(),
                     "maintenance" => view! { <maintenance::AdminMaintenance /> }.into_any(),
                     "audit" => view! { <audit::AdminAudit /> }.into_any(),
-                    "password-policy" => view! { <AdminPasswordPolicy /> }.into_any(),
+                    "password-policy" => view! { <password_policy::AdminPasswordPolicy /> }.into_any(),
                     _ => view! { <NotFound /> }.into_any(),
                 })}
             </div>

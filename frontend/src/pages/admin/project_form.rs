@@ -106,7 +106,7 @@ pub fn ProjectForm(existing: Option<Project>, on_done: Callback<Option<String>>)
                 environments: Some(environments),
             };
             return form.run(async move {
-                api::patch(&format!("/api/v1/projects/{guid}"), &request).await?;
+                api::projects::update(guid, &request).await?;
                 on_done.run(Some(format!("{name_now} is saved.")));
                 Ok(())
             });
@@ -124,7 +124,7 @@ pub fn ProjectForm(existing: Option<Project>, on_done: Callback<Option<String>>)
                 .collect(),
         };
         form.run(async move {
-            api::post("/api/v1/projects", &request).await?;
+            api::projects::create(&request).await?;
             name.set(String::new());
             contact.set(String::new());
             on_done.run(Some(format!(

@@ -10,7 +10,7 @@ use super::project_form::ProjectForm;
 use crate::api::{self, ApiFailure};
 use crate::components::labels::{project_status_label, tone};
 use crate::components::{
-    Act, Cell, ErrorAlert, FormState, Loaded, Notice, answer, failed, fetch, load_get, loaded, pager, set_title, show,
+    Act, Cell, ErrorAlert, FormState, Loaded, Notice, answer, failed, fetch, load, loaded, pager, set_title, show,
     table,
 };
 
@@ -29,8 +29,7 @@ fn ProjectAdministration() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let projects = answer();
     let reload = move || {
-        let path = format!("/api/v1/projects?page={}&per_page={PER_PAGE}", page.get_untracked());
-        fetch(projects, path);
+        fetch(projects, api::projects::projects(page.get_untracked(), PER_PAGE));
     };
     Effect::new(move |_| {
         page.track();
@@ -41,12 +40,12 @@ fn ProjectAdministration() -> impl IntoView {
     let editing: Loaded<Project> = loaded();
     let edit = Callback::new(move |guid: Uuid| {
         notice.set(None);
-        load_get(editing, format!("/api/v1/projects/{guid}"));
+        load(editing, api::projects::project(guid));
     });
     let archive = Callback::new(move |(guid, name): (Uuid, String)| {
         notice.set(None);
         form.run(async move {
-            api::delete(&format!("/api/v1/projects/{guid}")).await?;
+            api::projects::archive(guid).await?;
             reload();
             notice.set(Some(format!("{name} is archived: read-only, and its tokens no longer work.")));
             Ok::<(), ApiFailure>(())

@@ -26,7 +26,7 @@ pub fn InviteUserForm(on_invited: Callback<String>) -> impl IntoView {
         let system_role = SystemRole::parse(&role.get_untracked()).unwrap_or(SystemRole::User);
         let request = AdminInviteRequest { email: email.get_untracked().trim().to_owned(), system_role };
         form.run(async move {
-            api::post("/api/v1/admin/users", &request).await?;
+            api::admin::invite_user(&request).await?;
             email.set(String::new());
             on_invited.run(request.email);
             Ok(())
@@ -52,7 +52,7 @@ pub fn EditUserForm(user: AdminUser, on_done: Callback<Option<String>>) -> impl 
     let email = RwSignal::new(user.email.clone());
     let role = RwSignal::new(user.system_role.as_str().to_owned());
     let enabled = RwSignal::new(user.enabled);
-    let path = format!("/api/v1/admin/users/{}", user.id);
+    let id = user.id;
     let original = user.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -67,9 +67,8 @@ pub fn EditUserForm(user: AdminUser, on_done: Callback<Option<String>>) -> impl 
             enabled: Some(enabled.get_untracked()).filter(|enabled| *enabled != original.enabled),
         };
         let saved_email = request.email.clone().unwrap_or_else(|| original.email.clone());
-        let path = path.clone();
         form.run(async move {
-            api::patch(&path, &request).await?;
+            api::admin::update_user(id, &request).await?;
             on_done.run(Some(saved_email));
             Ok(())
         });

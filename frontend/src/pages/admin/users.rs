@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use portico_domain::admin::{AccountStatus, AdminUser};
 use portico_domain::paging::Page;
 use uuid::Uuid;
-use web_sys::js_sys::encode_uri_component;
 
 use super::user_form::{EditUserForm, InviteUserForm};
 use crate::api;
@@ -40,16 +39,8 @@ fn UserAdministration() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let users = answer();
     let reload = move || {
-        let mut path = format!("/api/v1/admin/users?page={}&per_page={PER_PAGE}", page.get_untracked());
-        let search = search.get_untracked();
-        if !search.trim().is_empty() {
-            path.push_str(&format!("&search={}", String::from(encode_uri_component(search.trim()))));
-        }
-        let status = status.get_untracked();
-        if !status.is_empty() {
-            path.push_str(&format!("&status={status}"));
-        }
-        fetch(users, path);
+        let status = AccountStatus::parse(&status.get_untracked());
+        fetch(users, api::admin::users(page.get_untracked(), PER_PAGE, &search.get_untracked(), status));
     };
     // Loads on every change of page or filter; a new filter starts again at the first page.
     Effect::new(move |previous: Option<(String, String)>| {
@@ -73,17 +64,15 @@ fn UserAdministration() -> impl IntoView {
         notice.set(None);
         form.run(async move {
             let done = match change {
-                Change::ResendInvitation(id, email) => {
-                    api::post_empty(&format!("/api/v1/admin/users/{id}/resend-invitation"))
-                        .await
-                        .map(|_| format!("A new invitation is on its way to {email}."))
-                }
-                Change::ResetMfa(id, email) => api::post_empty(&format!("/api/v1/admin/users/{id}/reset-mfa"))
+                Change::ResendInvitation(id, email) => api::admin::resend_invitation(id)
+                    .await
+                    .map(|_| format!("A new invitation is on its way to {email}.")),
+                Change::ResetMfa(id, email) => api::admin::reset_mfa(id)
                     .await
                     .map(|_| format!("The authenticator of {email} is removed; a set-up link is on its way to them.")),
-                Change::Delete(id, email) => api::delete(&format!("/api/v1/admin/users/{id}"))
-                    .await
-                    .map(|_| format!("The account {email} is deleted.")),
+                Change::Delete(id, email) => {
+                    api::admin::delete_user(id).await.map(|_| format!("The account {email} is deleted."))
+                }
             }?;
             reload();
             notice.set(Some(done));

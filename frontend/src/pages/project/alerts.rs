@@ -1,17 +1,19 @@
 //! The project's alerts, newest first, filtered by environment, severity, time (picked in the
 //! viewer's time zone) and "active only"; Tenant Administrators and DevOps Engineers resolve them.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use portico_domain::alerts::{Alert, Severity};
 use portico_domain::paging::Page;
 use portico_domain::projects::{Action, Environment};
 
 use super::ProjectContext;
+use crate::api::projects::AlertFilter;
 use crate::api::{self, ApiFailure};
 use crate::components::labels::tone;
 use crate::components::{
     Act, Cell, Checkbox, DateTimeField, ErrorAlert, FormState, Notice, SelectField, answer, fetch, format_utc,
-    local_input_to_utc, pager, set_title, show, table, utc_input,
+    local_input_to_utc, pager, set_title, show, table,
 };
 
 const PER_PAGE: u32 = 25;
@@ -26,18 +28,19 @@ pub fn Alerts() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let active = RwSignal::new(false);
-    // The filters as last applied, as query parameters.
-    let query = RwSignal::new(String::new());
+    // The filters as last applied; `applied` counts the times they were.
+    let filter = StoredValue::new(AlertFilter::default());
+    let applied = RwSignal::new(0u32);
     let page = RwSignal::new(1u32);
     let alerts = answer();
     let reload = move || {
-        let path =
-            context.api(&format!("/alerts?page={}&per_page={PER_PAGE}{}", page.get_untracked(), query.get_untracked()));
-        fetch(alerts, path);
+        let call =
+            filter.with_value(|filter| api::projects::alerts(context.guid, page.get_untracked(), PER_PAGE, filter));
+        fetch(alerts, call);
     };
     Effect::new(move |_| {
         page.track();
-        query.track();
+        applied.track();
         reload();
     });
     let form = FormState::new();
@@ -48,37 +51,27 @@ pub fn Alerts() -> impl IntoView {
         event.prevent_default();
         notice.set(None);
         invalid.set(None);
-        let mut parameters = String::new();
-        for (name, value) in [("environment", environment.get_untracked()), ("severity", severity.get_untracked())] {
-            if !value.is_empty() {
-                parameters.push_str(&format!("&{name}={value}"));
-            }
-        }
-        for (name, text) in [("from", from.get_untracked()), ("to", to.get_untracked())] {
-            if text.trim().is_empty() {
-                continue;
-            }
-            let Some(at) = local_input_to_utc(&text) else {
-                let label = if name == "from" { "Raised from" } else { "Raised before" };
-                return invalid.set(Some(ApiFailure::Invalid(format!(
-                    "{label}: enter a complete date and time, or leave it empty."
-                ))));
-            };
-            // RFC 3339 in UTC ("2025-03-01T14:05:00Z": nothing to escape in a query).
-            parameters.push_str(&format!("&{name}={}Z", utc_input(&at)));
-        }
-        if active.get_untracked() {
-            parameters.push_str("&active=true");
-        }
+        let times = time_filter("Raised from", &from.get_untracked())
+            .and_then(|from| Ok((from, time_filter("Raised before", &to.get_untracked())?)));
+        let (from, to) = match times {
+            Ok(times) => times,
+            Err(failure) => return invalid.set(Some(failure)),
+        };
         page.set(1);
-        query.set(parameters);
+        filter.set_value(AlertFilter {
+            environment: Environment::parse(&environment.get_untracked()),
+            severity: Severity::parse(&severity.get_untracked()),
+            from,
+            to,
+            active_only: active.get_untracked(),
+        });
+        applied.set(applied.get_untracked() + 1);
     };
     let resolver = context.can(Action::ResolveAlerts);
     let resolve = Callback::new(move |alert: Alert| {
         notice.set(None);
-        let path = context.api(&format!("/alerts/{}/resolve", alert.id));
         form.run(async move {
-            api::post_empty(&path).await?;
+            api::projects::resolve_alert(context.guid, alert.id).await?;
             reload();
             notice.set(Some(format!("The {} alert on {} is resolved.", alert.kind.label(), alert.environment.label())));
             Ok(())
@@ -120,6 +113,16 @@ pub fn Alerts() -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// A time filter as typed (in the viewer's time zone), or why it cannot be sent; None when empty.
+fn time_filter(label: &str, text: &str) -> Result<Option<DateTime<Utc>>, ApiFailure> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    local_input_to_utc(text)
+        .map(Some)
+        .ok_or_else(|| ApiFailure::Invalid(format!("{label}: enter a complete date and time, or leave it empty.")))
 }
 
 fn alert_row(alert: Alert, resolver: bool, resolve: Callback<Alert>) -> Vec<Cell> {

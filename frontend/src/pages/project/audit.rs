@@ -17,7 +17,7 @@ pub fn ProjectAudit() -> AnyView {
         <section class="card" aria-labelledby="audit-title">
             <h1 id="audit-title">"Audit log"</h1>
             <p>"Who did what in this project, newest first."</p>
-            <AuditLog path=context.api("/audit") caption="Audit events of the project, newest first" />
+            <AuditLog project=Some(context.guid) caption="Audit events of the project, newest first" />
         </section>
     }
     .into_any()

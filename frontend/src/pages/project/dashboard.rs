@@ -91,9 +91,8 @@ fn membership(role_label: &'static str, project_name: String) -> AnyView {
     let form = FormState::new();
     let leave = Callback::new(move |()| {
         let navigate = navigate.clone();
-        let path = context.api("/members/me");
         form.run(async move {
-            api::delete(&path).await?;
+            api::projects::leave(context.guid).await?;
             session.reload().await;
             navigate("/", NavigateOptions::default());
             Ok(())

@@ -1,7 +1,8 @@
 //! Deployment history: state, environment, build, who (and with which token), when; each
-//! deployment's log; promotion of the latest succeeded package of an environment; cancelling a
-//! scheduled promotion. The list refreshes itself while something is queued or running. During
-//! platform maintenance the page says why deployments are paused.
+//! deployment's log (followed live while it runs); promotion of the latest succeeded package of
+//! an environment; cancelling a deployment that has not ended; restarting an environment. The
+//! list refreshes itself while something is queued or running. During platform maintenance the
+//! page says why deployments are paused.
 
 use std::time::Duration;
 
@@ -13,31 +14,34 @@ use portico_domain::projects::{Action, Environment};
 use uuid::Uuid;
 
 use super::ProjectContext;
+use super::deployment_log::log_viewer;
 use super::promote::PromoteForm;
 use super::upload_help::upload_help;
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::labels::{deployment_state_label, tone};
 use crate::components::maintenance::deployments_paused_notice;
 use crate::components::{
-    Act, Answer, Cell, ErrorAlert, FormState, Notice, answer, failed, format_utc, loading, pager, set_title, show,
-    table,
+    Act, Answer, Cell, ConfirmButton, ErrorAlert, FormState, Notice, answer, format_utc, pager, set_title, show, table,
 };
 
 const PER_PAGE: u32 = 50;
-/// How often the list is asked again while a deployment is queued or running.
+/// How often the list is asked again while a deployment is queued or running, and otherwise (a
+/// script may upload at any time).
 const POLL: Duration = Duration::from_secs(2);
+const IDLE_POLL: Duration = Duration::from_secs(15);
 
 /// The list and the page it shows; `generation` ends the polling of a list no longer shown.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 struct History {
     context: ProjectContext,
     page: RwSignal<u32>,
-    list: Answer,
+    list: Answer<Page<Deployment>>,
     generation: RwSignal<u32>,
 }
 
 impl History {
-    /// Loads the page now, and again every few seconds while something is under way.
+    /// Loads the page now, and again every few seconds while something is under way (less often
+    /// when nothing is).
     fn refresh(self) {
         let Some(generation) = self.generation.try_update(|g| {
             *g += 1;
@@ -50,21 +54,18 @@ impl History {
 
     fn poll(self, generation: u32) {
         let Some(page) = self.page.try_get_untracked() else { return };
-        let path = self.context.api(&format!("/deployments?page={page}&per_page={PER_PAGE}"));
+        let call = api::projects::deployments(self.context.guid, page, PER_PAGE);
         spawn_local(async move {
-            let answer = api::get_text(&path).await;
-            let under_way =
-                answer.as_ref().ok().and_then(|text| api::parse::<Page<Deployment>>(text).ok()).is_some_and(|page| {
-                    page.items.iter().any(|d| matches!(d.state, DeploymentState::Queued | DeploymentState::InProgress))
-                });
+            let answer = call.await;
+            let under_way = answer.as_ref().ok().and_then(|json| json.read().ok()).is_some_and(|page| {
+                page.items.iter().any(|d| matches!(d.state, DeploymentState::Queued | DeploymentState::InProgress))
+            });
             // A newer request (or a page that is gone) wins.
             if self.generation.try_get_untracked() != Some(generation) {
                 return;
             }
-            self.list.set(Some(answer));
-            if under_way {
-                set_timeout(move || self.poll(generation), POLL);
-            }
+            self.list.set_if_changed(answer);
+            set_timeout(move || self.poll(generation), if under_way { POLL } else { IDLE_POLL });
         });
     }
 }
@@ -89,13 +90,19 @@ pub fn Deployments() -> impl IntoView {
     let panel = RwSignal::new(Panel::None);
     let form = FormState::new();
     let notice = RwSignal::new(None::<String>);
-    let cancel = Callback::new(move |id: Uuid| {
+    let cancel = Callback::new(move |(id, state): (Uuid, DeploymentState)| {
         notice.set(None);
-        let path = context.api(&format!("/deployments/{id}/cancel"));
         form.run(async move {
-            api::post_empty(&path).await?;
+            api::projects::cancel_deployment(context.guid, id).await?;
             history.refresh();
-            notice.set(Some("The scheduled promotion is cancelled.".to_owned()));
+            notice.set(Some(
+                if state == DeploymentState::InProgress {
+                    "Stopping the deployment: its command was sent SIGTERM (SIGKILL follows after 10 seconds)."
+                } else {
+                    "The deployment is cancelled."
+                }
+                .to_owned(),
+            ));
             Ok(())
         });
     });
@@ -117,7 +124,23 @@ pub fn Deployments() -> impl IntoView {
         </section>
         {move || match panel.get() {
             Panel::None => ().into_any(),
-            Panel::Log(deployment) => log_viewer(deployment, Callback::new(move |()| panel.set(Panel::None))),
+            Panel::Log(deployment) => {
+                let title = format!(
+                    "Log of the {} {} {}",
+                    deployment.environment.label(),
+                    kind_label(deployment.kind).to_lowercase(),
+                    deployment.build_number.clone().unwrap_or_default()
+                );
+                let (id, state) = (deployment.id, deployment.state);
+                let stop = may_deploy(deployment.environment).then_some(Callback::new(move |()| cancel.run((id, state))));
+                log_viewer(
+                    deployment,
+                    title.trim_end().to_owned(),
+                    Callback::new(move |()| panel.set(Panel::None)),
+                    Callback::new(move |()| history.refresh()),
+                    stop,
+                )
+            }
             Panel::Promote(source, targets) => view! {
                 <section class="card">
                     <PromoteForm source targets on_done=Callback::new(move |message: Option<String>| {
@@ -131,23 +154,80 @@ pub fn Deployments() -> impl IntoView {
             }
             .into_any(),
         }}
+        {restart_section(form, notice, history)}
         {upload_help()}
     }
 }
 
+/// Whether the caller's role deploys to (and so cancels on and restarts) `environment`.
+fn may_deploy(environment: Environment) -> bool {
+    let action = if environment.is_production() { Action::DeployProduction } else { Action::DeployNonProduction };
+    ProjectContext::get()
+        .project
+        .with_untracked(|p| p.as_ref().and_then(|p| p.as_ref().ok()).is_some_and(|p| p.your_actions.contains(&action)))
+}
+
+/// Restart buttons for the environments the caller may restart (the operator's restart command
+/// runs in the deployment queue; without one the server says so).
+fn restart_section(form: FormState, notice: RwSignal<Option<String>>, history: History) -> AnyView {
+    let context = ProjectContext::get();
+    let environments: Vec<Environment> = context.project.with_untracked(|p| {
+        p.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.environments.clone()).unwrap_or_default()
+    });
+    let allowed: Vec<Environment> = environments.into_iter().filter(|e| may_deploy(*e)).collect();
+    if allowed.is_empty() {
+        return ().into_any();
+    }
+    let buttons = allowed
+        .into_iter()
+        .map(|environment| {
+            let label = environment.label();
+            let run = Callback::new(move |()| {
+                notice.set(None);
+                form.run(async move {
+                    api::projects::restart_environment(context.guid, environment).await?;
+                    history.refresh();
+                    notice.set(Some(format!("The restart of {label} is queued; its log is in the list.")));
+                    Ok(())
+                });
+            });
+            view! {
+                <li>
+                    <span class="environment">{label}</span>
+                    <ConfirmButton
+                        label="Restart"
+                        subject=label
+                        question=format!("Restart the {label} application? Its restart command runs after any deployment under way.")
+                        confirm="Yes, restart"
+                        on_confirm=run
+                        disabled=form.busy()
+                    />
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="restart-title">
+            <h2 id="restart-title">"Restart an environment"</h2>
+            <p>"Restarting runs the operator's restart command for the environment; it appears in the list with its log."</p>
+            <ul class="restart-list">{buttons}</ul>
+        </section>
+    }
+    .into_any()
+}
+
 const HEADERS: &[&str] = &["State", "Environment", "Build", "By", "When", ""];
 
-fn history_rows(items: Vec<Deployment>, panel: RwSignal<Panel>, cancel: Callback<Uuid>) -> Vec<Vec<Cell>> {
+fn history_rows(
+    items: Vec<Deployment>,
+    panel: RwSignal<Panel>,
+    cancel: Callback<(Uuid, DeploymentState)>,
+) -> Vec<Vec<Cell>> {
     let context = ProjectContext::get();
     let environments = context.project.with_untracked(|p| {
         p.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.environments.clone()).unwrap_or_default()
     });
-    let can = move |environment: Environment| {
-        let action = if environment.is_production() { Action::DeployProduction } else { Action::DeployNonProduction };
-        context.project.with_untracked(|p| {
-            p.as_ref().and_then(|p| p.as_ref().ok()).is_some_and(|p| p.your_actions.contains(&action))
-        })
-    };
+    let can = may_deploy;
     // Only the newest succeeded deployment of each environment can be promoted.
     let mut seen = Vec::new();
     items
@@ -162,7 +242,10 @@ fn history_rows(items: Vec<Deployment>, panel: RwSignal<Panel>, cancel: Callback
             } else {
                 Vec::new()
             };
-            let cancellable = deployment.state == DeploymentState::Scheduled && can(deployment.environment);
+            let cancellable = matches!(
+                deployment.state,
+                DeploymentState::Scheduled | DeploymentState::Queued | DeploymentState::InProgress
+            ) && can(deployment.environment);
             history_row(deployment, targets, cancellable, panel, cancel)
         })
         .collect()
@@ -181,7 +264,7 @@ fn history_row(
     targets: Vec<Environment>,
     cancellable: bool,
     panel: RwSignal<Panel>,
-    cancel: Callback<Uuid>,
+    cancel: Callback<(Uuid, DeploymentState)>,
 ) -> Vec<Cell> {
     let state = deployment.state;
     let build = deployment.build_number.clone().unwrap_or_else(|| "—".to_owned());
@@ -215,12 +298,17 @@ fn history_row(
         });
     }
     if cancellable {
+        let question = match state {
+            DeploymentState::Scheduled => "Cancel this scheduled promotion?",
+            DeploymentState::Queued => "Cancel this deployment before it starts?",
+            _ => "Stop this deployment? Its command is sent SIGTERM, then SIGKILL 10 seconds later.",
+        };
         acts.push(Act::Confirm {
             label: "Cancel",
             subject,
-            question: "Cancel this scheduled promotion?".to_owned(),
+            question: question.to_owned(),
             confirm: "Yes, cancel it",
-            run: Callback::new(move |()| cancel.run(id)),
+            run: Callback::new(move |()| cancel.run((id, state))),
         });
     }
     vec![
@@ -234,41 +322,4 @@ fn history_row(
         Cell::Text(when),
         Cell::Actions(acts),
     ]
-}
-
-/// A deployment's log, as the runner wrote it.
-fn log_viewer(deployment: Deployment, on_close: Callback<()>) -> AnyView {
-    let context = ProjectContext::get();
-    let log = RwSignal::new(None::<Result<String, ApiFailure>>);
-    let path = context.api(&format!("/deployments/{}/log", deployment.id));
-    let fetch = move || {
-        let path = path.clone();
-        spawn_local(async move {
-            let text = api::get_text(&path).await;
-            let _ = log.try_set(Some(text));
-        });
-    };
-    fetch();
-    let title = format!(
-        "Log of the {} {} {}",
-        deployment.environment.label(),
-        kind_label(deployment.kind).to_lowercase(),
-        deployment.build_number.clone().unwrap_or_default()
-    );
-    view! {
-        <section class="card" aria-labelledby="log-title">
-            <h2 id="log-title">{title.trim_end().to_owned()}</h2>
-            // Plain text, not JSON: shown as it came.
-            {move || match log.get() {
-                None => loading("the log"),
-                Some(Ok(text)) => view! { <pre class="log" data-testid="deployment-log" tabindex="0">{text}</pre> }.into_any(),
-                Some(Err(failure)) => failed(&failure),
-            }}
-            <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| fetch()>"Reload log"</button>
-                <button type="button" class="secondary" on:click=move |_| on_close.run(())>"Close log"</button>
-            </div>
-        </section>
-    }
-    .into_any()
 }

@@ -23,7 +23,7 @@ enum Change {
 pub fn Invitations() -> impl IntoView {
     let context = ProjectContext::get();
     let invitations = answer();
-    let reload = move || fetch(invitations, context.api("/invitations"));
+    let reload = move || fetch(invitations, api::projects::invitations(context.guid));
     reload();
     let form = FormState::new();
     let notice = RwSignal::new(None::<String>);
@@ -31,10 +31,10 @@ pub fn Invitations() -> impl IntoView {
         notice.set(None);
         form.run(async move {
             let done = match change {
-                Change::Resend(id, email) => api::post_empty(&context.api(&format!("/invitations/{id}/resend")))
+                Change::Resend(id, email) => api::projects::resend_invitation(context.guid, id)
                     .await
                     .map(|_| format!("A new invitation is on its way to {email}; the old link no longer works.")),
-                Change::Revoke(id, email) => api::delete(&context.api(&format!("/invitations/{id}")))
+                Change::Revoke(id, email) => api::projects::revoke_invitation(context.guid, id)
                     .await
                     .map(|_| format!("The invitation to {email} is revoked.")),
             }?;
@@ -119,9 +119,8 @@ fn InviteForm(on_sent: Callback<String>) -> impl IntoView {
         let Some(chosen) = ProjectRole::parse(&role.get_untracked()) else { return };
         let request = InviteRequest { email: email.get_untracked().trim().to_owned(), role: chosen };
         let request_email = request.email.clone();
-        let path = context.api("/invitations");
         form.run(async move {
-            api::post(&path, &request).await?;
+            api::projects::invite(context.guid, &request).await?;
             email.set(String::new());
             on_sent.run(format!("The invitation to {} is on its way.", request_email));
             Ok(())

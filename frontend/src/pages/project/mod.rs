@@ -5,6 +5,7 @@
 mod alerts;
 mod audit;
 mod dashboard;
+mod deployment_log;
 mod deployments;
 mod invitations;
 mod notifications;
@@ -25,8 +26,9 @@ use portico_domain::projects::api::{Project, ProjectSummary};
 use portico_domain::projects::{Action, ProjectStatus};
 use uuid::Uuid;
 
+use crate::api;
 use crate::components::labels::project_status_label;
-use crate::components::{Loaded, SignedInOnly, dynamic, load_get, loaded};
+use crate::components::{Loaded, SignedInOnly, dynamic, load, loaded};
 use crate::pages::not_found::NotFound;
 use crate::session::Session;
 
@@ -42,11 +44,6 @@ impl ProjectContext {
         expect_context::<ProjectContext>()
     }
 
-    /// `/api/v1/projects/<guid><tail>`
-    pub fn api(&self, tail: &str) -> String {
-        format!("/api/v1/projects/{}{tail}", self.guid)
-    }
-
     /// `/<guid>/<section>`
     pub fn page(&self, section: &str) -> String {
         format!("/{}/{section}", self.guid)
@@ -54,7 +51,7 @@ impl ProjectContext {
 
     /// Loads the dashboard again (after a change that may alter it: role, seats, membership).
     pub fn reload(&self) {
-        load_get(self.project, self.api(""));
+        load(self.project, api::projects::project(self.guid));
     }
 
     /// The project as loaded (reactive); None until it is.
@@ -78,9 +75,110 @@ impl ProjectContext {
     }
 }
 
-/// The sections of a project, by their address.
-const SECTIONS: [&str; 9] =
-    ["dashboard", "users", "tokens", "deployments", "update-schedule", "alerts", "notifications", "webhook", "audit"];
+/// A section of a project: its address (`/<guid>/<address>`), its link in the navigation, who is
+/// shown that link, and its page.
+struct Section {
+    address: &'static str,
+    label: &'static str,
+    shown_to: Audience,
+    page: Page,
+}
+
+/// The sections of a project, in the order of the navigation; the first is where a project opens.
+static SECTIONS: [Section; 9] = [
+    Section { address: "dashboard", label: "Dashboard", shown_to: Audience::Everyone, page: Page::Dashboard },
+    Section { address: "users", label: "Users", shown_to: Audience::Allowed(Action::ManageMembers), page: Page::Users },
+    // Tokens are for deploying.
+    Section { address: "tokens", label: "Tokens", shown_to: Audience::Deployers, page: Page::Tokens },
+    Section { address: "deployments", label: "Deployments", shown_to: Audience::Everyone, page: Page::Deployments },
+    Section {
+        address: "update-schedule",
+        label: "Update schedule",
+        shown_to: Audience::Everyone,
+        page: Page::UpdateSchedule,
+    },
+    Section { address: "alerts", label: "Alerts", shown_to: Audience::Everyone, page: Page::Alerts },
+    // Preferences are a member's own.
+    Section {
+        address: "notifications",
+        label: "Notifications",
+        shown_to: Audience::Members,
+        page: Page::Notifications,
+    },
+    Section {
+        address: "webhook",
+        label: "Webhook",
+        shown_to: Audience::Allowed(Action::ManageWebhook),
+        page: Page::Webhook,
+    },
+    Section {
+        address: "audit",
+        label: "Audit log",
+        shown_to: Audience::Allowed(Action::ViewProjectAudit),
+        page: Page::Audit,
+    },
+];
+
+/// The page of a section, drawn by [`Page::draw`].
+#[derive(Clone, Copy)]
+enum Page {
+    Dashboard,
+    Users,
+    Tokens,
+    Deployments,
+    UpdateSchedule,
+    Alerts,
+    Notifications,
+    Webhook,
+    Audit,
+}
+
+impl Page {
+    // One `match` rather than a function pointer per section: the pages' views then sit in one
+    // function of the wasm, which compresses about 2 KB (gzip) better than nine apart.
+    #[inline(always)]
+    fn draw(self) -> AnyView {
+        match self {
+            Page::Dashboard => view! { <dashboard::Dashboard /> }.into_any(),
+            Page::Users => view! { <users::Users /> }.into_any(),
+            Page::Tokens => view! { <tokens::Tokens /> }.into_any(),
+            Page::Deployments => view! { <deployments::Deployments /> }.into_any(),
+            Page::UpdateSchedule => view! { <update_schedule::UpdateSchedulePage /> }.into_any(),
+            Page::Alerts => view! { <alerts::Alerts /> }.into_any(),
+            Page::Notifications => view! { <notifications::Notifications /> }.into_any(),
+            Page::Webhook => view! { <webhook::WebhookPage /> }.into_any(),
+            Page::Audit => view! { <audit::ProjectAudit /> }.into_any(),
+        }
+    }
+}
+
+/// Who sees a section's link. (The page checks again: an address can be typed.)
+#[derive(Clone, Copy)]
+enum Audience {
+    Everyone,
+    /// Members of the project, not an Administrator looking in.
+    Members,
+    /// Any role that deploys somewhere.
+    Deployers,
+    /// Roles that may take the action.
+    Allowed(Action),
+}
+
+impl Audience {
+    fn includes(self, context: &ProjectContext) -> bool {
+        match self {
+            Audience::Everyone => true,
+            Audience::Members => context.is_member(),
+            Audience::Deployers => context.can(Action::DeployNonProduction) || context.can(Action::DeployProduction),
+            Audience::Allowed(action) => context.can(action),
+        }
+    }
+}
+
+/// The section at `address`, if there is one.
+fn section_at(address: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|section| section.address == address)
+}
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -88,7 +186,7 @@ pub fn ProjectPage() -> impl IntoView {
     let guid = Memo::new(move |_| params.read().get("guid").and_then(|text| text.parse::<Uuid>().ok()));
     let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
     // Only a change of project (or a section that does not exist) builds the frame anew.
-    let target = Memo::new(move |_| guid.get().filter(|_| SECTIONS.contains(&section.get().as_str())));
+    let target = Memo::new(move |_| guid.get().filter(|_| section_at(&section.get()).is_some()));
     dynamic(move || match target.get() {
         Some(guid) => view! {
             <SignedInOnly>
@@ -138,17 +236,7 @@ fn ProjectFrame(guid: Uuid, section: Memo<String>) -> impl IntoView {
             <div class="page-stack">
                 <p class="sr-only" role="status" data-testid="project-status-announcement">{announcement}</p>
                 {project_nav(context)}
-                {move || match section.get().as_str() {
-                    "users" => view! { <users::Users /> }.into_any(),
-                    "tokens" => view! { <tokens::Tokens /> }.into_any(),
-                    "deployments" => view! { <deployments::Deployments /> }.into_any(),
-                    "update-schedule" => view! { <update_schedule::UpdateSchedulePage /> }.into_any(),
-                    "alerts" => view! { <alerts::Alerts /> }.into_any(),
-                    "notifications" => view! { <notifications::Notifications /> }.into_any(),
-                    "webhook" => view! { <webhook::WebhookPage /> }.into_any(),
-                    "audit" => view! { <audit::ProjectAudit /> }.into_any(),
-                    _ => view! { <dashboard::Dashboard /> }.into_any(),
-                }}
+                {move || section_at(&section.get()).unwrap_or(&SECTIONS[0]).page.draw()}
             </div>
         }
         .into_any()
@@ -200,26 +288,12 @@ fn follow_setup(context: ProjectContext, session: Session) -> RwSignal<String> {
 
 /// The project's sections the caller may open.
 fn project_nav(context: ProjectContext) -> AnyView {
-    // Tokens are for deploying: any role that deploys somewhere.
-    let deploys = context.can(Action::DeployNonProduction) || context.can(Action::DeployProduction);
-    let sections = [
-        ("dashboard", "Dashboard", true),
-        ("users", "Users", context.can(Action::ManageMembers)),
-        ("tokens", "Tokens", deploys),
-        ("deployments", "Deployments", true),
-        ("update-schedule", "Update schedule", true),
-        ("alerts", "Alerts", true),
-        // Preferences are a member's own.
-        ("notifications", "Notifications", context.is_member()),
-        ("webhook", "Webhook", context.can(Action::ManageWebhook)),
-        ("audit", "Audit log", context.can(Action::ViewProjectAudit)),
-    ];
     view! {
         <nav class="subnav" aria-label="Project sections">
-            {sections
-                .into_iter()
-                .filter(|(_, _, shown)| *shown)
-                .map(|(section, label, _)| view! { <A href=context.page(section)>{label}</A> })
+            {SECTIONS
+                .iter()
+                .filter(|section| section.shown_to.includes(&context))
+                .map(|section| view! { <A href=context.page(section.address)>{section.label}</A> })
                 .collect_view()}
         </nav>
     }

@@ -58,7 +58,7 @@ pub fn Notifications() -> impl IntoView {
     set_title("Notifications");
     let context = ProjectContext::get();
     let loaded = answer();
-    fetch(loaded, context.api("/notification-preferences"));
+    fetch(loaded, api::projects::notification_preferences(context.guid));
     let form = FormState::new();
     let saved = RwSignal::new(None::<String>);
     view! {
@@ -77,7 +77,7 @@ pub fn Notifications() -> impl IntoView {
 /// what is now in force (one reader of the preferences in the wasm, not two).
 fn preferences_editor(
     initial: NotificationPreferences,
-    answer: Answer,
+    answer: Answer<NotificationPreferences>,
     form: FormState,
     saved: RwSignal<Option<String>>,
 ) -> AnyView {
@@ -92,17 +92,15 @@ fn preferences_editor(
     };
     let types = AlertType::ALL.into_iter().map(Pick::Type).collect();
     let severities = Severity::ALL.into_iter().map(Pick::Severity).collect();
-    let path = context.api("/notification-preferences");
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         saved.set(None);
         // The preferences as they are: their JSON is the API's `NotificationPreferencesInput`.
         let input = prefs.get_untracked();
-        let path = path.clone();
         form.run(async move {
-            let reply = api::put(&path, &input).await?.text();
+            let reply = api::projects::save_notification_preferences(context.guid, &input).await?;
             saved.set(Some("Your notification settings are saved.".to_owned()));
-            answer.set(Some(Ok(reply)));
+            answer.set(Ok(reply));
             Ok(())
         });
     };

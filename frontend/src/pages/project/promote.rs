@@ -23,7 +23,7 @@ pub fn PromoteForm(source: Deployment, targets: Vec<Environment>, on_done: Callb
             None => "Not a complete date and time yet.".to_owned(),
         }
     };
-    let path = context.api(&format!("/deployments/{}/promote", source.id));
+    let (guid, id) = (context.guid, source.id);
     let build = source.build_number.clone().unwrap_or_else(|| "the package".to_owned());
     let from = source.environment.label();
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -38,9 +38,8 @@ pub fn PromoteForm(source: Deployment, targets: Vec<Environment>, on_done: Callb
             None if text.trim().is_empty() => None,
             None => return form.refuse("Promote at: enter a complete date and time, or leave it empty."),
         };
-        let path = path.clone();
         form.run(async move {
-            api::post(&path, &PromoteRequest { environment, scheduled_at }).await?;
+            api::projects::promote(guid, id, &PromoteRequest { environment, scheduled_at }).await?;
             let message = match scheduled_at {
                 Some(at) => format!("The promotion to {} is scheduled for {}.", environment.label(), format_utc(&at)),
                 None => format!("The promotion to {} is queued.", environment.label()),

@@ -8,7 +8,7 @@ use portico_domain::projects::ProjectRole;
 use portico_domain::tokens::{CreateTokenRequest, CreatedToken, Token, TokenPermission, UpdateTokenRequest};
 
 use super::ProjectContext;
-use crate::api::{self, ApiFailure};
+use crate::api;
 use crate::components::labels::permission_label;
 use crate::components::{Checkbox, ErrorAlert, FormState, TextField, format_date, parse_date, today};
 
@@ -45,16 +45,6 @@ fn permission_choices(permissions: Permissions, role: ProjectRole, prefix: &'sta
     .into_any()
 }
 
-/// The answer to creating a token. `CreatedToken` flattens a `Token`, and serde's `flatten`
-/// buffers the answer in a generic content tree whose code costs the wasm more than this page
-/// does: the same answer is read as a `Token` plus its `token` (the secret) instead.
-fn read_created(text: &str) -> Result<CreatedToken, ApiFailure> {
-    let details: Token = api::parse(text)?;
-    let answer: serde_json::Value = api::parse(text)?;
-    let token = answer.get("token").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
-    Ok(CreatedToken { details, token })
-}
-
 /// Creating a token (`existing` None: the answer, with its secret, goes to `created`) or editing
 /// one (its owner: name and permissions). `on_done` gets a message when something was saved.
 #[component]
@@ -70,10 +60,8 @@ pub fn TokenForm(
     let name = RwSignal::new(existing.as_ref().map(|token| token.display_name.clone()).unwrap_or_default());
     let expires_on = RwSignal::new(String::new());
     let permissions = Permissions::new(existing.as_ref().map_or(&[TokenPermission::DeployQa][..], |t| &t.permissions));
-    let path = context.api(&match &existing {
-        Some(token) => format!("/tokens/{}", token.id),
-        None => "/tokens".to_owned(),
-    });
+    let guid = context.guid;
+    let id = existing.as_ref().map(|token| token.id);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let chosen = permissions.chosen(role);
@@ -81,11 +69,10 @@ pub fn TokenForm(
             return form.refuse("Choose at least one permission.");
         }
         let display_name = name.get_untracked().trim().to_owned();
-        let path = path.clone();
-        if editing {
+        if let Some(id) = id {
             let request = UpdateTokenRequest { display_name: Some(display_name), permissions: Some(chosen) };
             return form.run(async move {
-                api::patch(&path, &request).await?;
+                api::projects::update_token(guid, id, &request).await?;
                 on_done.run(Some("The token is saved.".to_owned()));
                 Ok(())
             });
@@ -100,7 +87,7 @@ pub fn TokenForm(
         };
         let request = CreateTokenRequest { display_name, expires_at, permissions: chosen };
         form.run(async move {
-            let answer = read_created(&api::post(&path, &request).await?.text())?;
+            let answer = api::projects::create_token(guid, &request).await?;
             name.set(String::new());
             expires_on.set(String::new());
             created.set(Some(answer));

@@ -36,8 +36,7 @@ fn TokenPages() -> impl IntoView {
     let everyone = RwSignal::new(false);
     let tokens = answer();
     let reload = move || {
-        let path = context.api(if everyone.get_untracked() { "/tokens?all=true" } else { "/tokens" });
-        fetch(tokens, path);
+        fetch(tokens, api::projects::tokens(context.guid, everyone.get_untracked()));
     };
     Effect::new(move |_| {
         everyone.track();
@@ -49,9 +48,8 @@ fn TokenPages() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let revoke = Callback::new(move |token: Token| {
         notice.set(None);
-        let path = context.api(&format!("/tokens/{}", token.id));
         form.run(async move {
-            api::delete(&path).await?;
+            api::projects::revoke_token(context.guid, token.id).await?;
             reload();
             notice.set(Some(format!(
                 "The token {} is revoked; scripts using it are refused from now on.",

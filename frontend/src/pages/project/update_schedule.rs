@@ -6,20 +6,12 @@
 use leptos::prelude::*;
 use portico_domain::maintenance::{Day, SLOT_HOURS, SLOT_LENGTH_HOURS, Slot, UpdateSchedule};
 use portico_domain::projects::Action;
-use serde::Serialize;
 
 use super::ProjectContext;
 use crate::api;
 use crate::components::maintenance::both_zones;
 use crate::components::{Answer, ErrorAlert, FormState, GridBox, Notice, answer, check_grid, fetch, set_title, show};
 use crate::session::Session;
-
-/// `PUT /update-schedule`'s body: a `Slot` is sent as the API's `{"day", "start_hour"}` as it is
-/// (no copy into `SlotInput` strings, which would add its own serializer to the wasm).
-#[derive(Serialize)]
-struct ScheduleRequest<'a> {
-    slots: &'a [Slot],
-}
 
 /// "Monday"
 fn day_label(day: Day) -> &'static str {
@@ -44,7 +36,7 @@ pub fn UpdateSchedulePage() -> impl IntoView {
     set_title("Update schedule");
     let context = ProjectContext::get();
     let schedule = answer();
-    fetch(schedule, context.api("/update-schedule"));
+    fetch(schedule, api::projects::update_schedule(context.guid));
     let saved = RwSignal::new(None::<String>);
     let form = FormState::new();
     view! {
@@ -63,7 +55,7 @@ pub fn UpdateSchedulePage() -> impl IntoView {
 /// from what is now in force (one reader of the schedule in the wasm, not two).
 fn schedule_editor(
     schedule: UpdateSchedule,
-    answer: Answer,
+    answer: Answer<UpdateSchedule>,
     form: FormState,
     saved: RwSignal<Option<String>>,
 ) -> AnyView {
@@ -109,7 +101,6 @@ fn schedule_editor(
         })
         .collect();
     let columns = Day::ALL.into_iter().map(|day| day_label(day).to_owned()).collect();
-    let path = context.api("/update-schedule");
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         saved.set(None);
@@ -117,11 +108,10 @@ fn schedule_editor(
         if slots.is_empty() {
             return form.refuse("Choose at least one slot.");
         }
-        let path = path.clone();
         form.run(async move {
-            let reply = api::put(&path, &ScheduleRequest { slots: &slots }).await?.text();
+            let reply = api::projects::save_update_schedule(context.guid, &slots).await?;
             saved.set(Some("The update schedule is saved.".to_owned()));
-            answer.set(Some(Ok(reply)));
+            answer.set(Ok(reply));
             // The banner names the next update too (from `GET /me`).
             session.refresh();
             Ok(())

@@ -48,7 +48,7 @@ fn Members() -> impl IntoView {
     let context = ProjectContext::get();
     let session = Session::get();
     let members = answer();
-    let reload = move || fetch(members, context.api("/members"));
+    let reload = move || fetch(members, api::projects::members(context.guid));
     reload();
     let form = FormState::new();
     let notice = RwSignal::new(None::<String>);
@@ -63,16 +63,15 @@ fn Members() -> impl IntoView {
         form.run(async move {
             let done = match change {
                 Change::Role(id, name, role) => {
-                    let path = context.api(&format!("/members/{id}"));
-                    api::patch(&path, &ChangeRoleRequest { role })
+                    api::projects::change_role(context.guid, id, &ChangeRoleRequest { role })
                         .await
                         .map(|_| format!("{name} is now {}.", role.label()))
                 }
-                Change::Remove(id, name) => api::delete(&context.api(&format!("/members/{id}")))
+                Change::Remove(id, name) => api::projects::remove_member(context.guid, id)
                     .await
                     .map(|_| format!("{name} was removed from the project.")),
                 Change::HandOver(account_id, name) => {
-                    api::post(&context.api("/primary-contact"), &PrimaryContactRequest { account_id })
+                    api::projects::hand_over_primary_contact(context.guid, &PrimaryContactRequest { account_id })
                         .await
                         .map(|_| format!("{name} is now the primary contact."))
                 }

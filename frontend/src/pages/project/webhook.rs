@@ -2,7 +2,7 @@
 //! signed with HMAC-SHA256. Setting it (or replacing it) makes a new signing secret, shown once.
 
 use leptos::prelude::*;
-use portico_domain::alerts::{Webhook, WebhookRequest};
+use portico_domain::alerts::WebhookRequest;
 use portico_domain::projects::Action;
 
 use super::{ProjectContext, not_for_your_role};
@@ -20,31 +20,28 @@ pub fn WebhookPage() -> AnyView {
         return not_for_your_role("Webhook");
     }
     let current = answer();
-    let reload = Callback::new(move |()| fetch(current, context.api("/webhook")));
+    let guid = context.guid;
+    let reload = Callback::new(move |()| fetch(current, api::projects::webhook(guid)));
     reload.run(());
     let form = FormState::new();
     let notice = RwSignal::new(None::<String>);
     let url = RwSignal::new(String::new());
-    let path = context.api("/webhook");
-    let delete_path = path.clone();
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         notice.set(None);
         let request = WebhookRequest { url: url.get_untracked().trim().to_owned() };
-        let path = path.clone();
         form.run(async move {
             // The answer carries the signing secret (this once): shown from it, until reloaded.
-            let reply = api::put(&path, &request).await?.text();
+            let reply = api::projects::set_webhook(guid, &request).await?;
             url.set(String::new());
-            current.set(Some(Ok(reply)));
+            current.set(Ok(reply));
             Ok(())
         });
     };
     let remove = Callback::new(move |()| {
         notice.set(None);
-        let path = delete_path.clone();
         form.run(async move {
-            api::delete(&path).await?;
+            api::projects::delete_webhook(guid).await?;
             reload.run(());
             notice.set(Some("The webhook is deleted.".to_owned()));
             Ok(())
@@ -58,31 +55,28 @@ pub fn WebhookPage() -> AnyView {
                 <code>"X-Portico-Signature: sha256=…"</code>
                 ", the HMAC-SHA256 of "<code>"{X-Portico-Timestamp}.{body}"</code>" under the signing secret."
             </p>
-            {move || match current.get() {
+            {move || match current.read() {
                 None => loading("the webhook"),
-                Some(Ok(text)) => match api::parse::<Webhook>(&text) {
-                    Ok(webhook) => view! {
-                        {webhook.signing_secret.map(|secret| secret_panel(secret, reload))}
-                        <dl class="facts">
-                            <dt>"URL"</dt>
-                            <dd><code data-testid="webhook-url">{webhook.url}</code></dd>
-                            <dt>"Set"</dt>
-                            <dd>{format_utc(&webhook.created_at)}</dd>
-                        </dl>
-                        <div class="actions">
-                            <ConfirmButton
-                                label="Delete webhook"
-                                subject=""
-                                question="Delete the webhook? Alerts stop being posted to it at once."
-                                confirm="Yes, delete"
-                                on_confirm=remove
-                                disabled=form.busy()
-                            />
-                        </div>
-                    }
-                    .into_any(),
-                    Err(failure) => failed(&failure),
-                },
+                Some(Ok(webhook)) => view! {
+                    {webhook.signing_secret.map(|secret| secret_panel(secret, reload))}
+                    <dl class="facts">
+                        <dt>"URL"</dt>
+                        <dd><code data-testid="webhook-url">{webhook.url}</code></dd>
+                        <dt>"Set"</dt>
+                        <dd>{format_utc(&webhook.created_at)}</dd>
+                    </dl>
+                    <div class="actions">
+                        <ConfirmButton
+                            label="Delete webhook"
+                            subject=""
+                            question="Delete the webhook? Alerts stop being posted to it at once."
+                            confirm="Yes, delete"
+                            on_confirm=remove
+                            disabled=form.busy()
+                        />
+                    </div>
+                }
+                .into_any(),
                 Some(Err(failure)) if failure.code() == Some("webhook_not_found") => {
                     view! { <p>"No webhook: alerts reach people by email only."</p> }.into_any()
                 }

@@ -1,16 +1,38 @@
-//! Calls to the Portico API on the same origin.
+//! Calls to the Portico API on the same origin: one function per endpoint, by area, the path
+//! built inside it (pages never spell an address):
+//!
+//! - [`auth`]: the sign-in steps, signing out, the emailed links, the password policy in force
+//! - [`invitations`]: looking up, accepting and registering from an invitation link
+//! - [`me`]: the signed-in account (profile, email, password, authenticator, sessions)
+//! - [`status`]: the public status report
+//! - [`admin`]: platform administration (accounts, audit log, password policy, maintenance windows)
+//! - [`projects`]: projects and everything under one (members, invitations, tokens, deployments,
+//!   update schedule, alerts, notification preferences, webhook, audit log)
+//!
+//! Each returns a [`Call`] of the typed answer (`()` when only success matters), or of a [`Json`]
+//! where a page keeps the answer as text until a view reads it (`components::Answer`).
 //!
 //! Every unsafe request carries `X-Requested-With: portico`: the server refuses cookie-authenticated
 //! POST/PUT/PATCH/DELETE requests without it (its CSRF rule). Error answers are RFC 9457 problems;
 //! they come back as [`ApiFailure::Problem`] so pages can show `detail` and the per-field messages.
 
+pub mod admin;
+pub mod auth;
+pub mod invitations;
+pub mod me;
+pub mod projects;
+pub mod status;
+
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use gloo_net::http::Request;
 use portico_domain::problem::Problem;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 
 /// The header (and value) the server's CSRF rule asks for on unsafe requests.
 const CSRF_HEADER: (&str, &str) = ("X-Requested-With", "portico");
@@ -90,19 +112,6 @@ fn field_label(field: &str) -> String {
     }
 }
 
-/// A successful answer's body, read as text (JSON, or the plain text of a log).
-pub struct Reply(String);
-
-impl Reply {
-    pub fn json<T: DeserializeOwned>(self) -> Result<T, ApiFailure> {
-        parse(&self.0)
-    }
-
-    pub fn text(self) -> String {
-        self.0
-    }
-}
-
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiFailure> {
     serde_json::from_str(text).map_err(unreadable)
 }
@@ -113,8 +122,91 @@ fn unreadable(error: serde_json::Error) -> ApiFailure {
     ApiFailure::Network(format!("unreadable answer: {error}"))
 }
 
+/// One request to the API, under way once awaited; its answer read as a `T`.
+///
+/// Not an `async fn` per endpoint: every call shares one boxed, non-generic exchange, and only
+/// reading the answer (`read`) differs, so an endpoint adds little more to the wasm than its path.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<T> {
+    exchange: Exchange,
+    read: fn(String) -> Result<T, ApiFailure>,
+}
+
+impl<T> Future for Call<T> {
+    type Output = Result<T, ApiFailure>;
+
+    // Out of line: a page awaiting a call then only calls this (one copy per answer type).
+    #[inline(never)]
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        let read = self.read;
+        self.exchange.as_mut().poll(context).map(|answer| answer.and_then(read))
+    }
+}
+
+impl<T> Call<Json<T>> {
+    /// The same call with its answer as plain text (how `components::fetch` keeps every list).
+    pub fn text(self) -> Call<String> {
+        Call { exchange: self.exchange, read: Ok }
+    }
+}
+
+/// A JSON answer of type `T`, still as its text: a page keeps it so until a view reads it (every
+/// list is then the same signal type and the same fetching code in the wasm).
+pub struct Json<T> {
+    text: String,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T> Json<T> {
+    pub fn into_text(self) -> String {
+        self.text
+    }
+}
+
+impl<T: DeserializeOwned> Json<T> {
+    pub fn read(&self) -> Result<T, ApiFailure> {
+        parse(&self.text)
+    }
+}
+
+// How endpoints read their answers.
+
+/// The answer read as a `T`.
+fn json<T: DeserializeOwned>(exchange: Exchange) -> Call<T> {
+    Call { exchange, read: |text| parse(&text) }
+}
+
+/// The answer kept as JSON text (see [`Json`]).
+fn kept<T>(exchange: Exchange) -> Call<Json<T>> {
+    Call { exchange, read: |text| Ok(Json { text, of: PhantomData }) }
+}
+
+/// Only success matters; the body is not read.
+fn done(exchange: Exchange) -> Call<()> {
+    Call { exchange, read: |_| Ok(()) }
+}
+
+/// A plain-text answer (a deployment log).
+fn text(exchange: Exchange) -> Call<String> {
+    Call { exchange, read: Ok }
+}
+
+// How endpoints build their paths: out of line, so each endpoint passes only its own words.
+
+/// `<path>?page=<page>&per_page=<per_page>`
+#[inline(never)]
+fn paged(path: &str, page: u32, per_page: u32) -> String {
+    format!("{path}?page={page}&per_page={per_page}")
+}
+
+/// `<collection>/<id><tail>`, e.g. `/api/v1/admin/users/<id>/reset-mfa`.
+#[inline(never)]
+fn item(collection: &str, id: Uuid, tail: &str) -> String {
+    format!("{collection}/{id}{tail}")
+}
+
 // Every call goes through one non-generic, boxed exchange: the generic wrappers below only
-// serialize and parse, so each request and answer type adds little to the wasm.
+// serialize, so each request type adds little to the wasm.
 
 #[derive(Clone, Copy)]
 enum Method {
@@ -125,9 +217,10 @@ enum Method {
     Delete,
 }
 
-type Exchange = Pin<Box<dyn Future<Output = Result<Reply, ApiFailure>>>>;
+type Exchange = Pin<Box<dyn Future<Output = Result<String, ApiFailure>>>>;
 
-/// Sends one request (unsafe methods with the CSRF header, a body as JSON) and reads the answer.
+/// Sends one request (unsafe methods with the CSRF header, a body as JSON) and reads the answer's
+/// body as text.
 #[inline(never)]
 fn exchange(method: Method, path: &str, body: Option<String>) -> Exchange {
     let path = path.to_owned();
@@ -149,51 +242,51 @@ fn exchange(method: Method, path: &str, body: Option<String>) -> Exchange {
         let status = response.status();
         let text = response.text().await.map_err(network)?;
         if (200..300).contains(&status) {
-            return Ok(Reply(text));
+            return Ok(text);
         }
-        match parse::<Problem>(&text) {
-            Ok(problem) => Err(ApiFailure::Problem(Box::new(problem))),
-            Err(_) => Err(ApiFailure::Network(format!("HTTP {status}"))),
-        }
+        Err(refusal(status, &text))
     })
+}
+
+/// An error answer: its problem, or the bare status.
+fn refusal(status: u16, text: &str) -> ApiFailure {
+    match parse::<Problem>(text) {
+        Ok(problem) => ApiFailure::Problem(Box::new(problem)),
+        Err(_) => ApiFailure::Network(format!("HTTP {status}")),
+    }
 }
 
 fn to_json(body: &impl Serialize) -> Result<String, ApiFailure> {
     serde_json::to_string(body).map_err(|error| ApiFailure::Invalid(error.to_string()))
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    exchange(Method::Get, path, None).await?.json()
+fn get(path: &str) -> Exchange {
+    exchange(Method::Get, path, None)
 }
 
-/// A plain-text answer (a deployment log).
-pub async fn get_text(path: &str) -> Result<String, ApiFailure> {
-    Ok(exchange(Method::Get, path, None).await?.text())
-}
-
-pub fn post(path: &str, body: &impl Serialize) -> Exchange {
+fn post(path: &str, body: &impl Serialize) -> Exchange {
     with_body(Method::Post, path, body)
 }
 
-/// A POST without a body (sign-out, starting TOTP set-up).
-pub fn post_empty(path: &str) -> Exchange {
+/// A POST without a body (sign-out, starting TOTP set-up, resending).
+fn post_empty(path: &str) -> Exchange {
     exchange(Method::Post, path, None)
 }
 
-pub fn put(path: &str, body: &impl Serialize) -> Exchange {
+fn put(path: &str, body: &impl Serialize) -> Exchange {
     with_body(Method::Put, path, body)
 }
 
-pub fn patch(path: &str, body: &impl Serialize) -> Exchange {
+fn patch(path: &str, body: &impl Serialize) -> Exchange {
     with_body(Method::Patch, path, body)
 }
 
-pub fn delete(path: &str) -> Exchange {
+fn delete(path: &str) -> Exchange {
     exchange(Method::Delete, path, None)
 }
 
 /// A DELETE that confirms itself with a body (e.g. the password for resetting MFA).
-pub fn delete_with(path: &str, body: &impl Serialize) -> Exchange {
+fn delete_with(path: &str, body: &impl Serialize) -> Exchange {
     with_body(Method::Delete, path, body)
 }
 

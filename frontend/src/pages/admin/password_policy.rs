@@ -7,8 +7,6 @@ use portico_domain::identity::{PasswordPolicy, PolicyPreset};
 use crate::api::{self, ApiFailure};
 use crate::components::{Checkbox, ErrorAlert, FormState, Loaded, Notice, TextField, load, loaded, set_title};
 
-const POLICY_PATH: &str = "/api/v1/admin/settings/password-policy";
-
 #[component]
 pub fn AdminPasswordPolicy() -> impl IntoView {
     set_title("Password policy");
@@ -20,7 +18,7 @@ pub fn AdminPasswordPolicy() -> impl IntoView {
 #[component]
 fn PolicyEditor() -> impl IntoView {
     let policy: Loaded<PasswordPolicy> = loaded();
-    load(policy, api::get(POLICY_PATH));
+    load(policy, api::admin::password_policy());
     view! {
         <section class="card">
             <h1>"Password policy"</h1>
@@ -165,7 +163,7 @@ fn PolicyForm(policy: PasswordPolicy) -> impl IntoView {
             Err(problem) => return form.refuse(problem),
         };
         form.run(async move {
-            let stored: PasswordPolicy = api::put(POLICY_PATH, &policy).await?.json()?;
+            let stored = api::admin::save_password_policy(&policy).await?;
             fields.show(&stored);
             saved.set(Some("The password policy is saved and applies to every new password.".to_owned()));
             Ok::<(), ApiFailure>(())

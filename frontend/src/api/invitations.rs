@@ -1,0 +1,23 @@
+//! `/api/v1/invitations`: what an invitation link is for, and accepting it with an existing
+//! account or registering a new one. (A project's own invitations are in [`super::projects`].)
+
+use portico_domain::identity::api::{InvitationSummary, RegisterRequest, SignInStep, TokenRequest};
+use portico_domain::projects::api::Accepted;
+
+use super::{Call, Json, json, kept, post};
+
+/// What the invitation is for. Kept as text: the page tells a refused link (forgotten at once)
+/// from an answer it cannot read.
+pub fn look_up(request: &TokenRequest) -> Call<Json<InvitationSummary>> {
+    kept(post("/api/v1/invitations/lookup", request))
+}
+
+/// Accepts the invitation as the signed-in account it is for.
+pub fn accept(request: &TokenRequest) -> Call<Accepted> {
+    json(post("/api/v1/invitations/accept", request))
+}
+
+/// Registers the invited account; its next step is setting up the authenticator.
+pub fn register(request: &RegisterRequest) -> Call<SignInStep> {
+    json(post("/api/v1/invitations/register", request))
+}
