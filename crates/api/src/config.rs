@@ -226,7 +226,7 @@ impl Settings {
     }
 
     fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Settings = figment.extract().map_err(|error| {
+        let mut settings: Settings = figment.extract().map_err(|error| {
             let messages: Vec<String> = error
                 .into_iter()
                 .map(|e| match e.path.last() {
@@ -236,6 +236,10 @@ impl Settings {
                 .collect();
             ConfigError::Invalid(messages.join("; "))
         })?;
+        // Made absolute once, at start: deploy commands run in their own folders and are handed
+        // paths under it, and the package store's file URL cannot be relative (`./data` by default).
+        settings.data_dir = std::path::absolute(&settings.data_dir)
+            .map_err(|e| invalid("data_dir", format!("{}: {e}", settings.data_dir.display())))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -562,6 +566,12 @@ mod tests {
         assert_eq!(settings.database_url(), "sqlite:///srv/portico/portico.db?mode=rwc");
         assert!(settings.uses_sqlite());
         assert_eq!(settings.public_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_relative_data_dir_is_made_absolute() {
+        let settings = Settings::from_overrides(serde_json::json!({"data_dir": "./data"})).unwrap();
+        assert_eq!(settings.data_dir, std::env::current_dir().unwrap().join("data"));
     }
 
     #[test]

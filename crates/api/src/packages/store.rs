@@ -96,7 +96,14 @@ impl PackageStore {
                         folder.display()
                     ))
                 })?;
-                format!("file://{}", folder.display())
+                url::Url::from_directory_path(&folder)
+                    .map_err(|()| {
+                        ConfigError::Invalid(format!(
+                            "PORTICO_DATA_DIR (data_dir): {} is no folder path",
+                            folder.display()
+                        ))
+                    })?
+                    .to_string()
             }
         };
         let url = url::Url::parse(&location).map_err(|e| {
@@ -357,6 +364,21 @@ mod tests {
         assert_eq!(store.sweep(&referenced, Utc::now()).await.unwrap(), 0, "young orphans may be uploads under way");
         assert_eq!(store.sweep(&referenced, Utc::now() + chrono::Duration::hours(2)).await.unwrap(), 1);
         assert_eq!(store.list().await.unwrap().iter().map(|p| p.key.as_str()).collect::<Vec<_>>(), ["kept"]);
+    }
+
+    /// `just run` starts with the default `./data`: the package folder under a relative data dir.
+    #[tokio::test]
+    async fn a_relative_data_dir_keeps_packages_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = std::env::current_dir().unwrap();
+        let up = "../".repeat(here.components().count() - 1);
+        let relative = PathBuf::from(format!("{up}{}", dir.path().display().to_string().trim_start_matches('/')));
+        assert!(relative.is_relative());
+        let store = folder_store(&relative).await;
+        let mut writer = store.begin("abc-1").await.unwrap();
+        writer.write(b"PK").await.unwrap();
+        writer.commit().await.unwrap();
+        assert!(dir.path().join("packages").join("abc-1.zip").exists(), "{}", store.location);
     }
 
     #[tokio::test]
