@@ -119,8 +119,9 @@ fuzz seconds="60":
       cargo +nightly fuzz run --fuzz-dir . "$target" -- -max_total_time={{seconds}} -rss_limit_mb=2048
     done
 
-# Benchmarks (not part of `just test`): criterion micro-benchmarks, then an HTTP load run on loopback; writes BENCHMARKS.md.
-bench: tools-e2e tools-build build-frontend
+# Benchmarks (not part of `just test`): criterion micro-benchmarks, then an HTTP load run on loopback and
+# uploads to the folder store and to S3 (moto); writes BENCHMARKS.md.
+bench: tools-e2e tools-python tools-build build-frontend
     #!/usr/bin/env bash
     set -euo pipefail
     just --quiet apt-install wrk wrk

@@ -64,7 +64,7 @@ export async function startServer(extraEnv = {}) {
   };
 }
 
-const CHROMIUM = {
+export const CHROMIUM = {
   executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

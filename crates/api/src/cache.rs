@@ -1,5 +1,6 @@
 //! Reads that nearly every request repeats (whom a session or token belongs to, a caller's
-//! membership of a project, the signed-in overview, a project's deployments) kept in memory,
+//! membership of a project, the signed-in overview, a project's deployments, members and alerts)
+//! kept in memory,
 //! so an authenticated read costs no database round trip.
 //!
 //! Correctness rests on one counter, the *generation*. Every change this process makes moves it
@@ -28,6 +29,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 
 use crate::clock::Clock;
+use portico_store::alerts::AlertFilter;
 use uuid::Uuid;
 
 /// What an entry is about. The value's type is part of the key too.
@@ -43,6 +45,10 @@ pub enum CacheKey {
     AccountOverview(Uuid),
     /// One page of a project's deployments.
     Deployments { project: Uuid, offset: u64, limit: u64 },
+    /// A project's members.
+    Members(Uuid),
+    /// One page of a project's alerts, as filtered.
+    Alerts { project: Uuid, filter: AlertFilter, offset: u64, limit: u64 },
 }
 
 type Value = Arc<dyn Any + Send + Sync>;

@@ -24,7 +24,7 @@ pub async fn find_in_project(
     Ok(alert::Entity::find_by_id(id).filter(alert::Column::ProjectId.eq(project_id)).one(db).await?)
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct AlertFilter {
     pub environment: Option<String>,
     pub severity: Option<String>,

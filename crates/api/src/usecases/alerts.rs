@@ -22,6 +22,7 @@ use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::{crypto, secrets};
+use crate::cache::CacheKey;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
@@ -197,9 +198,17 @@ pub async fn list(state: &Context, access: &ProjectAccess, query: AlertQuery) ->
         to: query.to,
         active_only: query.active.unwrap_or(false),
     };
-    let (rows, total) = alerts::page(&state.db, access.project.id, &filter, page.offset(), page.limit()).await?;
-    let resolvers = accounts::find_many(&state.db, rows.iter().filter_map(|r| r.resolved_by).collect()).await?;
-    Ok(Page::new(rows.iter().map(|r| to_dto(r, &resolvers)).collect(), page, total))
+    let project = access.project.id;
+    let key = CacheKey::Alerts { project, filter: filter.clone(), offset: page.offset(), limit: page.limit() };
+    let found = state
+        .cache
+        .get_or_load(key, || async {
+            let (rows, total) = alerts::page(&state.db, project, &filter, page.offset(), page.limit()).await?;
+            let resolvers = accounts::find_many(&state.db, rows.iter().filter_map(|r| r.resolved_by).collect()).await?;
+            Ok::<_, AlertsError>((rows.iter().map(|r| to_dto(r, &resolvers)).collect::<Vec<_>>(), total))
+        })
+        .await?;
+    Ok(Page::new(found.0.clone(), page, found.1))
 }
 
 pub async fn resolve(

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
+use crate::cache::CacheKey;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 
@@ -31,22 +32,29 @@ pub type MembersResult<T> = Result<T, MembersError>;
 
 pub async fn list(state: &Context, access: &ProjectAccess) -> MembersResult<Vec<Member>> {
     access.require(Action::ViewProject)?;
-    let rows = memberships::list_with_accounts(&state.db, access.project.id).await?;
-    let mut members: Vec<Member> = rows
-        .into_iter()
-        .map(|(membership, account)| Member {
-            primary_contact: access.project.primary_contact_id == Some(account.id),
-            account_id: account.id,
-            user_name: account.user_name,
-            email: account.email.unwrap_or_default(),
-            first_name: account.first_name,
-            last_name: account.last_name,
-            role: membership.role,
-            joined_at: membership.joined_at,
+    let project = &access.project;
+    let members = state
+        .cache
+        .get_or_load(CacheKey::Members(project.id), || async {
+            let rows = memberships::list_with_accounts(&state.db, project.id).await?;
+            let mut members: Vec<Member> = rows
+                .into_iter()
+                .map(|(membership, account)| Member {
+                    primary_contact: project.primary_contact_id == Some(account.id),
+                    account_id: account.id,
+                    user_name: account.user_name,
+                    email: account.email.unwrap_or_default(),
+                    first_name: account.first_name,
+                    last_name: account.last_name,
+                    role: membership.role,
+                    joined_at: membership.joined_at,
+                })
+                .collect();
+            members.sort_by_key(|m| (!m.primary_contact, m.role != ProjectRole::TenantAdministrator, m.joined_at));
+            Ok::<_, MembersError>(members)
         })
-        .collect();
-    members.sort_by_key(|m| (!m.primary_contact, m.role != ProjectRole::TenantAdministrator, m.joined_at));
-    Ok(members)
+        .await?;
+    Ok(members.as_ref().clone())
 }
 
 fn member_not_found() -> MembersError {
