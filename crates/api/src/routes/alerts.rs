@@ -150,7 +150,7 @@ pub async fn get_preferences(
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<NotificationPreferences>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     Ok(web::Json(alerts::get_preferences(&state, &access, &current.account).await?))
 }
 
@@ -195,7 +195,7 @@ pub async fn get_webhook(
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Webhook>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     Ok(web::Json(alerts::get_webhook(&state, &access).await?))
 }
 

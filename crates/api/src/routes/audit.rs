@@ -32,7 +32,7 @@ pub async fn project_audit(
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {
     let page = PageRequest::parse(query.into_inner()).map_err(ApiError::invalid)?;
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     access.require(Action::ViewProjectAudit)?;
     Ok(web::Json(audit_log::page(&state, Some(access.project.id), page).await?))
 }

@@ -30,7 +30,7 @@ pub async fn list_members(
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<Member>>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     Ok(web::Json(members::list(&state, &access).await?))
 }
 

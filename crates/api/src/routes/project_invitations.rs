@@ -30,7 +30,7 @@ pub async fn list_invitations(
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<Vec<Invitation>>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     Ok(web::Json(project_invitations::list(&state, &access).await?))
 }
 

@@ -42,7 +42,7 @@ pub async fn list_tokens(
     guid: web::Path<Uuid>,
     query: web::Query<TokenListQuery>,
 ) -> ApiResult<web::Json<Vec<Token>>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     Ok(web::Json(tokens::list(&state, &access, &current.account, query.all).await?))
 }
 

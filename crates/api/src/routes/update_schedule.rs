@@ -29,7 +29,7 @@ pub async fn get_schedule(
     SignedIn(current): SignedIn,
     guid: web::Path<Uuid>,
 ) -> ApiResult<web::Json<UpdateSchedule>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
+    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
     Ok(web::Json(schedules::get(&state, &access).await?))
 }
 
