@@ -226,12 +226,16 @@ async function uploadToS3(pkg, size) {
 /**
  * First visits in Chromium (a new context each time, the HTTP cache off): from navigation to
  * the sign-in form being usable, and to a signed-in project dashboard showing its project.
+ * Timed by the page's own clock (`performance.now()` counts from the navigation's start), checked
+ * every animation frame; the time seen from outside (Playwright's goto to the same moment, so
+ * with the browser's own process start-up) is kept beside it.
  */
 async function firstRender(url, project, name) {
   const browser = await chromium.launch(CHROMIUM);
-  const cookies = [...project.owner.cookies].map(([name, value]) => ({ name, value, url }));
-  const timed = async (path, ready, signedIn) => {
-    const times = [];
+  const cookies = [...project.owner.cookies].map(([cookie, value]) => ({ name: cookie, value, url }));
+  const timed = async (ready, arg, path, signedIn) => {
+    const inPage = [];
+    const outside = [];
     for (let i = 0; i < 10; i += 1) {
       const context = await browser.newContext();
       if (signedIn) await context.addCookies(cookies);
@@ -240,20 +244,23 @@ async function firstRender(url, project, name) {
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
       const started = performance.now();
       await page.goto(`${url}${path}`, { waitUntil: 'commit' });
-      await ready(page);
-      times.push(performance.now() - started);
+      const at = await page.waitForFunction(ready, arg, { polling: 'raf' });
+      outside.push(performance.now() - started);
+      inPage.push(await at.jsonValue());
       await context.close();
     }
-    return { median: median(times), max: Math.max(...times) };
+    return { median: median(inPage), max: Math.max(...inPage), outsideMedian: median(outside) };
   };
   try {
     return {
-      signIn: await timed('/sign-in', async (page) => {
-        const field = page.getByLabel('Email or user name');
-        await field.waitFor();
-        await page.waitForFunction((el) => !el.disabled, await field.elementHandle());
-      }, false),
-      dashboard: await timed(`/${project.guid}/dashboard`, (page) => page.getByRole('heading', { name, level: 1 }).waitFor(), true),
+      signIn: await timed(() => {
+        const field = document.getElementById('identifier');
+        return field && !field.disabled && field.offsetParent !== null ? performance.now() : false;
+      }, null, '/sign-in', false),
+      dashboard: await timed((title) => {
+        const heading = document.querySelector('h1');
+        return heading && heading.textContent.trim() === title ? performance.now() : false;
+      }, name, `/${project.guid}/dashboard`, true),
     };
   } finally {
     await browser.close();
@@ -370,8 +377,8 @@ const lines = [
   `| the same upload with packages in S3 (moto on the same cores; ${results.s3.stored === results.s3.size ? 'the object in the bucket has every byte' : `the bucket holds ${results.s3.stored} bytes`}) | HTTP ${results.s3.status}, ${round(results.s3.seconds, 1)} s, ${round(results.s3.throughputMiBs, 0)} MiB/s | |`,
   `| server RSS during the S3 upload | peak ${round(results.s3.peakRssMiB, 1)} MiB (before: ${round(results.s3.before, 1)} MiB) | < 100 MiB |`,
   `| checking a package whose central directory lists 1,000,000 entries (${round(results.crowded.size / 2 ** 20, 0)} MiB) | deployment ${results.crowded.state}; peak RSS (VmHWM) of a server that did nothing else before ${round(results.crowded.peakHwmMiB, 1)} MiB (before the upload: ${round(results.crowded.beforeHwmMiB, 1)} MiB) | < 100 MiB |`,
-  `| first visit to the sign-in page (Chromium, cache off, 10 runs): navigation to a usable form | median ${round(results.firstRender.signIn.median, 0)} ms, max ${round(results.firstRender.signIn.max, 0)} ms | < 300 ms median |`,
-  `| first visit to a project dashboard, signed in (same) | median ${round(results.firstRender.dashboard.median, 0)} ms, max ${round(results.firstRender.dashboard.max, 0)} ms | < 500 ms median |`,
+  `| first visit to the sign-in page (Chromium, cache off, 10 runs): navigation start to a usable form, by the page's clock | median ${round(results.firstRender.signIn.median, 0)} ms, max ${round(results.firstRender.signIn.max, 0)} ms (seen from outside, with the browser's start-up of the page: median ${round(results.firstRender.signIn.outsideMedian, 0)} ms) | < 300 ms median |`,
+  `| first visit to a project dashboard, signed in (same) | median ${round(results.firstRender.dashboard.median, 0)} ms, max ${round(results.firstRender.dashboard.max, 0)} ms (from outside: median ${round(results.firstRender.dashboard.outsideMedian, 0)} ms) | < 500 ms median |`,
   `| cold start (spawn to /readyz 200, fresh SQLite) | ${round(coldStartMs, 0)} ms | |`,
   `| idle RSS after start | ${round(idleRssMiB, 1)} MiB (${round(idleParts.file, 1)} MiB mapped from the binary and its libraries, ${round(idleParts.anon, 1)} MiB heap, stacks and caches) | < 32 MiB |`,
   wasm ? `| browser app wasm | ${kib(wasm.raw)} raw, ${kib(wasm.gzip)} gzip | gzip < 450 KiB |` : '| browser app wasm | not built | |',
