@@ -5,11 +5,10 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use portico_domain::projects::Environment;
 
-use crate::config::{CommandLine, ConfigError, Settings};
+use crate::config::{CommandLine, ConfigError, Settings, invalid};
 
 /// A checked command: the program's absolute path and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +26,9 @@ pub struct DeployTargets {
     /// Names of the server's environment variables the commands also get.
     pub passthrough: Vec<String>,
     pub log_limit: u64,
-    pub timeout: Duration,
-    pub lease: Duration,
+    /// The clock's durations: runs are timed by the context's clock.
+    pub timeout: chrono::Duration,
+    pub lease: chrono::Duration,
 }
 
 fn slot(environment: Environment) -> usize {
@@ -38,10 +38,6 @@ fn slot(environment: Environment) -> usize {
         Environment::Stg => 2,
         Environment::Prod => 3,
     }
-}
-
-fn invalid(setting: &str, message: impl std::fmt::Display) -> ConfigError {
-    ConfigError::Invalid(format!("PORTICO_{} ({setting}): {message}", setting.to_uppercase()))
 }
 
 /// Finds `program` (a path, or a name looked up in `PATH`) and checks it is an executable file.
@@ -123,8 +119,9 @@ impl DeployTargets {
             restart,
             passthrough,
             log_limit: settings.deploy_log_limit.0,
-            timeout: settings.deploy_timeout.0,
-            lease: settings.deploy_lease.0,
+            timeout: chrono::Duration::from_std(settings.deploy_timeout.0).unwrap_or(chrono::Duration::MAX),
+            lease: chrono::Duration::from_std(settings.deploy_lease.0)
+                .map_err(|_| invalid("deploy_lease", "is too long"))?,
         })
     }
 

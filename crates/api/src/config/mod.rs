@@ -201,7 +201,8 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-fn invalid(key: &str, message: impl fmt::Display) -> ConfigError {
+/// The refusal of setting `key`, named as both its environment variable and its file key.
+pub(crate) fn invalid(key: &str, message: impl fmt::Display) -> ConfigError {
     ConfigError::Invalid(format!("{} ({key}): {message}", env_name(key)))
 }
 

@@ -60,7 +60,7 @@ pub struct Fetched {
 }
 
 fn invalid(message: impl std::fmt::Display) -> ConfigError {
-    ConfigError::Invalid(format!("PORTICO_PACKAGE_STORE (package_store): {message}"))
+    crate::config::invalid("package_store", message)
 }
 
 fn io_error(error: object_store::Error) -> io::Error {
@@ -91,17 +91,11 @@ impl PackageStore {
             None => {
                 let folder = settings.data_dir.join("packages");
                 std::fs::create_dir_all(&folder).map_err(|e| {
-                    ConfigError::Invalid(format!(
-                        "PORTICO_DATA_DIR (data_dir): creating the package folder {}: {e}",
-                        folder.display()
-                    ))
+                    crate::config::invalid("data_dir", format!("creating the package folder {}: {e}", folder.display()))
                 })?;
                 url::Url::from_directory_path(&folder)
                     .map_err(|()| {
-                        ConfigError::Invalid(format!(
-                            "PORTICO_DATA_DIR (data_dir): {} is no folder path",
-                            folder.display()
-                        ))
+                        crate::config::invalid("data_dir", format!("{} is no folder path", folder.display()))
                     })?
                     .to_string()
             }

@@ -143,7 +143,7 @@ pub async fn run(
     let stderr = tokio::spawn(read_lines(child.stderr.take().expect("piped"), LogStream::Stderr, log.clone()));
 
     let started = context.now();
-    let timeout = Duration::from_std(context.deploy_targets.timeout).unwrap_or(Duration::MAX);
+    let timeout = context.deploy_targets.timeout;
     let mut stopping: Option<(Stopping, DateTime<Utc>)> = None;
     let mut killed = false;
     let mut ticks = 0u32;
@@ -268,16 +268,10 @@ async fn emit(line: &mut Vec<u8>, stream: LogStream, log: &LogHandle) {
     line.clear();
 }
 
-/// `1h 5m 3s`, `30m`, `10s`.
+/// `1h 2m 3s`, `30m`, `10s`: whole seconds, written as the duration settings are.
 pub fn describe(duration: Duration) -> String {
-    let total = duration.num_seconds().max(0);
-    let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60);
-    let parts: Vec<String> = [(hours, "h"), (minutes, "m"), (seconds, "s")]
-        .into_iter()
-        .filter(|(value, _)| *value > 0)
-        .map(|(value, unit)| format!("{value}{unit}"))
-        .collect();
-    if parts.is_empty() { "0s".to_owned() } else { parts.join(" ") }
+    let seconds = StdDuration::from_secs(duration.num_seconds().max(0) as u64);
+    humantime::format_duration(seconds).to_string()
 }
 
 /// How an exit status reads in the log.

@@ -50,22 +50,22 @@ pub async fn conclude(context: &Arc<Context>, row: &deployment::Model, outcome: 
     }
     match outcome {
         Outcome::Succeeded { .. } => {
-            let mut succeeded =
-                crate::audit::event("deployment.succeeded", "success", &Default::default()).project(row.project_id);
-            succeeded.details = serde_json::json!({
-                "deployment": row.id, "kind": row.kind.as_str(), "environment": row.environment, "build_number": build,
-            });
+            let succeeded = crate::audit::event("deployment.succeeded", "success", &Default::default())
+                .details(serde_json::json!({
+                    "deployment": row.id, "kind": row.kind.as_str(), "environment": row.environment, "build_number": build,
+                }))
+                .project(row.project_id);
             audit::record(&txn, succeeded, now).await?;
         }
         Outcome::Failed(reason) => record_failure(context, &txn, row, &reason, now).await?,
         Outcome::Cancelled(by) => {
-            let mut cancelled =
-                crate::audit::event("deployment.cancelled", "success", &Default::default()).project(row.project_id);
-            if let Some(by) = by {
-                cancelled = cancelled.actor(by);
-            }
-            cancelled.details =
-                serde_json::json!({"deployment": row.id, "environment": row.environment, "while": "running"});
+            let cancelled = crate::audit::event("deployment.cancelled", "success", &Default::default())
+                .details(serde_json::json!({"deployment": row.id, "environment": row.environment, "while": "running"}))
+                .project(row.project_id);
+            let cancelled = match by {
+                Some(by) => cancelled.actor(by),
+                None => cancelled,
+            };
             audit::record(&txn, cancelled, now).await?;
         }
         Outcome::Abandoned => unreachable!("returned above"),
@@ -105,10 +105,11 @@ pub async fn record_failure(
         )
         .await?;
     }
-    let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default()).project(row.project_id);
-    failed.details = serde_json::json!({
-        "deployment": row.id, "kind": row.kind.as_str(), "environment": row.environment, "reason": reason,
-    });
+    let failed = crate::audit::event("deployment.failed", "failure", &Default::default())
+        .details(serde_json::json!({
+            "deployment": row.id, "kind": row.kind.as_str(), "environment": row.environment, "reason": reason,
+        }))
+        .project(row.project_id);
     audit::record(txn, failed, now).await?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use actix_web::web;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use portico_domain::deployments::DeploymentState;
 use portico_domain::projects::{ProjectRole, environments_from_text};
 use portico_store::entities::deployment;
@@ -89,7 +89,7 @@ async fn work(context: &Arc<Context>, running: &mut JoinSet<()>, stop: &watch::R
         context.cache.invalidate();
         started?;
     }
-    let lease = Duration::from_std(context.deploy_targets.lease).unwrap_or(Duration::minutes(1));
+    let lease = context.deploy_targets.lease;
     while running.len() < context.settings.deploy_concurrency as usize
         && let Some(claimed) = deployments::claim_next(&context.db, context.now(), lease, &context.instance).await?
     {
@@ -187,8 +187,9 @@ async fn start_scheduled(context: &Context, row: deployment::Model, now: DateTim
                 .await?;
         }
     }
-    let mut failed = crate::audit::event("deployment.failed", "failure", &Default::default()).project(row.project_id);
-    failed.details = serde_json::json!({"deployment": row.id, "reason": reason});
+    let failed = crate::audit::event("deployment.failed", "failure", &Default::default())
+        .details(serde_json::json!({"deployment": row.id, "reason": reason}))
+        .project(row.project_id);
     audit::record(&txn, failed, now).await?;
     txn.commit().await?;
     context.mailer.wake();

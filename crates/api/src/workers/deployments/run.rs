@@ -296,7 +296,7 @@ impl LeaseKeeper {
     fn start(context: Arc<Context>, id: Uuid) -> Self {
         let (lose, lost) = watch::channel(false);
         let task = tokio::spawn(async move {
-            let lease = Duration::from_std(context.deploy_targets.lease).unwrap_or(Duration::minutes(1));
+            let lease = context.deploy_targets.lease;
             let mut renewed = context.now();
             loop {
                 tokio::time::sleep(StdDuration::from_millis(500)).await;
