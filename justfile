@@ -105,6 +105,8 @@ fmt:
 lint: tools-build
     cargo fmt --all -- --check
     cargo clippy --quiet --all-targets -- -D warnings
+    # `--all-targets` leaves out test targets with `test = false` (the several-servers tests).
+    cargo clippy --quiet -p portico-api --test several_servers -- -D warnings
     cargo clippy --quiet -p portico-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Coverage-guided fuzzing of the parsers with cargo-fuzz (nightly; not part of `just test`).

@@ -3,7 +3,7 @@
 //! outcome, a timeout and a cancellation stopping its whole process group; restarts.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use portico_domain::deployments::{Deployment, DeploymentState};
@@ -12,14 +12,11 @@ use tempfile::TempDir;
 use uuid::Uuid;
 
 use crate::support::packages::package;
+use crate::support::process::{deploy_target_fixture, running};
 use crate::support::projects::TestProject;
 use crate::support::{Options, TestApp, expect_problem, spawn_app_with};
 
 const SECRET_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deploy-target.sh")
-}
 
 /// A server whose deploy commands (and restart commands) are the fixture in `mode`, writing
 /// into a folder of the test's.
@@ -40,7 +37,7 @@ async fn target(settings: Value) -> Target {
 
 /// `[fixture, mode, dir]` as a `deploy_command`.
 fn command(mode: &str, dir: &Path) -> Value {
-    json!([fixture(), mode, dir])
+    json!([deploy_target_fixture(), mode, dir])
 }
 
 /// Settings whose deploy command is the fixture in `mode`, writing into `dir`.
@@ -97,14 +94,6 @@ impl Target {
     }
 }
 
-/// Whether a process runs (a zombie waiting for its parent has stopped running).
-fn running(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !matches!(stat.rsplit_once(") ").map(|(_, rest)| &rest[..1]), Some("Z" | "X")),
-        Err(_) => false,
-    }
-}
-
 fn recorded_env(dir: &Path, id: Uuid) -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(dir.join(format!("env-{id}"))).unwrap();
     text.lines().filter_map(|line| line.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
@@ -115,7 +104,7 @@ async fn a_deploy_command_gets_exactly_its_variables_and_none_of_portico_s_secre
     let dir = tempfile::tempdir().unwrap();
     let settings = json!({
         "deploy_command": command("record", dir.path()),
-        "deploy_command_stg": [fixture(), "record", dir.path(), "--stg"],
+        "deploy_command_stg": [deploy_target_fixture(), "record", dir.path(), "--stg"],
         // Set by cargo for every test process: a variable of the server's that the operator passes on.
         "deploy_env_passthrough": "CARGO_PKG_NAME, NOT_SET_ANYWHERE",
     });

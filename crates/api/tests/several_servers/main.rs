@@ -9,14 +9,13 @@
 #[path = "../api/support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use portico_domain::deployments::DeploymentState;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use support::process::ServerProcess;
+use support::process::{ServerProcess, deploy_target_fixture, running};
 use support::{Mailbox, Options, TestApp, fresh_database_url, spawn_app_with};
 
 /// What these tests need, or a message saying how to run them.
@@ -26,10 +25,6 @@ fn installation() -> (String, String) {
         panic!("these tests need PostgreSQL and an S3 server: run them with `just test-postgres`");
     };
     (String::new(), support::store::fresh_package_store().expect("an S3 store"))
-}
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deploy-target.sh")
 }
 
 /// A second in-process server on `first`'s database and store, with `settings`.
@@ -71,7 +66,7 @@ async fn two_servers_share_the_queue_the_logs_and_every_revocation() {
     let settings = json!({
         "package_store": store,
         "cache_ttl": "60s",
-        "deploy_command": [fixture(), "gate", work.path()],
+        "deploy_command": [deploy_target_fixture(), "gate", work.path()],
     });
     let a = spawn_app_with(Options { settings: settings.clone(), ..Default::default() }).await;
     let b = another_server(&a, settings).await;
@@ -144,7 +139,7 @@ async fn a_server_killed_mid_run_has_its_deployment_failed_once_its_lease_runs_o
     let work = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path()).await;
     let mailbox = Mailbox::start().await;
-    let hang = serde_json::to_string(&json!([fixture(), "hang", work.path()])).unwrap();
+    let hang = serde_json::to_string(&json!([deploy_target_fixture(), "hang", work.path()])).unwrap();
     let mut env: Vec<(String, String)> = server_env(&store);
     env.push(("PORTICO_DEPLOY_COMMAND".into(), hang));
     let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -172,7 +167,7 @@ async fn a_server_killed_mid_run_has_its_deployment_failed_once_its_lease_runs_o
         settings: json!({
             "package_store": store,
             "smtp_url": format!("smtp://127.0.0.1:{}", mailbox.port),
-            "deploy_command": [fixture(), "record", work.path()],
+            "deploy_command": [deploy_target_fixture(), "record", work.path()],
         }),
         ..Default::default()
     })
@@ -234,11 +229,4 @@ fn server_env(store: &str) -> Vec<(String, String)> {
     let mut env = vec![("PORTICO_PACKAGE_STORE".to_owned(), store.to_owned())];
     env.extend(std::env::vars().filter(|(name, _)| name.starts_with("AWS_")));
     env
-}
-
-fn running(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !matches!(stat.rsplit_once(") ").map(|(_, rest)| &rest[..1]), Some("Z" | "X")),
-        Err(_) => false,
-    }
 }

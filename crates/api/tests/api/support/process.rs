@@ -82,3 +82,17 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The deploy target the deployment tests configure (`tests/fixtures/deploy-target.sh`; its
+/// modes are listed at its top).
+pub fn deploy_target_fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deploy-target.sh")
+}
+
+/// Whether a process runs (a zombie waiting for its parent has stopped running).
+pub fn running(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !matches!(stat.rsplit_once(") ").map(|(_, rest)| &rest[..1]), Some("Z" | "X")),
+        Err(_) => false,
+    }
+}
