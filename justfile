@@ -189,7 +189,8 @@ s3-stop dir:
 # Everything `just test` needs.
 tools: tools-build tools-postgres tools-e2e tools-python
 
-# Rust wasm target, wasm-bindgen-cli at Cargo.lock's version, npm binaryen (wasm-opt), brotli.
+# Rust wasm target, wasm-bindgen-cli at Cargo.lock's version, the wasm splitter, npm binaryen
+# (wasm-opt), brotli.
 tools-build:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -199,6 +200,12 @@ tools-build:
     if [ "$have" != "$want" ]; then
       echo "installing wasm-bindgen-cli $want (a few minutes, once)"
       cargo install --quiet --force wasm-bindgen-cli --version "$want"
+    fi
+    # The wasm splitter, at the version that reads what Cargo.lock's wasm_split_helpers writes.
+    split=0.2.4
+    if ! cargo install --list | grep -qx "wasm_split_cli_support v$split:"; then
+      echo "installing wasm_split_cli_support $split (a minute, once)"
+      cargo install --quiet --locked --force wasm_split_cli_support --version "$split" --features build-binary
     fi
     just --quiet apt-install brotli brotli
     just --quiet npm-install frontend

@@ -7,22 +7,28 @@ mod profile;
 mod sessions;
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 
-use crate::components::{SignedInOnly, set_title};
+use crate::components::{Chunk, SignedInOnly, lazily, set_title};
 
 #[component]
 pub fn Account() -> impl IntoView {
     set_title("Your account");
-    view! {
-        <SignedInOnly>
-            <div class="page-stack">
-                <h1>"Your account"</h1>
-                <profile::ProfileSection />
-                <email::EmailSection />
-                <password::PasswordSection />
-                <authenticator::AuthenticatorSection />
-                <sessions::SessionsSection />
-            </div>
-        </SignedInOnly>
+    view! { <SignedInOnly>{lazily(account_sections)}</SignedInOnly> }
+}
+
+/// The account's sections, in a wasm chunk of their own.
+#[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn account_sections() -> Chunk {
+    Ok(view! {
+        <div class="page-stack">
+            <h1>"Your account"</h1>
+            <profile::ProfileSection />
+            <email::EmailSection />
+            <password::PasswordSection />
+            <authenticator::AuthenticatorSection />
+            <sessions::SessionsSection />
+        </div>
     }
+    .into_any())
 }

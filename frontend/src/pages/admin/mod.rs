@@ -10,10 +10,11 @@ mod user_form;
 pub mod users;
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{SignedInOnly, dynamic};
+use crate::components::{Chunk, SignedInOnly, dynamic, lazily};
 use crate::pages::not_found::NotFound;
 
 /// `/admin/<section>`: one route for every administration page.
@@ -21,21 +22,26 @@ use crate::pages::not_found::NotFound;
 pub fn Administration() -> impl IntoView {
     let params = use_params_map();
     let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
-    view! {
-        <SignedInOnly administrators=true>
-            <div class="page-stack">
-                {admin_nav()}
-                {dynamic(move || match section.get().as_str() {
-                    "projects" => view! { <projects::AdminProjects /> }.into_any(),
-                    "users" => view! { <users::AdminUsers /> }.into_any(),
-                    "maintenance" => view! { <maintenance::AdminMaintenance /> }.into_any(),
-                    "audit" => view! { <audit::AdminAudit /> }.into_any(),
-                    "password-policy" => view! { <password_policy::AdminPasswordPolicy /> }.into_any(),
-                    _ => view! { <NotFound /> }.into_any(),
-                })}
-            </div>
-        </SignedInOnly>
+    view! { <SignedInOnly administrators=true>{lazily(move || administration(section))}</SignedInOnly> }
+}
+
+/// The administration pages, in a wasm chunk of their own.
+#[wasm_split(admin, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn administration(section: Memo<String>) -> Chunk {
+    Ok(view! {
+        <div class="page-stack">
+            {admin_nav()}
+            {dynamic(move || match section.get().as_str() {
+                "projects" => view! { <projects::AdminProjects /> }.into_any(),
+                "users" => view! { <users::AdminUsers /> }.into_any(),
+                "maintenance" => view! { <maintenance::AdminMaintenance /> }.into_any(),
+                "audit" => view! { <audit::AdminAudit /> }.into_any(),
+                "password-policy" => view! { <password_policy::AdminPasswordPolicy /> }.into_any(),
+                _ => view! { <NotFound /> }.into_any(),
+            })}
+        </div>
     }
+    .into_any())
 }
 
 /// The Administration menu, atop every administration page.

@@ -20,6 +20,7 @@ mod webhook;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use portico_domain::projects::api::{Project, ProjectSummary};
@@ -28,7 +29,7 @@ use uuid::Uuid;
 
 use crate::api;
 use crate::components::labels::project_status_label;
-use crate::components::{Loaded, SignedInOnly, dynamic, load, loaded};
+use crate::components::{Chunk, Loaded, SignedInOnly, dynamic, lazily, load, loaded};
 use crate::pages::not_found::NotFound;
 use crate::session::Session;
 
@@ -189,13 +190,17 @@ pub fn ProjectPage() -> impl IntoView {
     let target = Memo::new(move |_| guid.get().filter(|_| section_at(&section.get()).is_some()));
     dynamic(move || match target.get() {
         Some(guid) => view! {
-            <SignedInOnly>
-                <ProjectFrame guid section />
-            </SignedInOnly>
+            <SignedInOnly>{lazily(move || project_frame(guid, section))}</SignedInOnly>
         }
         .into_any(),
         None => view! { <NotFound /> }.into_any(),
     })
+}
+
+/// A project's frame and sections, in a wasm chunk of their own.
+#[wasm_split(project, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn project_frame(guid: Uuid, section: Memo<String>) -> Chunk {
+    Ok(view! { <ProjectFrame guid section /> }.into_any())
 }
 
 #[component]
