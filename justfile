@@ -219,6 +219,7 @@ tools-e2e:
     @just --quiet apt-install chromium chromium
     @just --quiet apt-install zip zip
     @just --quiet apt-install unzip unzip
+    @just --quiet apt-install prometheus-alertmanager prometheus-alertmanager
     @just --quiet npm-install e2e
     @just --quiet npm-install e2e/sdk
 

@@ -10,6 +10,7 @@ mod m20261122_000004_deployments;
 mod m20261122_000005_operations;
 mod m20261201_000006_hardening;
 mod m20261201_000007_deploy_targets;
+mod m20261202_000008_alertmanager;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_operations::Migration),
             Box::new(m20261201_000006_hardening::Migration),
             Box::new(m20261201_000007_deploy_targets::Migration),
+            Box::new(m20261202_000008_alertmanager::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! server and the browser app exchange. No IO and no clock: time comes in as a parameter.
 
 pub mod admin;
+pub mod alertmanager;
 pub mod alerts;
 pub mod deployments;
 pub mod identity;

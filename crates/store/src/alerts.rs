@@ -61,7 +61,22 @@ pub async fn page(
     Ok((query.offset(offset).limit(limit).all(db).await?, total))
 }
 
-pub async fn resolve(db: &impl ConnectionTrait, id: Uuid, by: Uuid, now: DateTime<Utc>) -> StoreResult<bool> {
+/// The project's active alert that Alertmanager raised under `fingerprint`, if there is one.
+pub async fn active_with_fingerprint(
+    db: &impl ConnectionTrait,
+    project_id: Uuid,
+    fingerprint: &str,
+) -> StoreResult<Option<alert::Model>> {
+    Ok(alert::Entity::find()
+        .filter(alert::Column::ProjectId.eq(project_id))
+        .filter(alert::Column::Fingerprint.eq(fingerprint))
+        .filter(alert::Column::ResolvedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Resolves an active alert, by an account or (`None`) by the monitoring system that raised it.
+pub async fn resolve(db: &impl ConnectionTrait, id: Uuid, by: Option<Uuid>, now: DateTime<Utc>) -> StoreResult<bool> {
     let result = alert::Entity::update_many()
         .col_expr(alert::Column::ResolvedAt, Expr::value(now))
         .col_expr(alert::Column::ResolvedBy, Expr::value(by))

@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod limits;
+pub mod monitoring;
 pub mod passwords;
 pub mod project_access;
 pub mod secrets;

@@ -13,14 +13,13 @@ use portico_domain::problem::Problem;
 use portico_store::entities::account;
 use uuid::Uuid;
 
+use crate::auth::monitoring::MonitoringBearer;
 use crate::auth::project_access::{AccessError, ProjectAccess};
-use crate::auth::secrets::constant_time_eq;
 use crate::auth::session::{Administrator, SignedIn};
 use crate::auth::token::Caller;
 use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
-use crate::http::client::bearer;
 use crate::http::json::JsonBody;
 use crate::usecases::alerts;
 
@@ -35,20 +34,17 @@ impl FromRequest for AlertSource {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let bearer = bearer(request).map(str::to_owned);
-        let configured = request
-            .app_data::<web::Data<Context>>()
-            .and_then(|state| state.settings.monitoring_token.as_ref().map(|t| t.expose().to_owned()));
+        let monitoring = MonitoringBearer::of(request);
         let administrator = Administrator::from_request(request, payload);
         Box::pin(async move {
-            match bearer {
-                Some(presented) => match configured {
-                    Some(token) if constant_time_eq(presented.as_bytes(), token.as_bytes()) => {
-                        Ok(AlertSource::Monitoring)
-                    }
-                    _ => Err(ApiError::unauthorized("invalid_token", "This bearer token may not raise alerts.").into()),
-                },
-                None => Ok(AlertSource::Administrator(Box::new((*administrator.await?.0.account).clone()))),
+            match monitoring {
+                MonitoringBearer::Valid => Ok(AlertSource::Monitoring),
+                MonitoringBearer::Wrong => {
+                    Err(ApiError::unauthorized("invalid_token", "This bearer token may not raise alerts.").into())
+                }
+                MonitoringBearer::Absent => {
+                    Ok(AlertSource::Administrator(Box::new((*administrator.await?.0.account).clone())))
+                }
             }
         })
     }

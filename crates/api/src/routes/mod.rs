@@ -9,6 +9,7 @@ pub mod auth;
 pub mod deployments;
 pub mod environments;
 pub mod health;
+pub mod integrations;
 pub mod invitations;
 pub mod maintenance;
 pub mod me;
@@ -65,6 +66,7 @@ pub fn configure(config: &mut ServiceConfig) {
                     .service(environments::restart_environment)
                     .service(alerts::resolve_alert),
             )
+            .service(integrations::alertmanager_webhook)
             .service(status::status)
             .service(status::maintenance_feed)
             .service(maintenance::list_windows)

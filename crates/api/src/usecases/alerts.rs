@@ -102,7 +102,14 @@ pub async fn raise(
     let (kind, severity, environment, message) = parse_alert(project, &request)?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    let row = record_alert(state, &txn, project, kind, severity, environment, &message, now).await?;
+    let row = record_alert(
+        state,
+        &txn,
+        project,
+        NewAlert { kind, severity, environment, message: &message, fingerprint: None },
+        now,
+    )
+    .await?;
     let mut raised =  event("alert.raised", "success", client)
         .details(serde_json::json!({"alert": row.id, "type": kind.as_str(), "severity": severity.as_str(), "environment": environment.as_str()})).project(project.id);
     raised.actor_id = raised_by.map(|a| a.id);
@@ -113,19 +120,26 @@ pub async fn raise(
     Ok(to_dto(&row, &[]))
 }
 
+/// An alert to record, as checked.
+pub struct NewAlert<'a> {
+    pub kind: AlertType,
+    pub severity: Severity,
+    pub environment: Environment,
+    pub message: &'a str,
+    /// Alertmanager's fingerprint, for the alerts it raises.
+    pub fingerprint: Option<&'a str>,
+}
+
 /// Stores an alert and queues its deliveries (in the caller's transaction): one email per
 /// member whose preferences match, and the webhook.
-#[allow(clippy::too_many_arguments)]
 pub async fn record_alert(
     state: &Context,
     txn: &DatabaseTransaction,
     project: &project::Model,
-    kind: AlertType,
-    severity: Severity,
-    environment: Environment,
-    message: &str,
+    new: NewAlert<'_>,
     now: DateTime<Utc>,
 ) -> AlertsResult<alert::Model> {
+    let NewAlert { kind, severity, environment, message, fingerprint } = new;
     let row = alerts::insert(
         txn,
         alert::ActiveModel {
@@ -138,6 +152,7 @@ pub async fn record_alert(
             raised_at: Set(now),
             resolved_at: Set(None),
             resolved_by: Set(None),
+            fingerprint: Set(fingerprint.map(str::to_owned)),
         },
     )
     .await?;
@@ -222,7 +237,7 @@ pub async fn resolve(
     let now = state.now();
     let txn = state.db.begin().await?;
     let row = alerts::find_in_project(&txn, access.project.id, id).await?.ok_or_else(|| AlertsError::AlertNotFound)?;
-    if !alerts::resolve(&txn, id, actor.id, now).await? {
+    if !alerts::resolve(&txn, id, Some(actor.id), now).await? {
         return Err(AlertsError::AlertResolved);
     }
     let resolved = event("alert.resolved", "success", client)

@@ -6,6 +6,7 @@
 //! call would wait for the transaction forever.
 
 pub mod admin_users;
+pub mod alertmanager;
 pub mod alerts;
 pub mod audit_log;
 pub mod bootstrap;

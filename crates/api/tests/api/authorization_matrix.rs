@@ -621,6 +621,9 @@ impl World {
             "GET /api/v1/projects/{guid}" => plain(format!("/api/v1/projects/{a}")),
             "DELETE /api/v1/projects/{guid}" => plain(format!("/api/v1/projects/{}", self.new_project_like_a().await)),
             "PATCH /api/v1/projects/{guid}" => with_json(format!("/api/v1/projects/{a}"), json!({"name": "Acme"})),
+            "POST /api/v1/integrations/alertmanager" => {
+                with_json("/api/v1/integrations/alertmanager".into(), json!({"version": "4", "alerts": []}))
+            }
             "GET /api/v1/projects/{guid}/alerts" => plain(format!("/api/v1/projects/{a}/alerts")),
             "POST /api/v1/projects/{guid}/alerts" => with_json(
                 format!("/api/v1/projects/{a}/alerts"),

@@ -4,6 +4,7 @@
 mod support;
 
 mod admin_users;
+mod alertmanager;
 mod alerts;
 mod authorization;
 mod authorization_matrix;

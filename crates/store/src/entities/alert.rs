@@ -17,6 +17,8 @@ pub struct Model {
     pub raised_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_by: Option<Uuid>,
+    /// Alertmanager's fingerprint, for alerts it raised.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

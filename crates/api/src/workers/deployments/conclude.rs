@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::AuditEventExt;
 use crate::context::Context;
+use crate::usecases::alerts::NewAlert;
 
 /// How a run ended.
 #[derive(Debug)]
@@ -93,17 +94,14 @@ pub async fn record_failure(
             DeploymentKind::Restart => format!("Restart {} of {} failed: {reason}", row.id, environment.label()),
             _ => format!("Deployment {} to {} failed: {reason}", row.id, environment.label()),
         };
-        crate::usecases::alerts::record_alert(
-            context,
-            txn,
-            &project,
-            AlertType::FailedDeployment,
-            AlertType::FailedDeployment.default_severity(),
+        let new = NewAlert {
+            kind: AlertType::FailedDeployment,
+            severity: AlertType::FailedDeployment.default_severity(),
             environment,
-            &message,
-            now,
-        )
-        .await?;
+            message: &message,
+            fingerprint: None,
+        };
+        crate::usecases::alerts::record_alert(context, txn, &project, new, now).await?;
     }
     let failed = crate::audit::event("deployment.failed", "failure", &Default::default())
         .details(serde_json::json!({
