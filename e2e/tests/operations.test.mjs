@@ -1,10 +1,10 @@
 // Operations in a real browser against a real server and a real SMTP sink: an Administrator (in
 // New York) schedules, reschedules and cancels platform maintenance; a Tenant Administrator (in
 // Prague) is emailed, sees the banner in their time zone and in UTC with the project's customer
-// infrastructure update, edits the update schedule, reads and resolves alerts, applies the
-// Kentico notification preset and sets the alert webhook; the public status page and its calendar
-// feed list the window; during an urgent window that has begun, an upload answers 503
-// maintenance_in_progress.
+// infrastructure update (on the dashboard too), edits the update schedule, reads and resolves
+// alerts, follows the guide's notification advice for the environment she is responsible for and
+// sets the alert webhook; the public status page and its calendar feed list the window; during an
+// urgent window that has begun, an upload answers 503 maintenance_in_progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -135,12 +135,18 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await tina.getByRole('status').getByText('The update schedule is saved.').waitFor();
     const update = [nextSlot(2, 3, endsAt), nextSlot(5, 21, endsAt)].sort((a, b) => a - b)[0];
     const updateText = `${localText(update, TINA_ZONE)}, that is ${utcText(update)}`;
-    await tina.getByTestId('next-infrastructure-update').getByText(`Next customer infrastructure update: ${updateText}.`).waitFor();
+    await tina.getByTestId('next-infrastructure-update')
+      .getByText(`Next customer infrastructure update: ${updateText}. Production site availability may be affected.`).waitFor();
     assert.ok(await tina.getByLabel('Wednesday 03:00–06:00 UTC', { exact: true }).isChecked());
     assert.ok(!(await tina.getByLabel('Monday 00:00–03:00 UTC', { exact: true }).isChecked()));
     await tina.screenshot({ path: join(screenshotDir, 'update-schedule.png'), fullPage: true });
     await tina.reload();
-    await tina.getByTestId('infrastructure-update').getByText(`Customer infrastructure update of Delta after it: ${updateText}`).waitFor();
+    await tina.getByTestId('infrastructure-update')
+      .getByText(`Customer infrastructure update of Delta after it: ${updateText}. Production site availability may be affected.`).waitFor();
+    // The dashboard names it too.
+    await openSection(tina, 'Dashboard', 'Delta');
+    await tina.getByTestId('dashboard-infrastructure-update')
+      .getByText(`${updateText}. Production site availability may be affected.`).waitFor();
 
     // The public status page lists the window and links the calendar feed, which has both windows.
     const visitor = await person('Visitor', { timezoneId: TINA_ZONE });
@@ -187,26 +193,35 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await tina.getByRole('button', { name: 'Apply filters' }).click();
     await alerts.getByRole('row', { name: /PROD CPU > 80 % .*Resolved by Tina Tenant/ }).waitFor();
 
-    // Notifications: Kentico's recommendation in one click, saved, and still there after a reload.
+    // Notifications: the guide's advice for the environment she is responsible for, in one click:
+    // STG's Error and Critical alerts of every type are ticked, nothing else changes; saved, and
+    // still there after a reload.
     await openSection(tina, 'Notifications');
     assert.ok(await tina.getByLabel('QA: CPU > 80 %', { exact: true }).isChecked(), 'everything by default');
-    await tina.getByRole('button', { name: 'Apply the Kentico recommendation' }).click();
     const expectChecked = async (label, checked) => {
       assert.equal(await tina.getByLabel(label, { exact: true }).isChecked(), checked, label);
     };
-    await expectChecked('QA: CPU > 80 %', false);
-    await expectChecked('QA: Failed deployment', true);
+    await tina.getByRole('button', { name: 'None for STG' }).click();
+    await tina.getByRole('button', { name: 'None for QA' }).click();
+    await expectChecked('STG: DDoS attack', false);
+    await tina.getByRole('group', { name: 'I am responsible for' }).getByLabel('STG', { exact: true }).check();
+    await tina.getByRole('button', { name: 'Tick their Error and Critical alerts' }).click();
     await expectChecked('STG: DDoS attack', true);
-    await expectChecked('PROD: Critical', true);
-    await expectChecked('PROD: Warning', false);
+    await expectChecked('STG: CPU > 80 %', true);
+    await expectChecked('STG: Critical', true);
+    await expectChecked('STG: Error', true);
+    await expectChecked('STG: Warning', false);
+    await expectChecked('QA: CPU > 80 %', false);
+    await expectChecked('PROD: Warning', true);
     await tina.getByRole('button', { name: 'Save notification settings' }).click();
     await tina.getByRole('status').getByText('Your notification settings are saved.').waitFor();
     await tina.screenshot({ path: join(screenshotDir, 'notifications.png'), fullPage: true });
     await tina.reload();
     await tina.getByRole('button', { name: 'Save notification settings' }).waitFor();
     await expectChecked('QA: CPU > 80 %', false);
-    await expectChecked('PROD: Warning', false);
-    await expectChecked('PROD: CPU > 80 %', true);
+    await expectChecked('STG: Warning', false);
+    await expectChecked('STG: Error', true);
+    await expectChecked('PROD: Warning', true);
 
     // The webhook: its signing secret is shown once.
     await openSection(tina, 'Webhook');

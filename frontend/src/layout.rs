@@ -169,6 +169,7 @@ fn MaintenanceBanner() -> impl IntoView {
                 {updates.into_iter().map(|update| view! {
                     <p data-testid="infrastructure-update">
                         "Customer infrastructure update of " {update.project_name} " after it: " {both_zones(&update.at)}
+                        ". Production site availability may be affected."
                     </p>
                 }).collect_view()}
                 <p><a href="/status">"Status page and calendar feed"</a></p>

@@ -205,20 +205,19 @@ impl NotificationPreferences {
         Self { environments: Environment::ALL.into_iter().map(|e| (e, EnvironmentPreferences::everything())).collect() }
     }
 
-    /// Kentico's recommendation: PROD and STG: Critical and Error of every type; QA and UAT:
-    /// failed deployments only.
-    pub fn recommended() -> Self {
-        let production = EnvironmentPreferences {
-            types: AlertType::ALL.to_vec(),
-            severities: vec![Severity::Critical, Severity::Error],
-        };
-        let testing =
-            EnvironmentPreferences { types: vec![AlertType::FailedDeployment], severities: Severity::ALL.to_vec() };
-        Self {
-            environments: Environment::ALL
-                .into_iter()
-                .map(|e| (e, if e.is_production() { production.clone() } else { testing.clone() }))
-                .collect(),
+    /// What Kentico's guide recommends for the environments one is responsible for: "at least
+    /// all Error and Critical alerts". Ticks every type and the Critical and Error severities
+    /// there; the Warning severity there, and the other environments, stay as they are.
+    pub fn responsible_for(&mut self, environments: &[Environment]) {
+        for environment in environments {
+            let chosen = self.environments.entry(*environment).or_insert_with(EnvironmentPreferences::nothing);
+            chosen.types = AlertType::ALL.to_vec();
+            for severity in [Severity::Critical, Severity::Error] {
+                if !chosen.severities.contains(&severity) {
+                    chosen.severities.push(severity);
+                }
+            }
+            chosen.severities.sort();
         }
     }
 
@@ -312,6 +311,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn being_responsible_for_an_environment_ticks_its_error_and_critical_alerts_only() {
+        let mut chosen = NotificationPreferences::everything();
+        chosen.environments.insert(Environment::Stg, EnvironmentPreferences::nothing());
+        chosen.environments.insert(Environment::Qa, EnvironmentPreferences::nothing());
+        chosen.environments.insert(
+            Environment::Prod,
+            EnvironmentPreferences { types: vec![AlertType::Cpu], severities: vec![Severity::Warning] },
+        );
+        chosen.responsible_for(&[Environment::Stg, Environment::Prod]);
+        for kind in AlertType::ALL {
+            assert!(chosen.reaches(Environment::Stg, kind, Severity::Critical));
+            assert!(chosen.reaches(Environment::Stg, kind, Severity::Error));
+            assert!(!chosen.reaches(Environment::Stg, kind, Severity::Warning), "Warning stays unticked");
+            assert!(chosen.reaches(Environment::Prod, kind, Severity::Warning), "Warning stays ticked");
+            assert!(!chosen.reaches(Environment::Qa, kind, Severity::Critical), "other environments stay");
+        }
+        assert_eq!(chosen.environments[&Environment::Prod].severities, Severity::ALL.to_vec());
+    }
+
+    #[test]
     fn xperience_severities() {
         assert_eq!(AlertType::ApplicationResponse.default_severity(), Severity::Critical);
         assert_eq!(AlertType::DtuElevated.default_severity(), Severity::Warning);
@@ -320,11 +339,13 @@ mod tests {
 
     #[test]
     fn an_alert_reaches_a_user_when_type_and_severity_are_both_chosen() {
-        let recommended = NotificationPreferences::recommended();
-        assert!(recommended.reaches(Environment::Prod, AlertType::Cpu, Severity::Error));
-        assert!(!recommended.reaches(Environment::Prod, AlertType::DdosAttack, Severity::Warning));
-        assert!(recommended.reaches(Environment::Qa, AlertType::FailedDeployment, Severity::Error));
-        assert!(!recommended.reaches(Environment::Qa, AlertType::Cpu, Severity::Error));
+        let mut chosen = NotificationPreferences::everything();
+        chosen.environments.insert(
+            Environment::Qa,
+            EnvironmentPreferences { types: vec![AlertType::FailedDeployment], severities: Severity::ALL.to_vec() },
+        );
+        assert!(chosen.reaches(Environment::Qa, AlertType::FailedDeployment, Severity::Error));
+        assert!(!chosen.reaches(Environment::Qa, AlertType::Cpu, Severity::Error));
         assert!(NotificationPreferences::everything().reaches(
             Environment::Uat,
             AlertType::DdosAttack,

@@ -123,7 +123,7 @@ async fn an_alert_emails_exactly_the_members_whose_preferences_match() {
     let prefs = format!("/api/v1/projects/{}/notification-preferences", acme.guid);
     let default: Value = dev.get(&prefs).await.json().await.unwrap();
     assert_eq!(default["environments"]["qa"]["types"].as_array().unwrap().len(), 9, "everything on by default");
-    // The developer takes Kentico's recommendation: PROD/STG critical+error; QA/UAT failed deployments only.
+    // The developer's choice: PROD/STG critical+error; QA/UAT failed deployments only.
     let recommended = json!({"environments": {
         "prod": {"types": ["application_response", "cpu", "memory", "dtu_high", "dtu_elevated", "failed_requests", "failed_deployment", "service_scaling", "ddos_attack"], "severities": ["critical", "error"]},
         "stg": {"types": ["cpu"], "severities": ["critical", "error"]},

@@ -1,5 +1,6 @@
 //! The project dashboard: what the project is (GUID, region, plan, expiry, environments, primary
-//! contact, seats, hash string salt) and the caller's membership, which they may leave.
+//! contact, seats, the next customer infrastructure update, hash string salt) and the caller's
+//! membership, which they may leave.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -10,6 +11,7 @@ use portico_domain::projects::{EXPIRY_WARNING_DAYS, ProjectStatus, days_until};
 use super::ProjectContext;
 use crate::api;
 use crate::components::labels::{project_status_label, region_label, tone};
+use crate::components::maintenance::both_zones;
 use crate::components::{ConfirmButton, CopyButton, ErrorAlert, FormState, dynamic, format_date, set_title, today};
 use crate::session::Session;
 
@@ -64,6 +66,15 @@ fn dashboard_panel(project: Project) -> AnyView {
                 <dd>{contact}</dd>
                 <dt>"Seats used"</dt>
                 <dd>{format!("{} of {}", project.seats_used, project.seats)}</dd>
+                <dt>"Next customer infrastructure update"</dt>
+                <dd data-testid="dashboard-infrastructure-update">
+                    {match project.next_infrastructure_update {
+                        Some(at) => format!("{}. Production site availability may be affected.", both_zones(&at)),
+                        None => "None planned: no maintenance window is scheduled.".to_owned(),
+                    }}
+                    " "
+                    <a href=format!("/{}/update-schedule", project.guid)>"Update schedule"</a>
+                </dd>
                 <dt>"Hash string salt"</dt>
                 <dd>
                     {match project.hash_string_salt.clone() {
@@ -71,6 +82,11 @@ fn dashboard_panel(project: Project) -> AnyView {
                             <code class="salt" data-testid="hash-string-salt">{salt.clone()}</code>
                             " "
                             <CopyButton text=salt subject="the hash string salt" />
+                            <p class="hint">
+                                "Set it as your .NET project's hash string salt (the "
+                                <code>"CMSHashStringSalt"</code>
+                                " application setting) before you deploy: the deployed site needs the same salt."
+                            </p>
                         }
                         .into_any(),
                         None => view! { <span class="hint">"Being generated while the project is provisioned."</span> }.into_any(),

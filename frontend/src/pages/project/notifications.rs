@@ -1,7 +1,8 @@
 //! The caller's alert emails for this project: per environment, which alert types and which
 //! severities; an alert emails them when both its type and its severity are ticked for its
-//! environment. "All" / "None" per environment, and Kentico's recommendation in one click
-//! (the rule is the domain's `NotificationPreferences::recommended`).
+//! environment. "All" / "None" per environment, and the guide's advice in one click: "I am
+//! responsible for" environments ticks their Error and Critical alerts (the domain's
+//! `NotificationPreferences::responsible_for`).
 
 use leptos::prelude::*;
 use portico_domain::alerts::{AlertType, EnvironmentPreferences, NotificationPreferences, Severity};
@@ -9,7 +10,9 @@ use portico_domain::projects::Environment;
 
 use super::ProjectContext;
 use crate::api;
-use crate::components::{Answer, ErrorAlert, FormState, GridBox, Notice, answer, check_grid, fetch, set_title, show};
+use crate::components::{
+    Answer, Checkbox, ErrorAlert, FormState, GridBox, Notice, answer, check_grid, fetch, set_title, show,
+};
 
 /// A row of the grids: an alert type or a severity.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,22 +108,7 @@ fn preferences_editor(
         });
     };
     view! {
-        <div class="actions">
-            <button
-                type="button"
-                class="secondary"
-                aria-describedby="kentico-preset-hint"
-                on:click=move |_| {
-                    saved.set(None);
-                    prefs.set(NotificationPreferences::recommended());
-                }
-            >
-                "Apply the Kentico recommendation"
-            </button>
-            <p class="hint" id="kentico-preset-hint">
-                "PROD and STG: Critical and Error alerts of every type. QA and UAT: failed deployments only. Then save."
-            </p>
-        </div>
+        {responsibility(&environments, prefs, saved)}
         <form class="stack" on:submit=save aria-labelledby="notifications-title">
             <fieldset>
                 <legend>"Alert types"</legend>
@@ -155,6 +143,43 @@ fn preferences_editor(
                 <button type="submit" disabled=move || form.is_busy()>"Save notification settings"</button>
             </div>
         </form>
+    }
+    .into_any()
+}
+
+/// "I am responsible for: [environments]": ticks Error and Critical alerts of every type there and
+/// leaves the rest as it is (saved with the grids).
+fn responsibility(
+    environments: &[Environment],
+    prefs: RwSignal<NotificationPreferences>,
+    saved: RwSignal<Option<String>>,
+) -> AnyView {
+    let chosen: Vec<(Environment, RwSignal<bool>)> =
+        environments.iter().map(|environment| (*environment, RwSignal::new(false))).collect();
+    let picked = chosen.clone();
+    let apply = move |_| {
+        let responsible: Vec<Environment> =
+            picked.iter().filter(|(_, on)| on.get_untracked()).map(|(environment, _)| *environment).collect();
+        saved.set(None);
+        prefs.update(|p| p.responsible_for(&responsible));
+    };
+    view! {
+        <fieldset class="stack" aria-describedby="responsibility-hint">
+            <legend>"I am responsible for"</legend>
+            <p class="hint" id="responsibility-hint">
+                "Kentico's guide recommends receiving at least all Error and Critical alerts on the environment you
+                 are responsible for. Tick yours: their Error and Critical alerts of every type are ticked below, and
+                 nothing else changes. Then save."
+            </p>
+            <ul class="plain environment-presets">
+                {chosen.into_iter().map(|(environment, on)| view! {
+                    <li><Checkbox id=format!("responsible-{}", environment.as_str()) label=environment.label() checked=on /></li>
+                }).collect_view()}
+            </ul>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=apply>"Tick their Error and Critical alerts"</button>
+            </div>
+        </fieldset>
     }
     .into_any()
 }

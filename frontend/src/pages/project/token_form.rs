@@ -34,6 +34,10 @@ fn permission_choices(permissions: Permissions, role: ProjectRole, prefix: &'sta
     view! {
         <fieldset class="stack">
             <legend>"Permissions"</legend>
+            // The guide's advice (Xperience Portal, "Deployment API access tokens").
+            <p class="hint">
+                "Deploy to QA is suitable for most usual cases; the others are for emergency deployments."
+            </p>
             {permissions.0.into_iter().filter(|(permission, _)| permission.allowed_for(role)).map(|(permission, checked)| view! {
                 <Checkbox id=format!("{prefix}-{}", permission.as_str()) label=permission_label(permission) checked />
             }).collect_view()}

@@ -120,7 +120,10 @@ fn schedule_editor(
     view! {
         <p data-testid="next-infrastructure-update">
             {match next_infrastructure_update {
-                Some(at) => format!("Next customer infrastructure update: {}.", both_zones(&at)),
+                Some(at) => format!(
+                    "Next customer infrastructure update: {}. Production site availability may be affected.",
+                    both_zones(&at)
+                ),
                 None => "No update is planned: no maintenance window is scheduled.".to_owned(),
             }}
         </p>
