@@ -183,7 +183,7 @@ async function projectWithContent(server, mail) {
   await succeeded(owner, guid, 1);
   // An alert and a maintenance window, for the sections and the status page that show them.
   await admin.post(`/api/v1/projects/${guid}/alerts`, { type: 'cpu', environment: 'qa', message: 'CPU above 90 % for 10 minutes' });
-  const start = new Date(Date.now() + 2 * 24 * 3600 * 1000);
+  const start = new Date(Date.now() + 4 * 24 * 3600 * 1000);
   await admin.post('/api/v1/maintenance-windows', {
     starts_at: start.toISOString(),
     ends_at: new Date(start.getTime() + 2 * 3600 * 1000).toISOString(),

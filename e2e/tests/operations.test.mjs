@@ -45,8 +45,9 @@ function nextSlot(day, hour, after) {
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Schedules a window in Administration -> Maintenance, times typed in UTC. */
-async function scheduleWindow(page, { startsAt, endsAt, description }) {
+async function scheduleWindow(page, { startsAt, endsAt, description, emergency = false }) {
   const form = page.getByRole('form', { name: 'Schedule maintenance' });
+  if (emergency) await form.getByLabel('Emergency maintenance').check();
   await form.getByLabel('Starts (UTC)').fill(utcInput(startsAt));
   await form.getByText(`That is ${localText(startsAt, ADMIN_ZONE)} in your time zone.`).waitFor();
   await form.getByLabel('Ends (UTC)').fill(utcInput(endsAt));
@@ -59,7 +60,8 @@ async function scheduleWindow(page, { startsAt, endsAt, description }) {
 }
 
 test('maintenance: schedule, banner, update schedule, alerts, notifications, status feed, uploads paused', async () => {
-  const expectedRefusals = {};
+  // The urgent window, tried first without the emergency mark.
+  const expectedRefusals = { Administrator: ['422 POST /api/v1/maintenance-windows'] };
   await withPortico(async ({ server, mail, person }) => {
     const admin = await administrator({ server, mail, person }, { timezoneId: ADMIN_ZONE });
     await openAdministration(admin, 'Projects');
@@ -75,9 +77,10 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await admin.getByLabel('Email me maintenance announcements').check();
     await admin.getByRole('status').getByText('You will be emailed when platform maintenance is scheduled, moved or cancelled.').waitFor();
 
-    // The Administrator schedules a window in two days (whole seconds, not :00, so the input
-    // keeps them), and another three days after it, which is moved and then cancelled.
-    let startsAt = new Date(Math.ceil((Date.now() + 2 * 24 * 3600_000) / 1000) * 1000);
+    // The Administrator schedules a window in four days (announced at least 72 hours ahead; whole
+    // seconds, not :00, so the input keeps them), and another two days after it, which is moved
+    // and then cancelled.
+    let startsAt = new Date(Math.ceil((Date.now() + 4 * 24 * 3600_000) / 1000) * 1000);
     if (startsAt.getUTCSeconds() === 0) startsAt = new Date(startsAt.getTime() + 1000);
     const endsAt = new Date(startsAt.getTime() + 2 * 3600_000);
     const description = 'Database upgrade: the portal is read-only for a while';
@@ -88,7 +91,7 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await windows.getByRole('row', {
       name: new RegExp(`${escape(description)}.*${escape(localText(startsAt, ADMIN_ZONE))}.*${escape(utcText(startsAt))}.*Scheduled`),
     }).waitFor();
-    const later = new Date(startsAt.getTime() + 3 * 24 * 3600_000);
+    const later = new Date(startsAt.getTime() + 2 * 24 * 3600_000);
     const network = 'Network switch replacement';
     await scheduleWindow(admin, { startsAt: later, endsAt: new Date(later.getTime() + 3600_000), description: network });
     await admin.getByRole('button', { name: `Reschedule ${network}` }).click();
@@ -248,12 +251,22 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     let urgentStart = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000);
     if (urgentStart.getUTCSeconds() === 0) urgentStart = new Date(urgentStart.getTime() + 1000);
     const urgentEnd = new Date(urgentStart.getTime() + 2 * 3600_000);
+    // Without the usual 72 hours' notice it must be marked an emergency: the form says so first.
     await openAdministration(admin, 'Maintenance');
-    await scheduleWindow(admin, { startsAt: urgentStart, endsAt: urgentEnd, description: 'Storage failover' });
-    await eventually('the urgent window in progress on the status page', async () => {
+    const form = admin.getByRole('form', { name: 'Schedule maintenance' });
+    await form.getByLabel('Starts (UTC)').fill(utcInput(urgentStart));
+    await form.getByLabel('Ends (UTC)').fill(utcInput(urgentEnd));
+    await form.getByLabel('Description').fill('Storage failover');
+    await form.getByRole('button', { name: 'Schedule window' }).click();
+    await form.getByRole('alert').getByText(/announced 72 hours ahead: the earliest start now is/).waitFor();
+    urgentStart = new Date(Math.max(urgentStart.getTime(), Math.ceil((Date.now() + 3000) / 1000) * 1000));
+    if (urgentStart.getUTCSeconds() === 0) urgentStart = new Date(urgentStart.getTime() + 1000);
+    await scheduleWindow(admin, { startsAt: urgentStart, endsAt: urgentEnd, description: 'Storage failover', emergency: true });
+    const urgent = await eventually('the urgent window in progress on the status page', async () => {
       const status = await (await fetch(`${server.url}/api/v1/status`)).json();
-      return status.current.some((window) => window.description === 'Storage failover');
+      return status.current.find((window) => window.description === 'Storage failover');
     });
+    assert.equal(urgent.emergency, true);
     const upload = await fetch(`${server.url}/api/deployment/upload/${delta}/qa`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/zip' },
@@ -268,7 +281,7 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     // The app says so: the banner turns into an alert, and the Deployments page says why.
     await openSection(tina, 'Deployments');
     await tina.reload();
-    await tina.getByRole('alert', { name: 'Platform maintenance in progress' }).waitFor();
+    await tina.getByRole('alert', { name: 'Emergency platform maintenance in progress' }).waitFor();
     await tina.getByTestId('deployments-paused').getByText('Deployments are paused for platform maintenance').waitFor();
   }, { PORTICO_MONITORING_TOKEN: MONITORING_TOKEN, PORTICO_WEBHOOK_ALLOW_PRIVATE: 'true' }, expectedRefusals);
 });

@@ -154,9 +154,11 @@ fn MaintenanceBanner() -> impl IntoView {
         else {
             return ().into_any();
         };
-        let (role, class, title) = match phase {
-            0 => ("status", "maintenance-banner", "Platform maintenance scheduled"),
-            1 => ("alert", "maintenance-banner in-progress", "Platform maintenance in progress"),
+        let (role, class, title) = match (phase, banner.window.emergency) {
+            (0, false) => ("status", "maintenance-banner", "Platform maintenance scheduled"),
+            (0, true) => ("status", "maintenance-banner", "Emergency platform maintenance scheduled"),
+            (1, false) => ("alert", "maintenance-banner in-progress", "Platform maintenance in progress"),
+            (1, true) => ("alert", "maintenance-banner in-progress", "Emergency platform maintenance in progress"),
             _ => return ().into_any(),
         };
         let project = project_in_path(&location.pathname.get());

@@ -11,6 +11,7 @@ mod m20261122_000005_operations;
 mod m20261201_000006_hardening;
 mod m20261201_000007_deploy_targets;
 mod m20261202_000008_alertmanager;
+mod m20261202_000009_maintenance_notice;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_hardening::Migration),
             Box::new(m20261201_000007_deploy_targets::Migration),
             Box::new(m20261202_000008_alertmanager::Migration),
+            Box::new(m20261202_000009_maintenance_notice::Migration),
         ]
     }
 }

@@ -99,6 +99,8 @@ pub struct MaintenanceWindow {
     /// Bumped at every change (the calendar feed's SEQUENCE).
     pub sequence: i32,
     pub updated_at: DateTime<Utc>,
+    /// Scheduled or moved at short notice (less than `PORTICO_MAINTENANCE_NOTICE` ahead), on purpose.
+    pub emergency: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +114,10 @@ pub struct CreateWindowRequest {
     /// Feature names (default: every feature).
     #[serde(default)]
     pub affected: Option<Vec<String>>,
+    /// Emergency maintenance: may start sooner than `PORTICO_MAINTENANCE_NOTICE` (default 72 h)
+    /// from now, and is shown as such.
+    #[serde(default)]
+    pub emergency: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +132,9 @@ pub struct UpdateWindowRequest {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected: Option<Vec<String>>,
+    /// Emergency maintenance: a new start may be sooner than `PORTICO_MAINTENANCE_NOTICE` from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<bool>,
 }
 
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -509,6 +518,7 @@ mod tests {
             state: WindowState::Cancelled,
             sequence: 3,
             updated_at: at("2026-11-22T09:00:00Z"),
+            emergency: false,
         };
         let feed = ics_feed(&[window], "portal.example.com", "Portico 0.1");
         assert!(feed.starts_with("BEGIN:VCALENDAR\r\n"));
@@ -587,6 +597,7 @@ mod properties {
                     state: if cancelled { WindowState::Cancelled } else { WindowState::Scheduled },
                     sequence,
                     updated_at: starts_at,
+                    emergency: false,
                 }
             })
     }

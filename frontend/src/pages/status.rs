@@ -77,7 +77,14 @@ fn windows(id: &'static str, title: &'static str, none: &'static str, windows: V
             } else {
                 view! {
                     <ul class="plain windows">
-                        {windows.iter().map(|window| view! { <li class="window">{window_summary(window)}</li> }).collect_view()}
+                        {windows.iter().map(|window| view! {
+                            <li class="window">
+                                {window.emergency.then(|| view! {
+                                    <p><strong>"Emergency maintenance"</strong>": it could not wait for the usual notice."</p>
+                                })}
+                                {window_summary(window)}
+                            </li>
+                        }).collect_view()}
                     </ul>
                 }
                 .into_any()

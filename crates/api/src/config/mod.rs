@@ -110,6 +110,8 @@ pub struct Settings {
     pub blocked_update_slots: String,
     /// How long before a maintenance window its reminder goes out.
     pub maintenance_reminder_lead: HumanDuration,
+    /// How far ahead a maintenance window must be announced, unless it is an emergency.
+    pub maintenance_notice: HumanDuration,
     /// Bearer token of the monitoring system that raises alerts.
     pub monitoring_token: Option<Secret>,
     /// Let webhooks target private or loopback addresses (off: refused).
@@ -182,6 +184,7 @@ impl Default for Settings {
             deploy_concurrency: 4,
             blocked_update_slots: "sunday:0,sunday:3".into(),
             maintenance_reminder_lead: HumanDuration(Duration::from_secs(24 * 3600)),
+            maintenance_notice: HumanDuration(Duration::from_secs(72 * 3600)),
             monitoring_token: None,
             webhook_allow_private: false,
             metrics_token: None,
@@ -406,6 +409,10 @@ impl Settings {
                 })
             })
             .collect()
+    }
+
+    pub fn maintenance_notice(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.maintenance_notice.0).unwrap_or(chrono::Duration::hours(72))
     }
 
     pub fn maintenance_reminder_lead(&self) -> chrono::Duration {

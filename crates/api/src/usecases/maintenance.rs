@@ -27,6 +27,7 @@ use_case_error! {
         WindowNotFound => (NotFound, "window_not_found", "There is no such maintenance window."),
         WindowClosed => (Conflict, "window_closed", "This window is over or cancelled; schedule a new one."),
         WindowAlreadyClosed => (Conflict, "window_closed", "This window is already over or cancelled."),
+        NoticeTooShort { notice: String, earliest: String } => (Unprocessable, "notice_too_short", "Maintenance is announced {notice} ahead: the earliest start now is {earliest}. Start it then or later, or mark it `\"emergency\": true` if it cannot wait."),
     }
     from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy }
 }
@@ -64,6 +65,21 @@ async fn live_windows(
         .collect())
 }
 
+/// A window that is not an emergency starts at least `PORTICO_MAINTENANCE_NOTICE` from now.
+fn check_notice(state: &Context, starts_at: DateTime<Utc>, now: DateTime<Utc>) -> MaintenanceResult<()> {
+    let notice = state.settings.maintenance_notice();
+    if starts_at >= now + notice {
+        return Ok(());
+    }
+    Err(MaintenanceError::NoticeTooShort {
+        notice: match notice.num_hours() {
+            hours if hours > 0 && notice == chrono::Duration::hours(hours) => format!("{hours} hours"),
+            _ => humantime::format_duration(state.settings.maintenance_notice.0).to_string(),
+        },
+        earliest: (now + notice).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
 fn check_description(text: &str) -> Result<String, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -94,6 +110,8 @@ pub async fn create(
     };
     if request.starts_at <= now {
         errors.push(FieldError::new("starts_at", "must be in the future"));
+    } else if !request.emergency {
+        check_notice(state, request.starts_at, now)?;
     }
     let txn = state.db.begin().await?;
     if let Err((field, message)) =
@@ -119,6 +137,7 @@ pub async fn create(
             created_by: Set(Some(administrator.id)),
             created_at: Set(now),
             updated_at: Set(now),
+            emergency: Set(request.emergency),
         },
     )
     .await?;
@@ -170,6 +189,11 @@ pub async fn update(
     if request.starts_at.is_some_and(|s| s <= now && s != row.starts_at) {
         errors.push(FieldError::new("starts_at", "must be in the future"));
     }
+    // A new start is announced anew and needs the same notice, unless this change is an emergency.
+    if starts_at != row.starts_at && starts_at > now && !request.emergency.unwrap_or(false) {
+        check_notice(state, starts_at, now)?;
+    }
+    model.emergency = Set(request.emergency.unwrap_or(row.emergency));
     if let Err((field, message)) = check_window(starts_at, ends_at, &live_windows(&txn, now, Some(id)).await?) {
         errors.push(FieldError::new(field, message));
     }
@@ -289,6 +313,7 @@ pub async fn announce(
                     starts_at => super::format_time(window.starts_at),
                     ends_at => super::format_time(window.ends_at),
                     description => window.description.clone(),
+                    emergency => window.emergency,
                     features => features.join(", "),
                     updates => updates.iter().map(|u| minijinja::context! { project => u.project_name.clone(), at => super::format_time(u.at) }).collect::<Vec<_>>(),
                     status_link => format!("{}/status", state.settings.public_url()),

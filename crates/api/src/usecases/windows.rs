@@ -53,6 +53,7 @@ pub fn to_dto(row: &maintenance_window::Model, now: DateTime<Utc>) -> Maintenanc
         state: window_state(row.starts_at, row.ends_at, row.cancelled_at.is_some(), now),
         sequence: row.sequence,
         updated_at: row.updated_at,
+        emergency: row.emergency,
     }
 }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::support::packages::package;
 use crate::support::{ADMIN_EMAIL, Options, expect_problem, spawn_app, spawn_app_with};
 
+/// A window announced with the usual notice (`starts_in` at least 72 hours).
 fn window(starts_in: Duration, lasts: Duration) -> Value {
     let starts = Utc::now() + starts_in;
     json!({
@@ -15,6 +16,13 @@ fn window(starts_in: Duration, lasts: Duration) -> Value {
         "description": "Database upgrade, expect short interruptions",
         "affected": ["deployments", "portal"],
     })
+}
+
+/// A window that cannot wait for the usual notice.
+fn emergency_window(starts_in: Duration, lasts: Duration) -> Value {
+    let mut body = window(starts_in, lasts);
+    body["emergency"] = json!(true);
+    body
 }
 
 #[tokio::test]
@@ -37,7 +45,7 @@ async fn scheduling_a_window_emails_tenant_administrators_and_subscribers_only()
         .await;
     assert_eq!(schedule.status(), 200);
 
-    let created = admin.post("/api/v1/maintenance-windows", window(Duration::days(2), Duration::hours(2))).await;
+    let created = admin.post("/api/v1/maintenance-windows", window(Duration::days(4), Duration::hours(2))).await;
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await.unwrap();
     assert_eq!(created["state"], "scheduled");
@@ -63,7 +71,7 @@ async fn scheduling_a_window_emails_tenant_administrators_and_subscribers_only()
 
     // Rescheduling and cancelling tell everyone again; the feed shows the cancellation.
     let id = created["id"].as_str().unwrap();
-    let later = Utc::now() + Duration::days(3);
+    let later = Utc::now() + Duration::days(6);
     let moved = admin
         .patch(
             &format!("/api/v1/maintenance-windows/{id}"),
@@ -93,19 +101,19 @@ async fn windows_are_checked_and_only_administrators_schedule_them() {
     let admin = app.admin().await;
     let ann = app.user("ann@example.com").await;
     expect_problem(
-        ann.post("/api/v1/maintenance-windows", window(Duration::days(1), Duration::hours(1))).await,
+        ann.post("/api/v1/maintenance-windows", window(Duration::days(4), Duration::hours(1))).await,
         403,
         "administrator_required",
     )
     .await;
-    let backwards = admin.post("/api/v1/maintenance-windows", window(Duration::days(1), Duration::hours(-1))).await;
+    let backwards = admin.post("/api/v1/maintenance-windows", window(Duration::days(4), Duration::hours(-1))).await;
     assert_eq!(expect_problem(backwards, 422, "validation_failed").await["errors"][0]["field"], "ends_at");
     assert_eq!(
-        admin.post("/api/v1/maintenance-windows", window(Duration::days(1), Duration::hours(2))).await.status(),
+        admin.post("/api/v1/maintenance-windows", window(Duration::days(4), Duration::hours(2))).await.status(),
         201
     );
     let overlapping = admin
-        .post("/api/v1/maintenance-windows", window(Duration::days(1) + Duration::hours(1), Duration::hours(2)))
+        .post("/api/v1/maintenance-windows", window(Duration::days(4) + Duration::hours(1), Duration::hours(2)))
         .await;
     assert_eq!(expect_problem(overlapping, 422, "validation_failed").await["errors"][0]["field"], "starts_at");
     let mut unknown = window(Duration::days(5), Duration::hours(1));
@@ -130,7 +138,7 @@ async fn during_a_window_deployments_answer_503_and_alerts_still_arrive() {
     let first = client.upload_package(acme.guid, "qa", package("1.0").path(), |_, _| {}).await.unwrap();
     app.wait_for_deployment(&client, acme.guid, first.id).await;
     let created: Value = admin
-        .post("/api/v1/maintenance-windows", window(Duration::seconds(2), Duration::hours(1)))
+        .post("/api/v1/maintenance-windows", emergency_window(Duration::seconds(2), Duration::hours(1)))
         .await
         .json()
         .await
@@ -212,7 +220,7 @@ async fn a_reminder_goes_out_once_before_the_window_starts() {
     let app = spawn_app().await;
     let admin = app.admin().await;
     let _acme = app.project(&admin, "Acme", "ta@acme.test").await;
-    admin.post("/api/v1/maintenance-windows", window(Duration::hours(3), Duration::hours(1))).await;
+    admin.post("/api/v1/maintenance-windows", emergency_window(Duration::hours(3), Duration::hours(1))).await;
     app.mailbox.wait_for("ta@acme.test", "maintenance scheduled").await;
     // Other server processes on the same database run the reminder worker as they start.
     let same_database = || Options {
@@ -230,4 +238,67 @@ async fn a_reminder_goes_out_once_before_the_window_starts() {
         app.mailbox.to(ADMIN_EMAIL).iter().all(|m| !m.subject().contains("starting soon")),
         "the Administrator is neither TA nor subscriber"
     );
+}
+
+#[tokio::test]
+async fn a_window_is_announced_72_hours_ahead_unless_it_is_an_emergency() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let _acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let before = Utc::now();
+    let soon = admin.post("/api/v1/maintenance-windows", window(Duration::hours(71), Duration::hours(1))).await;
+    let problem = expect_problem(soon, 422, "notice_too_short").await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("announced 72 hours ahead") && detail.contains("emergency"), "{detail}");
+    // The earliest start it names is 72 hours from the server's now.
+    let earliest = detail.split("earliest start now is ").nth(1).unwrap().split(". ").next().unwrap();
+    let earliest = chrono::DateTime::parse_from_rfc3339(earliest).unwrap().with_timezone(&Utc);
+    assert!(earliest >= before + Duration::hours(72) - Duration::seconds(1), "{earliest}");
+    assert!(earliest <= Utc::now() + Duration::hours(72), "{earliest}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM maintenance_windows").await, 0, "nothing stored");
+
+    let emergency: Value = admin
+        .post("/api/v1/maintenance-windows", emergency_window(Duration::hours(2), Duration::hours(1)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(emergency["emergency"], true);
+    let mail = app.mailbox.wait_for("ta@acme.test", "Portico maintenance scheduled (emergency)").await;
+    assert!(mail.body.contains("This is emergency maintenance"), "{}", mail.body);
+    let status: Value = app.get("/api/v1/status").await.json().await.unwrap();
+    assert_eq!(status["upcoming"][0]["emergency"], true);
+
+    let planned: Value = admin
+        .post("/api/v1/maintenance-windows", window(Duration::days(5), Duration::hours(1)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(planned["emergency"], false);
+    let path = format!("/api/v1/maintenance-windows/{}", planned["id"].as_str().unwrap());
+    // Moving it closer than the notice is refused, unless the move is an emergency.
+    let closer = Utc::now() + Duration::hours(10);
+    let body = json!({"starts_at": closer.to_rfc3339(), "ends_at": (closer + Duration::hours(1)).to_rfc3339()});
+    expect_problem(admin.patch(&path, body.clone()).await, 422, "notice_too_short").await;
+    let unchanged: Value = app.get("/api/v1/status").await.json().await.unwrap();
+    assert_eq!(unchanged["upcoming"].as_array().unwrap().len(), 2);
+    let mut urgent = body;
+    urgent["emergency"] = json!(true);
+    let moved: Value = admin.patch(&path, urgent).await.json().await.unwrap();
+    assert_eq!(moved["emergency"], true);
+    // Editing only the description needs no notice.
+    let edited = admin.patch(&path, json!({"description": "Network maintenance, short interruptions"})).await;
+    assert_eq!(edited.status(), 200);
+}
+
+#[tokio::test]
+async fn the_notice_is_a_setting() {
+    let app = spawn_app_with(Options { settings: json!({"maintenance_notice": "2h"}), ..Default::default() }).await;
+    let admin = app.admin().await;
+    let created = admin.post("/api/v1/maintenance-windows", window(Duration::hours(3), Duration::hours(1))).await;
+    assert_eq!(created.status(), 201);
+    let soon = admin.post("/api/v1/maintenance-windows", window(Duration::hours(1), Duration::hours(1))).await;
+    let problem = expect_problem(soon, 422, "notice_too_short").await;
+    assert!(problem["detail"].as_str().unwrap().contains("announced 2 hours ahead"), "{problem}");
 }

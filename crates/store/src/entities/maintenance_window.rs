@@ -17,6 +17,8 @@ pub struct Model {
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Scheduled or moved at short notice, on purpose.
+    pub emergency: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

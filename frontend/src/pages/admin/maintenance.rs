@@ -136,6 +136,7 @@ fn WindowForm(existing: Option<MaintenanceWindow>, on_done: Callback<Option<Stri
         .map(|feature| (feature, RwSignal::new(existing.as_ref().is_none_or(|w| w.affected.contains(&feature)))))
         .collect();
     let chosen = features.clone();
+    let emergency = RwSignal::new(existing.as_ref().is_some_and(|w| w.emergency));
     let id = existing.as_ref().map(|w| w.id);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -163,6 +164,7 @@ fn WindowForm(existing: Option<MaintenanceWindow>, on_done: Callback<Option<Stri
                     ends_at: Some(ends_at),
                     description: Some(text),
                     affected: Some(affected),
+                    emergency: Some(emergency.get_untracked()),
                 };
                 form.run(async move {
                     api::admin::update_maintenance(id, &request).await?;
@@ -171,13 +173,20 @@ fn WindowForm(existing: Option<MaintenanceWindow>, on_done: Callback<Option<Stri
                 });
             }
             None => {
-                let request = CreateWindowRequest { starts_at, ends_at, description: text, affected: Some(affected) };
+                let request = CreateWindowRequest {
+                    starts_at,
+                    ends_at,
+                    description: text,
+                    affected: Some(affected),
+                    emergency: emergency.get_untracked(),
+                };
                 form.run(async move {
                     api::admin::schedule_maintenance(&request).await?;
                     // Blank again for the next window (the features stay as ticked).
                     for field in [starts, ends, description] {
                         field.set(String::new());
                     }
+                    emergency.set(false);
                     on_done.run(Some(format!("Maintenance is scheduled {when}; Tenant Administrators are emailed.")));
                     Ok(())
                 });
@@ -232,6 +241,13 @@ fn WindowForm(existing: Option<MaintenanceWindow>, on_done: Callback<Option<Stri
                     })
                     .collect_view()}
             </fieldset>
+            <div class="field">
+                <Checkbox id=format!("{prefix}-window-emergency") label="Emergency maintenance" checked=emergency />
+                <p class="hint">
+                    "Windows are announced 72 hours ahead (PORTICO_MAINTENANCE_NOTICE); an emergency may start sooner
+                     and is shown as an emergency in the banner, on the status page and in the emails."
+                </p>
+            </div>
             <ErrorAlert failure=form.failure() />
             <div class="actions">
                 <button type="submit" disabled=move || form.is_busy()>
