@@ -504,6 +504,10 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await tina.getByRole('button', { name: /^Revoke the invitation to pending@alpha\.test/ }).click();
     await tina.getByRole('button', { name: 'Yes, revoke' }).waitFor();
     await check(tina, 'project users: confirm question');
+    await visit(tina, server, `/${guid}/users`, 'Users');
+    await tina.getByRole('button', { name: /^Edit role of / }).first().click();
+    await tina.getByTestId('role-consequences').locator('p').first().waitFor();
+    await check(tina, 'project users: role editor');
 
     // Tokens: the create form by keyboard, the secret shown once, a refused form, the edit form.
     await visit(tina, server, `/${guid}/tokens`, 'Access tokens');
@@ -591,8 +595,8 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await developer.getByRole('heading', { name: 'Alpha', level: 1 }).waitFor();
     await check(developer, 'project dashboard: developer');
     await visit(developer, server, `/${guid}/users`, 'Users');
-    await developer.getByText('Your role in this project does not include this.').waitFor();
-    await check(developer, 'project users: not for a developer');
+    await developer.getByRole('table', { name: 'Members of the project' }).getByRole('row', { name: /Primary contact/ }).waitFor();
+    await check(developer, 'project users: read only for a developer');
     await visit(developer, server, `/${guid}/tokens`, 'Access tokens');
     await developer.getByText(/needs the role Tenant Administrator or DevOps Engineer/).waitFor();
     await check(developer, 'project tokens: developer');

@@ -108,24 +108,36 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     await dev.getByText('You are Developer in this project.').waitFor();
     assert.deepEqual(
       await projectSections(dev).getByRole('link').allTextContents(),
-      ['Dashboard', 'Tokens', 'Deployments', 'Update schedule', 'Alerts', 'Notifications'],
+      ['Dashboard', 'Users', 'Tokens', 'Deployments', 'Update schedule', 'Alerts', 'Notifications'],
     );
     await openSection(dev, 'Tokens', 'Access tokens');
     await dev.getByLabel('Deploy to QA').waitFor();
     assert.ok(await dev.getByLabel('Deploy to non-production (UAT)').isVisible());
     assert.equal(await dev.getByLabel('Deploy to production (STG, PROD)').count(), 0, 'no deploy_production for a Developer');
     await dev.getByText(/needs the role Tenant Administrator or DevOps Engineer/).waitFor();
-    for (const section of ['users', 'audit']) {
-      await dev.goto(`${server.url}/${alpha}/${section}`);
-      await dev.getByText('Your role in this project does not include this.').waitFor();
-    }
+    await dev.goto(`${server.url}/${alpha}/audit`);
+    await dev.getByText('Your role in this project does not include this.').waitFor();
+    // The Users app is open to every member, read-only: the crown stands beside the primary
+    // contact's role; no editing, no invitations.
+    await openSection(dev, 'Users');
+    const devMembers = dev.getByRole('table', { name: 'Members of the project' });
+    await devMembers.getByRole('row', { name: /Tina Tenant.*Tenant Administrator Primary contact/ }).waitFor();
+    await devMembers.getByRole('row', { name: /Dev Developer \(you\).*Developer/ }).waitFor();
+    assert.equal(await dev.getByRole('button', { name: /Edit role/ }).count(), 0, 'no role editing for a Developer');
+    assert.equal(await dev.getByRole('heading', { name: 'Invitations' }).count(), 0, 'no invitations for a Developer');
 
     // The Tenant Administrator makes the Developer a DevOps Engineer; production opens up for them.
     await tina.reload();
     await members.getByRole('row', { name: /Dev Developer/ }).waitFor();
     await invitations.getByRole('row', { name: new RegExp(`${DEV}.*Accepted`) }).waitFor();
-    await tina.getByLabel('Role of Dev Developer').selectOption('devops_engineer');
+    // Edit -> the role -> Save, with what changes for Dev said first.
+    await tina.getByRole('button', { name: 'Edit role of Dev Developer' }).click();
+    const editor = tina.getByRole('form', { name: 'Change the role of Dev Developer' });
+    await editor.getByLabel('Role').selectOption('devops_engineer');
+    await editor.getByTestId('role-consequences').getByText(/They can .*deploy to STG and PROD/).waitFor();
+    await editor.getByRole('button', { name: 'Save role' }).click();
     await tina.getByRole('status').getByText('Dev Developer is now DevOps Engineer.').waitFor();
+    await members.getByRole('row', { name: /Dev Developer.*DevOps Engineer/ }).waitFor();
     await dev.goto(`${server.url}/${alpha}/tokens`);
     await dev.getByLabel('Deploy to production (STG, PROD)').waitFor();
     await tina.screenshot({ path: join(screenshotDir, 'users-app.png'), fullPage: true });

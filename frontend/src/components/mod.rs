@@ -40,7 +40,7 @@ pub use pager::pager;
 pub use password::{NewPasswordFields, load_password_policy, new_password_problem};
 pub use recovery_code::RecoveryCodePanel;
 pub use reset_mfa::ResetMfaForm;
-pub use table::{Act, Cell, Choice, Mark, table};
+pub use table::{Act, Cell, Mark, table};
 pub use time::{
     format_date, format_local, format_utc, format_utc_seconds, local_input_to_utc, now_utc, parse_date, today,
     utc_input, utc_input_to_utc,

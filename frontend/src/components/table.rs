@@ -10,14 +10,14 @@ pub enum Cell {
     /// The row's header cell (`<th scope="row">`): what the row is about, with marks after it.
     Head(String, Vec<Mark>),
     Text(String),
+    /// Text with marks after it (e.g. a role with the primary contact's crown).
+    Marked(String, Vec<Mark>),
     /// Text with a smaller second line.
     TwoLines(String, String),
     Code(String),
     /// A status word with a class from `labels::tone`.
     Badge(&'static str, String),
     Link(String, String),
-    /// A labelled choice that acts at once (e.g. a member's role).
-    Choice(Choice),
     Actions(Vec<Act>),
 }
 
@@ -29,17 +29,6 @@ pub enum Mark {
     Hint(&'static str),
     /// A label, e.g. "Built-in".
     Badge(&'static str),
-}
-
-pub struct Choice {
-    pub id: String,
-    /// Read out to screen readers: the column says it for everyone else.
-    pub label: String,
-    pub options: Vec<(&'static str, &'static str)>,
-    pub selected: &'static str,
-    pub disabled: bool,
-    pub hint: Option<&'static str>,
-    pub on_change: Callback<String>,
 }
 
 /// A button in a row's actions cell: `label` shows, `subject` follows it for screen readers
@@ -100,6 +89,9 @@ fn cell_view(cell: Cell, busy: Signal<bool>) -> AnyView {
         }
         .into_any(),
         Cell::Text(text) => view! { <td>{text}</td> }.into_any(),
+        Cell::Marked(text, marks) => {
+            view! { <td>{text} {marks.into_iter().map(mark_view).collect_view()}</td> }.into_any()
+        }
         // The space keeps the two lines apart in the row's accessible name.
         Cell::TwoLines(text, second) => {
             view! { <td>{text} " " <br /><span class="hint">{second}</span></td> }.into_any()
@@ -107,7 +99,6 @@ fn cell_view(cell: Cell, busy: Signal<bool>) -> AnyView {
         Cell::Code(text) => view! { <td><code>{text}</code></td> }.into_any(),
         Cell::Badge(class, text) => view! { <td><span class=class>{text}</span></td> }.into_any(),
         Cell::Link(href, text) => view! { <td><a href=href>{text}</a></td> }.into_any(),
-        Cell::Choice(choice) => choice_view(choice, busy),
         Cell::Actions(acts) => view! {
             <td class="row-actions">{acts.into_iter().map(|act| act_view(act, busy)).collect_view()}</td>
         }
@@ -128,26 +119,6 @@ fn mark_view(mark: Mark) -> AnyView {
         Mark::Hint(text) => view! { " " <span class="hint">{text}</span> }.into_any(),
         Mark::Badge(text) => view! { " " <span class="badge">{text}</span> }.into_any(),
     }
-}
-
-fn choice_view(choice: Choice, busy: Signal<bool>) -> AnyView {
-    let Choice { id, label, options, selected, disabled, hint, on_change } = choice;
-    view! {
-        <td>
-            <label class="sr-only" for=id.clone()>{label}</label>
-            <select
-                id=id
-                disabled=move || disabled || busy.get()
-                on:change=move |event| on_change.run(event_target_value(&event))
-            >
-                {options.into_iter().map(|(value, text)| view! {
-                    <option value=value selected=value == selected>{text}</option>
-                }).collect_view()}
-            </select>
-            {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
-        </td>
-    }
-    .into_any()
 }
 
 fn act_view(act: Act, busy: Signal<bool>) -> AnyView {

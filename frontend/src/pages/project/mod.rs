@@ -88,7 +88,8 @@ struct Section {
 /// The sections of a project, in the order of the navigation; the first is where a project opens.
 static SECTIONS: [Section; 9] = [
     Section { address: "dashboard", label: "Dashboard", shown_to: Audience::Everyone, page: Page::Dashboard },
-    Section { address: "users", label: "Users", shown_to: Audience::Allowed(Action::ManageMembers), page: Page::Users },
+    // Everyone sees who is in the project; only Tenant Administrators change it.
+    Section { address: "users", label: "Users", shown_to: Audience::Everyone, page: Page::Users },
     // Tokens are for deploying.
     Section { address: "tokens", label: "Tokens", shown_to: Audience::Deployers, page: Page::Tokens },
     Section { address: "deployments", label: "Deployments", shown_to: Audience::Everyone, page: Page::Deployments },
