@@ -206,7 +206,18 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     await admin.getByRole('button', { name: 'Save user' }).click();
     await admin.getByRole('status').getByText('dev@alpha.test is saved.').waitFor();
     await users.getByRole('row', { name: /Devon Developer/ }).waitFor();
+    // Disabled and enabled again from the list, each asked first (the guest, whose invitation
+    // is still open: the Developer keeps his session for what follows).
+    await admin.getByRole('button', { name: 'Disable guest@portico.test' }).click();
+    await admin.getByRole('button', { name: 'Yes, disable' }).click();
+    await admin.getByRole('status').getByText('guest@portico.test is disabled: their sessions ended and their tokens stopped.').waitFor();
+    await users.getByRole('row', { name: /guest@portico\.test.*Disabled/ }).waitFor();
+    await admin.getByRole('button', { name: 'Enable guest@portico.test' }).click();
+    await admin.getByRole('button', { name: 'Yes, enable' }).click();
+    await admin.getByRole('status').getByText('guest@portico.test is enabled again.').waitFor();
+    await users.getByRole('row', { name: /guest@portico\.test.*Invited/ }).waitFor();
     assert.equal(await users.getByRole('button', { name: `Delete ${ADMIN}` }).count(), 0, 'the built-in Administrator cannot be deleted');
+    assert.equal(await users.getByRole('button', { name: `Disable ${ADMIN}` }).count(), 0, 'nor disabled');
     await admin.screenshot({ path: join(screenshotDir, 'admin-users.png'), fullPage: true });
     await admin.getByRole('button', { name: 'Delete guest@portico.test' }).click();
     await admin.getByRole('button', { name: 'Yes, delete' }).click();

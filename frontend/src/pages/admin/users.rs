@@ -1,8 +1,9 @@
 //! Administration of user accounts: search and filter by status, a page at a time; invite with a
-//! system role; edit; resend an invitation; reset MFA; delete (never the built-in Administrator).
+//! system role; edit; enable or disable from the list (asked first); resend an invitation; reset
+//! MFA; delete (never the built-in Administrator).
 
 use leptos::prelude::*;
-use portico_domain::admin::{AccountStatus, AdminUser};
+use portico_domain::admin::{AccountStatus, AdminUpdateUserRequest, AdminUser};
 use portico_domain::paging::Page;
 use uuid::Uuid;
 
@@ -26,6 +27,7 @@ pub fn AdminUsers() -> impl IntoView {
 
 #[derive(Debug, Clone)]
 enum Change {
+    Enable(Uuid, String, bool),
     ResendInvitation(Uuid, String),
     ResetMfa(Uuid, String),
     Delete(Uuid, String),
@@ -64,6 +66,16 @@ fn UserAdministration() -> impl IntoView {
         notice.set(None);
         form.run(async move {
             let done = match change {
+                Change::Enable(id, email, enabled) => {
+                    let request = AdminUpdateUserRequest { enabled: Some(enabled), ..Default::default() };
+                    api::admin::update_user(id, &request).await.map(|_| {
+                        if enabled {
+                            format!("{email} is enabled again.")
+                        } else {
+                            format!("{email} is disabled: their sessions ended and their tokens stopped.")
+                        }
+                    })
+                }
                 Change::ResendInvitation(id, email) => api::admin::resend_invitation(id)
                     .await
                     .map(|_| format!("A new invitation is on its way to {email}.")),
@@ -154,6 +166,27 @@ fn user_row(user: AdminUser, editing: RwSignal<Option<AdminUser>>, change: Callb
             label: "Resend invitation",
             subject: format!("to {email}"),
             run: Callback::new(move |()| change.run(Change::ResendInvitation(id, email.clone()))),
+        });
+    }
+    if !user.builtin {
+        let email = email.clone();
+        let enabled = status != AccountStatus::Disabled;
+        acts.push(if enabled {
+            Act::Confirm {
+                label: "Disable",
+                subject: email.clone(),
+                question: format!("Disable {email}? Their sessions end and their tokens stop working at once."),
+                confirm: "Yes, disable",
+                run: Callback::new(move |()| change.run(Change::Enable(id, email.clone(), false))),
+            }
+        } else {
+            Act::Confirm {
+                label: "Enable",
+                subject: email.clone(),
+                question: format!("Enable {email} again? They can sign in; their old sessions stay ended."),
+                confirm: "Yes, enable",
+                run: Callback::new(move |()| change.run(Change::Enable(id, email.clone(), true))),
+            }
         });
     }
     if user.mfa_enrolled {
