@@ -23,13 +23,14 @@ pub enum MonitoringBearer {
 impl MonitoringBearer {
     pub fn of(request: &HttpRequest) -> Self {
         let Some(presented) = bearer(request) else { return MonitoringBearer::Absent };
-        let configured = request
-            .app_data::<web::Data<Context>>()
-            .and_then(|state| state.settings.monitoring_token.as_ref().map(|token| token.expose().to_owned()));
-        match configured {
-            Some(token) if constant_time_eq(presented.as_bytes(), token.as_bytes()) => MonitoringBearer::Valid,
-            _ => MonitoringBearer::Wrong,
-        }
+        let matches = request.app_data::<web::Data<Context>>().is_some_and(|state| {
+            state
+                .settings
+                .monitoring_token
+                .as_ref()
+                .is_some_and(|token| constant_time_eq(presented.as_bytes(), token.expose().as_bytes()))
+        });
+        if matches { MonitoringBearer::Valid } else { MonitoringBearer::Wrong }
     }
 }
 

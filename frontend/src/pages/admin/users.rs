@@ -170,23 +170,23 @@ fn user_row(user: AdminUser, editing: RwSignal<Option<AdminUser>>, change: Callb
     }
     if !user.builtin {
         let email = email.clone();
-        let enabled = status != AccountStatus::Disabled;
-        acts.push(if enabled {
-            Act::Confirm {
-                label: "Disable",
-                subject: email.clone(),
-                question: format!("Disable {email}? Their sessions end and their tokens stop working at once."),
-                confirm: "Yes, disable",
-                run: Callback::new(move |()| change.run(Change::Enable(id, email.clone(), false))),
-            }
+        // The button turns the account to the other state.
+        let enable = status == AccountStatus::Disabled;
+        let (label, question, confirm) = if enable {
+            ("Enable", format!("Enable {email} again? They can sign in; their old sessions stay ended."), "Yes, enable")
         } else {
-            Act::Confirm {
-                label: "Enable",
-                subject: email.clone(),
-                question: format!("Enable {email} again? They can sign in; their old sessions stay ended."),
-                confirm: "Yes, enable",
-                run: Callback::new(move |()| change.run(Change::Enable(id, email.clone(), true))),
-            }
+            (
+                "Disable",
+                format!("Disable {email}? Their sessions end and their tokens stop working at once."),
+                "Yes, disable",
+            )
+        };
+        acts.push(Act::Confirm {
+            label,
+            subject: email.clone(),
+            question,
+            confirm,
+            run: Callback::new(move |()| change.run(Change::Enable(id, email.clone(), enable))),
         });
     }
     if user.mfa_enrolled {
