@@ -90,9 +90,10 @@ done
 
 # The size budgets (BENCHMARKS.md), gzipped, JS included: the core (what the sign-in page, the
 # emailed-link pages and the status page load) under 260 KiB, each split or shared chunk under
-# 120 KiB, the whole app under 470 KiB. The goal is 200 KiB for the core and 450 KiB in all; but
+# 120 KiB, the whole app under 500 KiB. The goal is 200 KiB for the core and 450 KiB in all; but
 # the Leptos runtime and router, serde, chrono and std are nine tenths of the core (BENCHMARKS.md
 # says what is where), so these ceilings are where the app stands now, set to stop it creeping.
+# (Each split is compressed on its own, so moving code out of the core costs the whole a little.)
 size() { if [ -f "$1" ]; then du -b "$1" | cut -f1; else echo 0; fi; }
 over=() total_gz=0
 printf 'build.sh: %-22s %9s %9s %9s\n' file raw gzip brotli
@@ -105,7 +106,7 @@ for file in "$out/assets/$app_dir"/*.wasm "$out/assets/$app_dir"/*.js; do
     *.wasm) [ "$gz" -lt $((120 * 1024)) ] || over+=("the chunk $name is $gz bytes gzipped, over 120 KiB") ;;
   esac
 done
-[ "$total_gz" -lt $((470 * 1024)) ] || over+=("the whole app is $total_gz bytes gzipped, over 470 KiB")
+[ "$total_gz" -lt $((500 * 1024)) ] || over+=("the whole app is $total_gz bytes gzipped, over 500 KiB")
 echo "build.sh: $total_gz bytes gzipped in all -> $out"
 if [ -x "$wasm_opt" ] && [ "${#over[@]}" -gt 0 ]; then
   printf 'build.sh: over budget: %s\n' "${over[@]}" >&2

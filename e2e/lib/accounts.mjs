@@ -54,17 +54,37 @@ export async function setUpAuthenticator(page, { screenshots = false } = {}) {
   return { authenticator, secret, recoveryCode };
 }
 
-/** Registers from the invitation in `mail` and sets up the authenticator; leaves the browser signed in. */
-export async function signUp(page, server, mail, names) {
+/**
+ * Registers from the invitation in `mail` and sets up the authenticator; for a project invitation
+ * (`project` names it), accepts it on the start page, which leaves the browser on its dashboard.
+ */
+export async function signUp(page, server, mail, names, { project } = {}) {
   await registerFromInvitation(page, server, mail, names);
   const enrolled = await setUpAuthenticator(page);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL((url) => url.pathname !== '/setup-mfa');
+  if (project) {
+    await page.getByRole('heading', { name: 'Invitations waiting for you' }).waitFor();
+    await page.getByRole('button', { name: `Accept the invitation to ${project}` }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/dashboard'));
+  }
   return enrolled;
 }
 
+/** Opens the user menu (top right) with a click. */
+export async function openUserMenu(page) {
+  await page.getByRole('button', { name: /user menu$/ }).click();
+  await page.getByRole('menu').waitFor();
+}
+
+/** Chooses `item` (Profile, Notifications, Personal access tokens, Sign out) in the user menu. */
+export async function chooseInUserMenu(page, item) {
+  await openUserMenu(page);
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
 export async function signOut(page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await chooseInUserMenu(page, 'Sign out');
   await waitForPath(page, '/sign-in');
   await page.getByRole('status').getByText('You are signed out.').waitFor();
 }

@@ -36,7 +36,7 @@ export class ApiSession {
   put(path, body) { return this.request('PUT', path, body); }
 }
 
-/** Registers from an emailed invitation link and sets up the authenticator; returns the session. */
+/** Registers from an emailed invitation link, sets up the authenticator and accepts the project invitation; returns the session. */
 export async function registerFromMail(server, mail, { to, subject }) {
   const message = await mail.waitFor({ to, subject });
   const token = new URL(linkIn(message, 'invitations', server.url)).hash.slice(1);
@@ -45,6 +45,10 @@ export async function registerFromMail(server, mail, { to, subject }) {
   const { secret } = await session.post('/api/v1/me/mfa/totp');
   session.authenticator = new Authenticator(secret);
   await session.post('/api/v1/me/mfa/totp/confirm', { code: session.authenticator.nextCode() });
+  // Membership begins with Accept, as in the browser.
+  for (const invitation of await session.get('/api/v1/me/invitations')) {
+    await session.post(`/api/v1/me/invitations/${invitation.id}/accept`);
+  }
   return session;
 }
 

@@ -24,6 +24,14 @@ export async function startMailSink() {
         throw new Error(`${error.message}; received: ${JSON.stringify(seen)}`);
       }
     },
+    /** The header `name` of `mail` as it was sent (from the raw message; folded lines joined). */
+    async header(mail, name) {
+      let raw = '';
+      for await (const chunk of await smtp.getRawEmail(mail.id)) raw += chunk;
+      const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
+      const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+      return line?.slice(name.length + 1).trim();
+    },
     async stop() {
       await maildev.stop();
     },

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { startServer, startBrowsers, openPage } from '../lib/portico.mjs';
 import { startMailSink, linkIn } from '../lib/mail.mjs';
 import {
-  PASSWORD as BROWSER_PASSWORD, waitForPath, registerFromInvitation, setUpAuthenticator, signOut,
+  PASSWORD as BROWSER_PASSWORD, waitForPath, registerFromInvitation, setUpAuthenticator, signOut, chooseInUserMenu,
 } from '../lib/accounts.mjs';
 import { ApiSession, PASSWORD, bootstrapAdministrator, projectWithOwner, registerFromMail } from '../lib/api.mjs';
 import { deploymentPackage } from '../lib/zip.mjs';
@@ -146,7 +146,7 @@ async function signInByKeyboard(page, server, email, authenticator, { check } = 
   await page.keyboard.type(authenticator.nextCode());
   await page.keyboard.press('Enter');
   await page.waitForURL((url) => url.pathname !== '/sign-in/mfa');
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByRole('button', { name: /user menu$/ }).waitFor();
 }
 
 // ---- Set-up through the API ----
@@ -228,6 +228,20 @@ test('public and identity pages: every state has no serious accessibility violat
     await visit(page, server, '/status', 'Service status');
     await page.getByTestId('status-state').waitFor();
     await check(page, 'status');
+    const subscribe = page.getByRole('region', { name: 'Get maintenance announcements by email' });
+    await subscribe.getByLabel('Email').fill('reader@no-dot');
+    await subscribe.getByRole('button', { name: 'Subscribe' }).click();
+    await subscribe.getByRole('alert').waitFor();
+    await check(page, 'status: subscription refused');
+    await subscribe.getByLabel('Email').fill('reader@portico.test');
+    await subscribe.getByRole('button', { name: 'Subscribe' }).click();
+    await subscribe.getByRole('status').getByText(/Check the inbox of reader@portico\.test/).waitFor();
+    await check(page, 'status: subscription asked for');
+    const confirmation = await mail.waitFor({ to: 'reader@portico.test', subject: /Confirm your subscription/ });
+    await page.goto('about:blank');
+    await page.goto(linkIn(confirmation, 'status/confirm', server.url));
+    await page.getByRole('status').getByText(/You are subscribed/).waitFor();
+    await check(page, 'status subscription: confirmed');
     await visit(page, server, '/no/such/page', 'Page not found');
     await check(page, 'not found');
     await visit(page, server, '/sign-in', 'Sign in to Portico');
@@ -247,6 +261,8 @@ test('public and identity pages: every state has no serious accessibility violat
       ['/enrol-mfa#not-a-real-token', 'Set up your authenticator app'],
       ['/invitations#not-a-real-token', 'Your invitation to Portico'],
       ['/setup-mfa', 'Set up your authenticator app'],
+      ['/status/confirm#not-a-real-token', 'Confirm your subscription'],
+      ['/status/unsubscribe#not-a-real-token', 'Unsubscribe'],
     ]) {
       await visit(page, server, path, heading);
       await page.getByRole('alert').first().waitFor();
@@ -293,10 +309,15 @@ test('public and identity pages: every state has no serious accessibility violat
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Welcome, Nora Newcomer' }).waitFor();
     await check(page, 'home: no projects');
+    await page.getByRole('button', { name: /user menu$/ }).click();
+    await page.getByRole('menu').waitFor();
+    await check(page, 'user menu: open');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'hidden' });
 
     await lazilyLoaded(page, {
       chunk: '**/split_account.wasm',
-      open: () => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click(),
+      open: () => chooseInUserMenu(page, 'Profile'),
       arrived: page.getByRole('cell', { name: 'This session' }),
       label: 'account',
       check,
@@ -469,7 +490,7 @@ test('administration pages, and the invite-user form by keyboard', async () => {
 
 test('project pages as a Tenant Administrator and a Developer, and the invite and token forms by keyboard', async () => {
   await withPortico(async ({ server, mail, person, check }) => {
-    const { guid, owner, dev } = await projectWithContent(server, mail);
+    const { admin, guid, owner, dev } = await projectWithContent(server, mail);
     const tina = await person('Tina');
     await signInByKeyboard(tina, server, TINA, owner.authenticator);
     await waitForPath(tina, `/${guid}/dashboard`);
@@ -608,5 +629,21 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await check(developer, 'project notifications: developer');
     await visit(developer, server, `/${guid}/webhook`, 'Webhook');
     await check(developer, 'project webhook: not for a developer');
+
+    // An invitation waiting on the start page: the Developer is the primary contact of a new project.
+    await admin.post('/api/v1/projects', {
+      name: 'Beta', service_region: 'westeurope', service_plan: 'level_2', expires_on: '2030-12-31',
+      primary_contact_email: DEV, environments: ['stg'],
+    });
+    await visit(developer, server, '/', 'Welcome, Test User');
+    const waiting = developer.getByTestId('waiting-invitation');
+    await waiting.getByText(/invited you to the project Beta as Tenant Administrator/).waitFor();
+    await check(developer, 'home: an invitation waiting');
+    await waiting.getByRole('button', { name: 'Decline the invitation to Beta' }).click();
+    await waiting.getByRole('button', { name: 'Decline invitation' }).waitFor();
+    await check(developer, 'home: declining an invitation, asked first');
+    await waiting.getByRole('button', { name: 'Decline invitation' }).click();
+    await developer.getByRole('status').getByText(/You declined the invitation to Beta/).waitFor();
+    await check(developer, 'home: invitation declined');
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../lib/portico.mjs';
 import { startMailSink, linkIn } from '../lib/mail.mjs';
 import {
-  PASSWORD, waitForPath, setUpAuthenticator, signOut, signInWithPassword as signInAs, enterAuthenticatorCode as enterCode,
+  PASSWORD, waitForPath, setUpAuthenticator, signOut, chooseInUserMenu, signInWithPassword as signInAs, enterAuthenticatorCode as enterCode,
 } from '../lib/accounts.mjs';
 
 const ADMIN_EMAIL = 'admin@portico.test';
@@ -92,7 +92,25 @@ test('first Administrator: register, set up MFA, sign in with a code and with th
     await page.getByRole('heading', { name: 'Welcome, Ada Admin' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByText('Ada Admin').waitFor();
-    assert.ok(await nav.getByRole('link', { name: 'Account' }).isVisible());
+    // The user menu, by keyboard (the menu button pattern): Enter opens it on its first item, the
+    // arrows move, Escape closes it and returns to the button.
+    const menuButton = nav.getByRole('button', { name: 'Ada Admin, user menu', exact: true });
+    assert.equal(await menuButton.getAttribute('aria-expanded'), 'false');
+    await menuButton.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu');
+    await menu.waitFor();
+    assert.equal(await menuButton.getAttribute('aria-expanded'), 'true');
+    // No project yet: Profile and Sign out only.
+    assert.deepEqual(await menu.getByRole('menuitem').allTextContents(), ['Profile', 'Sign out']);
+    await page.getByRole('menuitem', { name: 'Profile' }).and(page.locator(':focus')).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('menuitem', { name: 'Sign out' }).and(page.locator(':focus')).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('menuitem', { name: 'Profile' }).and(page.locator(':focus')).waitFor();
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+    await menuButton.and(page.locator(':focus')).waitFor();
     assert.ok(await nav.getByRole('link', { name: 'Administration' }).isVisible(), 'an Administrator sees Administration');
     assert.ok(await nav.getByRole('link', { name: 'Status' }).isVisible());
 
@@ -133,7 +151,7 @@ test('first Administrator: register, set up MFA, sign in with a code and with th
     await page.unroute('**/api/v1/me', slowProfile);
 
     // The account page: sessions, and a new recovery code for a current code.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await chooseInUserMenu(page, 'Profile');
     await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
     await page.getByRole('cell', { name: 'This session' }).waitFor();
     await page.screenshot({ path: join(screenshotDir, 'account.png'), fullPage: true });
@@ -226,7 +244,7 @@ test('account settings: the password policy drives the live checklist; an email 
     await page.getByRole('status').getByText(/password policy is saved/).waitFor();
 
     // The account page checks a new password against the policy now in force.
-    await nav.getByRole('link', { name: 'Account' }).click();
+    await chooseInUserMenu(page, 'Profile');
     await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
     await page.getByLabel('New password', { exact: true }).fill('portico portal password');
     await page.getByText('at least 15 characters').waitFor();
@@ -248,7 +266,7 @@ test('account settings: the password policy drives the live checklist; an email 
     const verification = await mail.waitFor({ to: 'augusta@portico.test', subject: /Confirm your new Portico email address/ });
     await page.goto(linkIn(verification, 'verify-email', server.url));
     await page.getByRole('status').getByText(/new email address is confirmed/).waitFor();
-    await nav.getByRole('link', { name: 'Account' }).click();
+    await chooseInUserMenu(page, 'Profile');
     await page.getByText('Current address: augusta@portico.test').waitFor();
     assert.equal(await page.getByText(/Waiting for confirmation/).count(), 0);
 

@@ -3,8 +3,9 @@
 // Prague) is emailed, sees the banner in their time zone and in UTC with the project's customer
 // infrastructure update (on the dashboard too), edits the update schedule, reads and resolves
 // alerts, follows the guide's notification advice for the environment she is responsible for and
-// sets the alert webhook; the public status page and its calendar feed list the window; during an
-// urgent window that has begun, an upload answers 503 maintenance_in_progress.
+// sets the alert webhook; the public status page and its calendar feed list the window; a visitor
+// without an account subscribes there, confirms, is emailed the announcement and unsubscribes with
+// one click; during an urgent window that has begun, an upload answers 503 maintenance_in_progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -15,8 +16,11 @@ import {
 } from '../lib/journey.mjs';
 import { deploymentPackage } from '../lib/zip.mjs';
 import { eventually } from '../lib/wait.mjs';
+import { linkIn } from '../lib/mail.mjs';
 
 const TINA = 'tina@delta.test';
+/** Subscribes on the status page, without an account. */
+const READER = 'reader@example.test';
 const MONITORING_TOKEN = 'monitoring-token-for-the-e2e-journey';
 const ADMIN_ZONE = 'America/New_York';
 const TINA_ZONE = 'Europe/Prague';
@@ -67,7 +71,7 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await openAdministration(admin, 'Projects');
     await createProject(admin, { name: 'Delta', contact: TINA });
     const tina = await person('Tina', { timezoneId: TINA_ZONE });
-    await signUp(tina, server, await mail.waitFor({ to: TINA, subject: /invited you to Delta/ }), { firstName: 'Tina', lastName: 'Tenant' });
+    await signUp(tina, server, await mail.waitFor({ to: TINA, subject: /invited you to Delta/ }), { firstName: 'Tina', lastName: 'Tenant' }, { project: 'Delta' });
     await waitForDashboard(tina, 'Delta');
     const delta = guidOf(tina);
     expectedRefusals.Tina = [`404 GET /api/v1/projects/${delta}/webhook`];
@@ -76,6 +80,18 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await admin.goto(`${server.url}/account`);
     await admin.getByLabel('Email me maintenance announcements').check();
     await admin.getByRole('status').getByText('You will be emailed when platform maintenance is scheduled, moved or cancelled.').waitFor();
+
+    // Anyone may subscribe on the status page: an email, then its confirmation link.
+    const visitor = await person('Visitor', { timezoneId: TINA_ZONE });
+    await visitor.goto(`${server.url}/status`);
+    const subscribe = visitor.getByRole('region', { name: 'Get maintenance announcements by email' });
+    await subscribe.getByLabel('Email').fill(READER);
+    await subscribe.getByRole('button', { name: 'Subscribe' }).click();
+    await subscribe.getByRole('status').getByText(`Check the inbox of ${READER}`, { exact: false }).waitFor();
+    const confirmation = await mail.waitFor({ to: READER, subject: /Confirm your subscription/ });
+    await visitor.goto(linkIn(confirmation, 'status/confirm', server.url));
+    await visitor.getByRole('status').getByText(/You are subscribed/).waitFor();
+    assert.equal(await visitor.evaluate(() => window.location.hash), '', 'the token leaves the address bar at once');
 
     // The Administrator schedules a window in four days (announced at least 72 hours ahead; whole
     // seconds, not :00, so the input keeps them), and another two days after it, which is moved
@@ -108,11 +124,18 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
     await windows.getByRole('row', { name: new RegExp(`${escape(description)}.*Scheduled`) }).waitFor();
     await admin.screenshot({ path: join(screenshotDir, 'maintenance-admin.png'), fullPage: true });
 
-    // The Tenant Administrator and the subscriber are emailed.
-    for (const to of [TINA, ADMIN]) {
+    // The Tenant Administrator and the subscribers are emailed.
+    for (const to of [TINA, ADMIN, READER]) {
       const announcement = await mail.waitFor({ to, subject: new RegExp(`Portico maintenance scheduled: ${escape(utcText(startsAt))}`) });
       assert.match(announcement.text, new RegExp(escape(description)));
     }
+    // The status page's subscriber leaves with one click: the link in the mail (its client could
+    // use the RFC 8058 headers instead).
+    const toReader = await mail.waitFor({ to: READER, subject: /Portico maintenance scheduled/ });
+    assert.match(await mail.header(toReader, 'List-Unsubscribe'), /^<https?:\/\/\S+\/api\/v1\/status\/subscriptions\/unsubscribe\/one-click\?token=[A-Za-z0-9_-]+>$/);
+    assert.equal(await mail.header(toReader, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
+    await visitor.goto(linkIn(toReader, 'status/unsubscribe', server.url));
+    await visitor.getByRole('status').getByText(/You are unsubscribed/).waitFor();
 
     // The banner, for the Tenant Administrator: in Prague time and in UTC, with Delta's update.
     await tina.reload();
@@ -152,7 +175,6 @@ test('maintenance: schedule, banner, update schedule, alerts, notifications, sta
       .getByText(`${updateText}. Production site availability may be affected.`).waitFor();
 
     // The public status page lists the window and links the calendar feed, which has both windows.
-    const visitor = await person('Visitor', { timezoneId: TINA_ZONE });
     await visitor.goto(`${server.url}/status`);
     await visitor.getByTestId('status-state').waitFor();
     const listed = visitor.locator('li.window').filter({ hasText: description });

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repo, screenshotDir } from '../lib/portico.mjs';
 import {
-  PASSWORD, signUp, signOut, signInWithPassword, enterAuthenticatorCode, waitForPath,
+  PASSWORD, signUp, signOut, signInWithPassword, enterAuthenticatorCode, waitForPath, registerFromInvitation,
+  setUpAuthenticator, chooseInUserMenu,
 } from '../lib/accounts.mjs';
 import {
   ADMIN, GUID, withPortico, administrator, openAdministration, createProject, projectSections, openSection, guidOf,
@@ -42,7 +43,7 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     // The primary contact registers from the invitation and lands on the project's dashboard.
     const tina = await person('Tina');
     const alphaInvitation = await mail.waitFor({ to: TINA, subject: /invited you to Alpha/ });
-    await signUp(tina, server, alphaInvitation, { firstName: 'Tina', lastName: 'Tenant' });
+    await signUp(tina, server, alphaInvitation, { firstName: 'Tina', lastName: 'Tenant' }, { project: 'Alpha' });
     await waitForDashboard(tina, 'Alpha');
 
     // The Administrator's open dashboard turns Active by itself, and says so to screen readers.
@@ -103,7 +104,17 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     // The Developer registers and sees only what a Developer may.
     const dev = await person('Developer');
     const devInvitation = await mail.waitFor({ to: DEV, subject: /invited you to Alpha/ });
-    const devAuthenticator = (await signUp(dev, server, devInvitation, { firstName: 'Dev', lastName: 'Developer' })).authenticator;
+    // Registering and setting up MFA do not join the project: the invitation waits for Accept.
+    await registerFromInvitation(dev, server, devInvitation, { firstName: 'Dev', lastName: 'Developer' });
+    const devAuthenticator = (await setUpAuthenticator(dev)).authenticator;
+    await dev.getByRole('button', { name: 'Continue' }).click();
+    await dev.getByRole('heading', { name: 'Invitations waiting for you' }).waitFor();
+    const waiting = dev.getByTestId('waiting-invitation');
+    await waiting.getByText('Tina Tenant invited you to the project Alpha as Developer.').waitFor();
+    await waiting.getByText(/^Valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$/).waitFor();
+    assert.equal(await dev.getByLabel('Current project').count(), 0, 'not a member of anything yet');
+    await dev.screenshot({ path: join(screenshotDir, 'invitation-waiting.png'), fullPage: true });
+    await waiting.getByRole('button', { name: 'Accept the invitation to Alpha' }).click();
     await waitForDashboard(dev, 'Alpha');
     await dev.getByText('You are Developer in this project.').waitFor();
     assert.deepEqual(
@@ -125,6 +136,13 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     await devMembers.getByRole('row', { name: /Dev Developer \(you\).*Developer/ }).waitFor();
     assert.equal(await dev.getByRole('button', { name: /Edit role/ }).count(), 0, 'no role editing for a Developer');
     assert.equal(await dev.getByRole('heading', { name: 'Invitations' }).count(), 0, 'no invitations for a Developer');
+    // Notifications from the user menu: the preferences of the project open now.
+    await chooseInUserMenu(dev, 'Notifications');
+    await waitForPath(dev, `/${alpha}/notifications`);
+    await dev.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    await dev.getByRole('button', { name: 'None for QA' }).click();
+    await dev.getByRole('button', { name: 'Save notification settings' }).click();
+    await dev.getByRole('status').getByText('Your notification settings are saved.').waitFor();
 
     // The Tenant Administrator makes the Developer a DevOps Engineer; production opens up for them.
     await tina.reload();
@@ -264,7 +282,7 @@ test('tokens and deployments: a token made in the app uploads a package; its dep
     await openAdministration(admin, 'Projects');
     await createProject(admin, { name: 'Gamma', contact: TINA });
     const tina = await person('Tina');
-    await signUp(tina, server, await mail.waitFor({ to: TINA, subject: /invited you to Gamma/ }), { firstName: 'Tina', lastName: 'Tenant' });
+    await signUp(tina, server, await mail.waitFor({ to: TINA, subject: /invited you to Gamma/ }), { firstName: 'Tina', lastName: 'Tenant' }, { project: 'Gamma' });
     await waitForDashboard(tina, 'Gamma');
     const gamma = guidOf(tina);
 

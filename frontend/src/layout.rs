@@ -1,5 +1,5 @@
-//! The frame around every page: the header says who is signed in, which project is open (the
-//! project selector) and offers what they may open; under it, the maintenance banner.
+//! The frame around every page: the header says which project is open (the project selector),
+//! offers what the signed-in person may open and their user menu; under it, the maintenance banner.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,11 +8,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use portico_domain::identity::SessionStage;
 use portico_domain::maintenance::WindowState;
-use uuid::Uuid;
 
 use crate::api;
 use crate::components::maintenance::{both_zones, window_summary};
-use crate::components::{dynamic, now_utc};
+use crate::components::{UserMenu, dynamic, now_utc, project_in_path};
 use crate::session::{Session, SessionState, display_name};
 
 #[component]
@@ -36,32 +35,34 @@ pub fn Shell(children: Children) -> impl IntoView {
 #[component]
 fn AccountLinks() -> impl IntoView {
     let session = Session::get();
+    let sign_out = sign_out();
     dynamic(move || match session.state() {
         // Nothing until `GET /me` answers, so a signed-in person never sees "Sign in" flash by.
         SessionState::Checking => ().into_any(),
         SessionState::Account(me) if me.stage == SessionStage::SignedIn => {
             let administrator = session.is_administrator();
             view! {
-                <span class="who">{display_name(&me)}</span>
-                <A href="/account">"Account"</A>
                 {administrator.then(|| view! { <A href="/admin/projects">"Administration"</A> })}
-                <SignOutButton />
+                <UserMenu name=display_name(&me) on_sign_out=sign_out />
             }
             .into_any()
         }
         // Setting up the authenticator: only leaving is possible from here.
-        SessionState::Account(_) => view! { <SignOutButton /> }.into_any(),
+        SessionState::Account(_) => view! {
+            <button type="button" class="link-button" on:click=move |_| sign_out.run(())>"Sign out"</button>
+        }
+        .into_any(),
         SessionState::SignedOut | SessionState::AwaitingSecondFactor | SessionState::Unreachable(_) => {
             view! { <A href="/sign-in">"Sign in"</A> }.into_any()
         }
     })
 }
 
-#[component]
-fn SignOutButton() -> impl IntoView {
+/// Ends the session and goes to the sign-in page, which says so.
+fn sign_out() -> Callback<()> {
     let session = Session::get();
     let navigate = use_navigate();
-    let sign_out = move |_| {
+    Callback::new(move |()| {
         let navigate = navigate.clone();
         spawn_local(async move {
             // A session the server already ended answers 401: signed out either way.
@@ -70,13 +71,7 @@ fn SignOutButton() -> impl IntoView {
             session.set_signed_out();
             navigate("/sign-in", NavigateOptions::default());
         });
-    };
-    view! { <button type="button" class="link-button" on:click=sign_out>"Sign out"</button> }
-}
-
-/// The project a path belongs to: `/<guid>/dashboard` -> the GUID.
-pub fn project_in_path(path: &str) -> Option<Uuid> {
-    path.trim_start_matches('/').split('/').next()?.parse().ok()
+    })
 }
 
 /// The open project's name; choosing another opens its dashboard (an address worth sharing).

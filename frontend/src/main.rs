@@ -33,6 +33,8 @@ fn App() -> impl IntoView {
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=home::Home />
                     <Route path=path!("/status") view=status::Status />
+                    <Route path=path!("/status/confirm") view=status_link::ConfirmSubscription />
+                    <Route path=path!("/status/unsubscribe") view=status_link::Unsubscribe />
                     <Route path=path!("/sign-in") view=sign_in::SignIn />
                     <Route path=path!("/sign-in/mfa") view=sign_in_mfa::SignInMfa />
                     <Route path=path!("/setup-mfa") view=setup_mfa::SetupMfa />

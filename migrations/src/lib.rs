@@ -12,6 +12,7 @@ mod m20261201_000006_hardening;
 mod m20261201_000007_deploy_targets;
 mod m20261202_000008_alertmanager;
 mod m20261202_000009_maintenance_notice;
+mod m20261202_000010_status_subscribers;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_deploy_targets::Migration),
             Box::new(m20261202_000008_alertmanager::Migration),
             Box::new(m20261202_000009_maintenance_notice::Migration),
+            Box::new(m20261202_000010_status_subscribers::Migration),
         ]
     }
 }

@@ -23,6 +23,8 @@ pub enum Purpose {
     WebhookSecret,
     /// Bodies of emails waiting in the outbox (they carry live links).
     OutboxBody,
+    /// The unsubscribe links of status page subscriptions (a MAC of the subscription's id).
+    StatusUnsubscribe,
 }
 
 impl Purpose {
@@ -32,6 +34,7 @@ impl Purpose {
             Purpose::TotpSeed => "portico/totp-seed/v1",
             Purpose::WebhookSecret => "portico/webhook-secret/v1",
             Purpose::OutboxBody => "portico/outbox-body/v1",
+            Purpose::StatusUnsubscribe => "portico/status-unsubscribe/v1",
         }
     }
 }

@@ -46,3 +46,19 @@ pub struct StatusReport {
     /// Maintenance windows still to come.
     pub upcoming: Vec<crate::maintenance::MaintenanceWindow>,
 }
+
+/// `POST /status/subscriptions`: an address to send maintenance announcements to, once it
+/// confirms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubscribeRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(localhost|([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)$",
+            max_length = 254
+        )
+    )]
+    pub email: String,
+}

@@ -48,6 +48,10 @@ pub async fn insert(
     .await?)
 }
 
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<invitation::Model>> {
+    Ok(invitation::Entity::find_by_id(id).one(db).await?)
+}
+
 pub async fn find_by_token_hash(db: &impl ConnectionTrait, token_hash: &str) -> StoreResult<Option<invitation::Model>> {
     Ok(invitation::Entity::find().filter(invitation::Column::TokenHash.eq(token_hash)).one(db).await?)
 }

@@ -19,6 +19,7 @@ pub mod projects;
 pub mod schedules;
 pub mod sessions;
 pub mod settings;
+pub mod status_subscribers;
 pub mod throttles;
 
 use std::time::Duration;

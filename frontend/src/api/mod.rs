@@ -107,7 +107,8 @@ fn field_label(field: &str) -> String {
     let spaced = field.replace('_', " ");
     let mut characters = spaced.chars();
     match characters.next() {
-        Some(first) => first.to_uppercase().chain(characters).collect(),
+        // Field names are ASCII: no Unicode case tables needed in the wasm.
+        Some(first) => std::iter::once(first.to_ascii_uppercase()).chain(characters).collect(),
         None => spaced,
     }
 }

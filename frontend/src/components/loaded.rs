@@ -64,6 +64,14 @@ impl<T> Answer<T> {
     }
 }
 
+impl<T> Answer<T> {
+    /// None while loading; then whether a JSON list came back with anything in it (read without
+    /// parsing the items, so the core need not carry their reader).
+    pub fn has_items(&self) -> Option<bool> {
+        self.text.with(|answer| answer.as_ref().map(|answer| answer.as_ref().is_ok_and(|text| text.trim() != "[]")))
+    }
+}
+
 impl<T: DeserializeOwned> Answer<T> {
     /// None while loading; then the answer read as a `T` (reactive).
     pub fn read(&self) -> Option<Result<T, ApiFailure>> {

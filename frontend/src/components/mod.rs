@@ -23,6 +23,7 @@ mod recovery_code;
 mod reset_mfa;
 mod table;
 mod time;
+mod user_menu;
 
 pub use alert::{ErrorAlert, Notice};
 pub use audit::AuditLog;
@@ -45,3 +46,4 @@ pub use time::{
     format_date, format_local, format_utc, format_utc_seconds, local_input_to_utc, now_utc, parse_date, today,
     utc_input, utc_input_to_utc,
 };
+pub use user_menu::{UserMenu, project_in_path};

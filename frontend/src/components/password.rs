@@ -112,7 +112,7 @@ pub fn NewPasswordFields(
             }}
         </div>
         <div class="field">
-            <label for="confirm-password">"Confirm " {label.to_lowercase()}</label>
+            <label for="confirm-password">"Confirm " {label.to_ascii_lowercase()}</label>
             <input
                 id="confirm-password"
                 name="confirm-password"

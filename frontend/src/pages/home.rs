@@ -1,12 +1,19 @@
-//! The start page: an invitation waiting for its invitee to sign in comes first; then a member's
-//! first project (its dashboard); else a welcome that says how projects come about. Everyone
-//! else is sent on to where their sign-in stands.
+//! The start page: an invitation link waiting for its invitee to sign in comes first; then the
+//! project invitations waiting for an answer (Accept or Decline, drawn from a wasm chunk of their
+//! own); then a member's first project (its dashboard); else a welcome that says how projects
+//! come about. Everyone else is sent on to where their sign-in stands.
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
+use portico_domain::identity::api::PendingInvitation;
 
-use crate::components::{SignedInOnly, dynamic, pending_invitation, set_title};
+use crate::api;
+use crate::components::{
+    Answer, Chunk, ConfirmButton, ErrorAlert, FormState, Notice, SignedInOnly, answer, dynamic, fetch, format_utc,
+    lazily, pending_invitation, set_title,
+};
 use crate::session::{Session, display_name};
 
 #[component]
@@ -19,30 +26,49 @@ pub fn Home() -> impl IntoView {
     }
 }
 
+/// Where the start page leads, once the account and its waiting invitations are known.
+#[derive(Debug, Clone, PartialEq)]
+enum Onward {
+    Undecided,
+    Stay,
+    To(String),
+}
+
 #[component]
 fn Welcome() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
+    let waiting: Answer<Vec<PendingInvitation>> = answer();
+    fetch(waiting, api::invitations::waiting());
+    // Said here, not in the list: declining the last invitation takes the list away.
+    let declined = RwSignal::new(None::<String>);
     let recovered = move || session.signed_in_account().is_some_and(|me| me.recovery_code_used);
-    // Where to go instead of this page, decided once the account is known.
-    let onward = Memo::new(move |_| {
-        let me = session.signed_in_account()?;
+    let any_waiting = move || waiting.has_items() == Some(true);
+    let onward = Memo::new(move |previous: Option<&Onward>| {
+        // Decided to stay, the page stays (declining the last invitation does not send it away).
+        if previous == Some(&Onward::Stay) {
+            return Onward::Stay;
+        }
+        let Some(me) = session.signed_in_account() else { return Onward::Undecided };
         if pending_invitation().is_some() {
-            return Some("/invitations".to_owned());
+            return Onward::To("/invitations".to_owned());
         }
-        if me.recovery_code_used {
-            return None;
+        if waiting.has_items().is_none() {
+            return Onward::Undecided;
         }
-        me.projects.first().map(|project| format!("/{}/dashboard", project.guid))
+        if any_waiting() || me.recovery_code_used {
+            return Onward::Stay;
+        }
+        me.projects.first().map_or(Onward::Stay, |project| Onward::To(format!("/{}/dashboard", project.guid)))
     });
     Effect::new(move |_| {
-        if let Some(path) = onward.get() {
+        if let Onward::To(path) = onward.get() {
             navigate(&path, NavigateOptions { replace: true, ..Default::default() });
         }
     });
     let name = move || session.signed_in_account().map(|me| display_name(&me)).unwrap_or_default();
     dynamic(move || {
-        if onward.get().is_some() {
+        if onward.get() != Onward::Stay {
             return view! { <p aria-busy="true">"Loading…"</p> }.into_any();
         }
         let has_projects = !session.projects().is_empty();
@@ -55,6 +81,8 @@ fn Welcome() -> impl IntoView {
                         <a href="/account/recovered">"Reset MFA or make a new recovery code"</a>"."
                     </p>
                 })}
+                <Notice message=declined />
+                {any_waiting().then(|| lazily(move || waiting_invitations(waiting, declined)))}
                 {if has_projects {
                     view! { <p>"Choose a project in the project selector at the top."</p> }.into_any()
                 } else if session.is_administrator() {
@@ -64,12 +92,14 @@ fn Welcome() -> impl IntoView {
                             " and invite its primary contact."</p>
                     }
                     .into_any()
-                } else {
+                } else if !any_waiting() {
                     view! {
                         <p>"You are not a member of any project yet. When a Tenant Administrator invites you, the
                             invitation email has a link to join."</p>
                     }
                     .into_any()
+                } else {
+                    ().into_any()
                 }}
                 <p>
                     "Manage your profile, password, authenticator app and sessions on your "
@@ -79,4 +109,84 @@ fn Welcome() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// The invitations waiting for an answer, in a wasm chunk of their own.
+#[wasm_split(invitations, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn waiting_invitations(waiting: Answer<Vec<PendingInvitation>>, declined: RwSignal<Option<String>>) -> Chunk {
+    Ok(view! { <WaitingInvitations waiting declined /> }.into_any())
+}
+
+#[component]
+fn WaitingInvitations(waiting: Answer<Vec<PendingInvitation>>, declined: RwSignal<Option<String>>) -> impl IntoView {
+    let list = move || waiting.read().and_then(Result::ok).unwrap_or_default();
+    view! {
+        <section aria-labelledby="waiting-invitations" class="waiting-invitations">
+            <h2 id="waiting-invitations">"Invitations waiting for you"</h2>
+            <ul class="plain">
+                {move || list().into_iter().map(|invitation| view! {
+                    <WaitingInvitation invitation waiting declined />
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn WaitingInvitation(
+    invitation: PendingInvitation,
+    waiting: Answer<Vec<PendingInvitation>>,
+    declined: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let form = FormState::new();
+    let PendingInvitation { id, project, role, inviter, expires_at, .. } = invitation;
+    let inviter = inviter.unwrap_or_else(|| "A Tenant Administrator".to_owned());
+    let project_name = project.name.clone();
+    let accept = move |_| {
+        let navigate = navigate.clone();
+        form.run(async move {
+            let accepted = api::invitations::accept_waiting(id).await?;
+            // The project selector lists the project joined.
+            session.reload().await;
+            navigate(&format!("/{}/dashboard", accepted.project.guid), NavigateOptions::default());
+            Ok(())
+        });
+    };
+    let decline = {
+        let (project, inviter) = (project_name.clone(), inviter.clone());
+        Callback::new(move |()| {
+            let message = format!("You declined the invitation to {project}; {inviter} is told by email.");
+            form.run(async move {
+                api::invitations::decline_waiting(id).await?;
+                declined.set(Some(message));
+                fetch(waiting, api::invitations::waiting());
+                Ok(())
+            });
+        })
+    };
+    view! {
+        <li class="waiting-invitation" data-testid="waiting-invitation">
+            <p>
+                {inviter.clone()} " invited you to the project " <strong>{project_name.clone()}</strong>
+                " as " {role.label()} "."
+            </p>
+            <p class="hint">"Valid until " {format_utc(&expires_at)} "."</p>
+            <ErrorAlert failure=form.failure() />
+            <div class="actions">
+                <button type="button" disabled=move || form.is_busy() on:click=accept>
+                    "Accept"<span class="sr-only">" the invitation to " {project_name.clone()}</span>
+                </button>
+                <ConfirmButton
+                    label="Decline"
+                    subject=format!("the invitation to {project_name}")
+                    question=format!("Decline? {inviter} is told, and the seat is freed.")
+                    confirm="Decline invitation"
+                    on_confirm=decline
+                    disabled=Signal::derive(move || form.is_busy())
+                />
+            </div>
+        </li>
+    }
 }

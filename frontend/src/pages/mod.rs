@@ -14,5 +14,6 @@ pub mod setup_mfa;
 pub mod sign_in;
 pub mod sign_in_mfa;
 pub mod status;
+pub mod status_link;
 pub mod unlock;
 pub mod verify_email;

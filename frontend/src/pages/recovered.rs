@@ -2,14 +2,20 @@
 //! (to set up a new authenticator app) or, if they still have the app, makes a new recovery code.
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 
-use crate::components::{ResetMfaForm, SignedInOnly, set_title};
+use crate::components::{Chunk, ResetMfaForm, SignedInOnly, lazily, set_title};
 
 #[component]
 pub fn Recovered() -> impl IntoView {
     set_title("Recovery code used");
-    view! {
-        <SignedInOnly>
+    view! { <SignedInOnly>{lazily(recovered_page)}</SignedInOnly> }
+}
+
+/// In a wasm chunk of its own (with the reset form the account page shares).
+#[wasm_split(recovered, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn recovered_page() -> Chunk {
+    Ok(view! {
             <section class="card narrow">
                 <h1>"Your recovery code is used up"</h1>
                 <p>
@@ -28,6 +34,6 @@ pub fn Recovered() -> impl IntoView {
                     " with a code from the app."
                 </p>
             </section>
-        </SignedInOnly>
     }
+    .into_any())
 }

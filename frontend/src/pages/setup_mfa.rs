@@ -2,19 +2,32 @@
 //! code, then save the recovery code, which is shown only this once.
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{CodeRequest, TotpEnrolment};
 
 use crate::api::{self, ApiFailure};
 use crate::components::{
-    ErrorAlert, FormState, RecoveryCodePanel, TotpCodeField, entered_code, load, loaded, set_title,
+    Chunk, ErrorAlert, FormState, RecoveryCodePanel, TotpCodeField, entered_code, lazily, load, loaded, set_title,
 };
 use crate::session::Session;
 
 #[component]
 pub fn SetupMfa() -> impl IntoView {
     set_title("Set up your authenticator app");
+    lazily(setup_mfa_page)
+}
+
+/// Setting up, in a wasm chunk of its own: it follows registering or an emailed set-up link, so
+/// the sign-in and link pages do not carry it.
+#[wasm_split(setup_mfa, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn setup_mfa_page() -> Chunk {
+    Ok(view! { <Setup /> }.into_any())
+}
+
+#[component]
+fn Setup() -> impl IntoView {
     // Each start makes a new secret, so it is asked for once per visit of the page.
     let enrolment = loaded::<TotpEnrolment>();
     load(enrolment, api::me::start_totp_enrolment());

@@ -3,13 +3,13 @@
 //! calendar feed to subscribe to.
 
 use leptos::prelude::*;
-use portico_domain::status::{CheckState, ServiceState, StatusReport};
+use portico_domain::status::{CheckState, ServiceState, StatusReport, SubscribeRequest};
 
 use portico_domain::maintenance::MaintenanceWindow;
 
 use crate::api;
 use crate::components::maintenance::window_summary;
-use crate::components::{Loaded, format_utc_seconds, load, loaded};
+use crate::components::{ErrorAlert, FormState, Loaded, Notice, TextField, format_utc_seconds, load, loaded};
 
 #[component]
 pub fn Status() -> impl IntoView {
@@ -64,6 +64,40 @@ fn StatusDetails(report: StatusReport) -> impl IntoView {
                 "Subscribe to the maintenance calendar (iCalendar feed)"
             </a>
         </p>
+        <SubscribeByEmail />
+    }
+}
+
+/// Anyone may have the announcements mailed: the address confirms by a link first. The answer
+/// is the same for every address, so the page says what happens in either case.
+#[component]
+fn SubscribeByEmail() -> impl IntoView {
+    let form = FormState::new();
+    let email = RwSignal::new(String::new());
+    let sent = RwSignal::new(None::<String>);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let request = SubscribeRequest { email: email.get_untracked().trim().to_owned() };
+        form.run(async move {
+            api::status::subscribe(&request).await?;
+            sent.set(Some(format!(
+                "Check the inbox of {}: unless it is subscribed already, a link to confirm the subscription is on its way.",
+                request.email
+            )));
+            Ok(())
+        });
+    };
+    view! {
+        <section aria-labelledby="status-subscribe">
+            <h2 id="status-subscribe">"Get maintenance announcements by email"</h2>
+            <p class="hint">"Every announcement has a link to unsubscribe with one click."</p>
+            <form class="stack narrow-form" on:submit=submit>
+                <TextField id="subscribe-email" label="Email" value=email input_type="email" autocomplete="email" required=true field="email" form=form />
+                <ErrorAlert failure=form.failure() />
+                <Notice message=sent />
+                <button type="submit" disabled=move || form.is_busy()>"Subscribe"</button>
+            </form>
+        </section>
     }
 }
 

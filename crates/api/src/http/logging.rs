@@ -21,6 +21,23 @@ pub const ACCESS_LOG: &str = "access_log";
 
 pub struct AccessLog;
 
+/// The request's path and query, with the value of any `token` parameter left out (RFC 8058's
+/// one-click unsubscribe has nowhere else to carry its secret).
+fn logged_target(uri: &actix_web::http::Uri) -> String {
+    let path = uri.path();
+    match uri.query() {
+        None => path.to_owned(),
+        Some(query) if !query.split('&').any(|pair| pair.starts_with("token=")) => format!("{path}?{query}"),
+        Some(query) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .map(|pair| if pair.starts_with("token=") { "token=[redacted]" } else { pair })
+                .collect();
+            format!("{path}?{}", kept.join("&"))
+        }
+    }
+}
+
 impl RootSpanBuilder for AccessLog {
     fn on_request_start(request: &ServiceRequest) -> Span {
         // The field values are only computed when the span is enabled.
@@ -29,7 +46,7 @@ impl RootSpanBuilder for AccessLog {
             "HTTP request",
             http.method = %request.method(),
             http.route = Empty,
-            http.target = %request.uri().path_and_query().map(|p| p.as_str()).unwrap_or(""),
+            http.target = %logged_target(request.uri()),
             http.client_ip = %request.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
             http.user_agent = %request.headers().get("User-Agent").and_then(|h| h.to_str().ok()).unwrap_or(""),
             http.status_code = Empty,

@@ -19,18 +19,48 @@ use crate::usecases::errors::Failure;
 use templates::Templates;
 
 /// Email bodies carry live links (invitations, resets, enrolment): they rest sealed under their
-/// own purpose key, bound to the outbox row.
-pub fn seal_body(key: &MasterKey, id: uuid::Uuid, body: &str) -> String {
-    seal(key, Purpose::OutboxBody, id.as_bytes(), body.as_bytes())
+/// own purpose key, bound to the outbox row. Extra headers that carry a link too
+/// (`List-Unsubscribe`) are sealed with the body: after a first line [`HEADERS`], one
+/// `Name: value` line each, then an empty line, then the body.
+pub fn seal_body(key: &MasterKey, id: uuid::Uuid, headers: &[(&str, String)], body: &str) -> String {
+    let mut plain = String::new();
+    if !headers.is_empty() {
+        plain.push_str(HEADERS);
+        plain.push('\n');
+        for (name, value) in headers {
+            plain.push_str(&format!("{name}: {value}\n"));
+        }
+        plain.push('\n');
+    }
+    plain.push_str(body);
+    seal(key, Purpose::OutboxBody, id.as_bytes(), plain.as_bytes())
 }
 
-/// The body of an outbox row. Rows queued by a version that did not seal them are plain text.
-pub fn open_body(key: &MasterKey, id: uuid::Uuid, stored: &str) -> Result<String, SealError> {
+const HEADERS: &str = "portico-sealed-headers";
+
+/// An email as it leaves the outbox: extra headers and the body.
+pub struct Opened {
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// The headers and body of an outbox row. Rows queued by a version that did not seal them are
+/// plain text.
+pub fn open_body(key: &MasterKey, id: uuid::Uuid, stored: &str) -> Result<Opened, SealError> {
     if !stored.starts_with("v1.") {
-        return Ok(stored.to_owned());
+        return Ok(Opened { headers: Vec::new(), body: stored.to_owned() });
     }
     let bytes = open(key, Purpose::OutboxBody, id.as_bytes(), stored)?;
-    String::from_utf8(bytes).map_err(|_| SealError::Corrupt)
+    let plain = String::from_utf8(bytes).map_err(|_| SealError::Corrupt)?;
+    let Some(rest) = plain.strip_prefix(HEADERS).and_then(|rest| rest.strip_prefix('\n')) else {
+        return Ok(Opened { headers: Vec::new(), body: plain });
+    };
+    let (block, body) = rest.split_once("\n\n").ok_or(SealError::Corrupt)?;
+    let headers = block
+        .lines()
+        .map(|line| line.split_once(": ").map(|(n, v)| (n.to_owned(), v.to_owned())).ok_or(SealError::Corrupt))
+        .collect::<Result<_, _>>()?;
+    Ok(Opened { headers, body: body.to_owned() })
 }
 
 /// Renders and queues mail; the worker is woken after the caller's transaction commits.
@@ -54,9 +84,22 @@ impl Mailer {
         context: impl Serialize,
         now: DateTime<Utc>,
     ) -> Result<(), Failure> {
+        self.queue_with_headers(db, template, to, context, &[], now).await
+    }
+
+    /// As [`Mailer::queue`], with extra headers (sealed like the body).
+    pub async fn queue_with_headers(
+        &self,
+        db: &impl ConnectionTrait,
+        template: &str,
+        to: &str,
+        context: impl Serialize,
+        headers: &[(&str, String)],
+        now: DateTime<Utc>,
+    ) -> Result<(), Failure> {
         let rendered = self.templates.render(template, context).map_err(Failure::internal)?;
         let id = uuid::Uuid::now_v7();
-        let sealed_body = seal_body(&self.key, id, &rendered.body);
+        let sealed_body = seal_body(&self.key, id, headers, &rendered.body);
         let email = QueuedEmail { id, recipient: to, template, subject: &rendered.subject, sealed_body: &sealed_body };
         portico_store::outbox::enqueue(db, email, now).await?;
         Ok(())

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("invitation", include_str!("templates/invitation.txt")),
+    ("invitation_declined", include_str!("templates/invitation_declined.txt")),
     ("administrator_setup", include_str!("templates/administrator_setup.txt")),
     ("password_reset", include_str!("templates/password_reset.txt")),
     ("mfa_enrolment", include_str!("templates/mfa_enrolment.txt")),
@@ -23,6 +24,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("token_expiring", include_str!("templates/token_expiring.txt")),
     ("promotion_not_started", include_str!("templates/promotion_not_started.txt")),
     ("maintenance", include_str!("templates/maintenance.txt")),
+    ("status_subscription", include_str!("templates/status_subscription.txt")),
     ("alert", include_str!("templates/alert.txt")),
 ];
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use portico_store::entities::outbox_email;
 use sea_orm::DatabaseConnection;
@@ -103,7 +103,7 @@ impl OutboxWorker {
     }
 
     async fn send(&self, email: &outbox_email::Model) -> anyhow::Result<()> {
-        let body = super::open_body(&self.key, email.id, &email.body)?;
+        let super::Opened { headers, body } = super::open_body(&self.key, email.id, &email.body)?;
         match &self.transport {
             Transport::Log => {
                 tracing::warn!(
@@ -115,13 +115,17 @@ impl OutboxWorker {
                 Ok(())
             }
             Transport::Smtp(smtp) => {
-                let message = Message::builder()
+                let mut builder = Message::builder()
                     .from(self.from.parse()?)
                     .to(email.recipient.parse()?)
                     .subject(email.subject.clone())
                     .message_id(Some(format!("<{}@{}>", email.id, self.message_id_domain)))
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(body)?;
+                    .header(ContentType::TEXT_PLAIN);
+                for (name, value) in headers {
+                    let name = HeaderName::new_from_ascii(name)?;
+                    builder = builder.raw_header(HeaderValue::new(name, value));
+                }
+                let message = builder.body(body)?;
                 smtp.send(message).await?;
                 Ok(())
             }

@@ -14,9 +14,11 @@ pub mod invitations;
 pub mod maintenance;
 pub mod me;
 pub mod members;
+pub mod my_invitations;
 pub mod project_invitations;
 pub mod projects;
 pub mod status;
+pub mod status_subscriptions;
 pub mod tokens;
 pub mod update_schedule;
 pub mod upload;
@@ -69,6 +71,10 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(integrations::alertmanager_webhook)
             .service(status::status)
             .service(status::maintenance_feed)
+            .service(status_subscriptions::subscribe)
+            .service(status_subscriptions::confirm_subscription)
+            .service(status_subscriptions::unsubscribe)
+            .service(status_subscriptions::one_click_unsubscribe)
             .service(maintenance::list_windows)
             .service(maintenance::create_window)
             .service(maintenance::update_window)
@@ -98,6 +104,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(me::end_session)
             .service(me::end_other_sessions)
             .service(me::maintenance_announcements)
+            .service(my_invitations::list_my_invitations)
+            .service(my_invitations::accept_my_invitation)
+            .service(my_invitations::decline_my_invitation)
             .service(admin_settings::get_admin_password_policy)
             .service(admin_settings::put_password_policy)
             .service(admin_users::list_users)

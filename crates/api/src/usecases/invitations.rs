@@ -37,6 +37,11 @@ pub async fn open_invitation(
     let invitation = invitations::find_by_token_hash(db, &secrets::hash(token))
         .await?
         .ok_or_else(|| InvitationLinkError::Invalid)?;
+    still_open(invitation, now)
+}
+
+/// `invitation` itself when it can still be accepted: not revoked, used or expired.
+pub fn still_open(invitation: invitation::Model, now: DateTime<Utc>) -> InvitationLinkResult<invitation::Model> {
     if invitation.revoked_at.is_some() {
         return Err(InvitationLinkError::Revoked);
     }

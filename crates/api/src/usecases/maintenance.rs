@@ -298,29 +298,36 @@ pub async fn announce(
         }
     }
     let features: Vec<&str> = window.affected.iter().map(|f| f.label()).collect();
+    let announcement = |name: String, updates: &[InfrastructureUpdate], unsubscribe_link: Option<String>| {
+        minijinja::context! {
+            name => name,
+            what => what,
+            starts_at => super::format_time(window.starts_at),
+            ends_at => super::format_time(window.ends_at),
+            description => window.description.clone(),
+            emergency => window.emergency,
+            features => features.join(", "),
+            updates => updates.iter().map(|u| minijinja::context! { project => u.project_name.clone(), at => super::format_time(u.at) }).collect::<Vec<_>>(),
+            status_link => format!("{}/status", state.settings.public_url()),
+            unsubscribe_link => unsubscribe_link,
+        }
+    };
+    let mut addressed = Vec::new();
     for (account, projects) in recipients {
         let Some(email) = account.email.clone() else { continue };
         let updates = infrastructure_updates(state, txn, window, &projects).await?;
-        state
-            .mailer
-            .queue(
-                txn,
-                "maintenance",
-                &email,
-                minijinja::context! {
-                    name => super::display_name(&account),
-                    what => what,
-                    starts_at => super::format_time(window.starts_at),
-                    ends_at => super::format_time(window.ends_at),
-                    description => window.description.clone(),
-                    emergency => window.emergency,
-                    features => features.join(", "),
-                    updates => updates.iter().map(|u| minijinja::context! { project => u.project_name.clone(), at => super::format_time(u.at) }).collect::<Vec<_>>(),
-                    status_link => format!("{}/status", state.settings.public_url()),
-                },
-                now,
-            )
-            .await?;
+        let context = announcement(super::display_name(&account), &updates, None);
+        state.mailer.queue(txn, "maintenance", &email, context, now).await?;
+        addressed.push(email.to_lowercase());
+    }
+    // Subscribers from the status page, each with a link to leave; once per address.
+    for subscriber in super::status_subscriptions::recipients(state, txn).await? {
+        if addressed.contains(&subscriber.email.to_lowercase()) {
+            continue;
+        }
+        let context = announcement(String::new(), &[], Some(subscriber.unsubscribe_link));
+        let headers = subscriber.headers;
+        state.mailer.queue_with_headers(txn, "maintenance", &subscriber.email, context, &headers, now).await?;
     }
     Ok(())
 }

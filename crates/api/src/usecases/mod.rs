@@ -18,6 +18,7 @@ pub mod lockout;
 pub mod maintenance;
 pub mod members;
 pub mod mfa;
+pub mod my_invitations;
 pub mod passwords;
 pub mod profile;
 pub mod project_invitations;
@@ -27,6 +28,7 @@ pub mod schedules;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod status_subscriptions;
 pub mod tokens;
 pub mod windows;
 

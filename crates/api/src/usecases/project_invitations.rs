@@ -173,7 +173,7 @@ pub async fn revoke(
     Ok(())
 }
 
-/// A signed-in account accepts an invitation sent to its own email.
+/// A signed-in account accepts an invitation sent to its own email, by its link.
 pub async fn accept(
     state: &Context,
     client: &ClientInfo,
@@ -187,18 +187,37 @@ pub async fn accept(
     if invitation.project_id.is_none() {
         return Err(InvitationsError::InvitationInvalid);
     }
+    let accepted = join_by_invitation(state, &txn, client, account, &invitation, now).await?;
+    txn.commit().await?;
+    Ok(accepted)
+}
+
+/// Joins the project of an open project `invitation` addressed to `account`'s email, within the
+/// seats of its plan; exactly one of parallel callers wins.
+pub async fn join_by_invitation(
+    state: &Context,
+    txn: &DatabaseTransaction,
+    client: &ClientInfo,
+    account: &account::Model,
+    invitation: &invitation::Model,
+    now: DateTime<Utc>,
+) -> InvitationsResult<Accepted> {
     if account.email_key.as_deref() != Some(invitation.email_key.as_str()) {
         return Err(InvitationsError::InvitationEmailMismatch {
             invited: invitation.email.clone(),
             signed_in: account.email.clone().unwrap_or_else(|| "another account".to_owned()),
         });
     }
-    if !invitations::accept(&txn, invitation.id, now).await? {
+    if !invitations::accept(txn, invitation.id, now).await? {
         return Err(InvitationsError::InvitationUsed);
     }
-    let project = join_project(&txn, client, &invitation, account, now).await?.expect("a project invitation");
-    txn.commit().await?;
-    let project = project_store::find(&state.db, project.id).await?.unwrap_or(project);
-    let role = invitation.role;
-    Ok(Accepted { project: super::projects::summary(&project, role, state.today()) })
+    let project = join_project(txn, client, invitation, account, now).await?.expect("a project invitation");
+    // The invitation held a seat until now; a plan made smaller meanwhile may have none left.
+    let plan = project.service_plan;
+    let seats = state.settings.seats(plan);
+    if super::projects::seats_used(txn, project.id, now).await? > seats {
+        return Err(InvitationsError::SeatLimitReached { plan: plan.label(), seats });
+    }
+    let project = project_store::find(txn, project.id).await?.unwrap_or(project);
+    Ok(Accepted { project: super::projects::summary(&project, invitation.role, state.today()) })
 }

@@ -68,7 +68,8 @@ pub async fn lookup(state: &Context, client: &ClientInfo, token: &str) -> Regist
 }
 
 /// Creates (or completes) the invited account with a password and names; the answer is an
-/// enrolment-stage session, since an authenticator app is set up next.
+/// enrolment-stage session, since an authenticator app is set up next. A project invitation is
+/// accepted or declined after that, signed in.
 pub async fn register(
     state: &Context,
     client: &ClientInfo,
@@ -94,7 +95,10 @@ pub async fn register(
     let hash = state.hasher.hash(&request.password).await?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    if !invitations::accept(&txn, invitation.id, now).await? {
+    // A project invitation stays open: membership begins when the new account accepts it, signed
+    // in (`my_invitations`). An account invitation is spent by registering.
+    let joins_project = invitation.project_id.is_some();
+    if !joins_project && !invitations::accept(&txn, invitation.id, now).await? {
         return Err(RegistrationError::InvitationUsed);
     }
     let account = match invitation.account_id {
@@ -122,7 +126,6 @@ pub async fn register(
         }
     };
     credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
-    super::invitations::join_project(&txn, client, &invitation, &account, now).await?;
     let issued =
         session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client.session_origin(), now)
             .await?;

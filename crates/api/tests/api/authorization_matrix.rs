@@ -191,6 +191,8 @@ struct World {
     /// so that A stays small (every alert emails every member).
     extra_members: Vec<Uuid>,
     counter: u32,
+    /// An unsubscribe token from a real announcement (unsubscribing twice answers the same).
+    unsubscribe_token: Option<String>,
 }
 
 impl World {
@@ -279,6 +281,7 @@ impl World {
             zip,
             extra_members: Vec::new(),
             counter: 0,
+            unsubscribe_token: None,
         };
         world.window = world.new_window().await;
         world.ensure_webhook().await;
@@ -377,6 +380,33 @@ impl World {
     async fn new_window(&mut self) -> Uuid {
         let body = self.window_body();
         id_of(&send_ok(&self.app, &self.admin(), Method::POST, "/api/v1/maintenance-windows", body, 201).await, "id")
+    }
+
+    /// A status page subscription confirmed without its email (a token of our own), for
+    /// `confirm`; returns the confirmation token.
+    async fn quiet_subscription(&mut self) -> (String, String) {
+        let email = self.unique("reader");
+        let token = portico_api::auth::secrets::new_token();
+        let now = self.app.now();
+        let hash = portico_api::auth::secrets::hash(&token);
+        portico_store::status_subscribers::request(&self.db, &email, &hash, now + Duration::days(1), now)
+            .await
+            .unwrap()
+            .expect("a new subscription");
+        (email, token)
+    }
+
+    async fn unsubscribe_token(&mut self) -> String {
+        if let Some(token) = &self.unsubscribe_token {
+            return token.clone();
+        }
+        let (email, confirmation) = self.quiet_subscription().await;
+        let confirm = json!({"token": confirmation});
+        send_ok(&self.app, &Credential::None, Method::POST, "/api/v1/status/subscriptions/confirm", confirm, 204).await;
+        self.new_window().await;
+        let token = self.app.mail_after(&email, "Portico maintenance", 0).await.link_token("status/unsubscribe");
+        self.unsubscribe_token = Some(token.clone());
+        token
     }
 
     async fn new_invited_account(&mut self) -> Uuid {
@@ -565,6 +595,32 @@ impl World {
             "PUT /api/v1/me/email" => {
                 with_json("/api/v1/me/email".into(), json!({"email": self.unique("moved"), "password": PASSWORD}))
             }
+            "POST /api/v1/status/subscriptions" => {
+                with_json("/api/v1/status/subscriptions".into(), json!({"email": self.unique("status")}))
+            }
+            "POST /api/v1/status/subscriptions/confirm" => {
+                let (_, token) = self.quiet_subscription().await;
+                with_json("/api/v1/status/subscriptions/confirm".into(), json!({"token": token}))
+            }
+            "POST /api/v1/status/subscriptions/unsubscribe" => {
+                let token = self.unsubscribe_token().await;
+                with_json("/api/v1/status/subscriptions/unsubscribe".into(), json!({"token": token}))
+            }
+            "POST /api/v1/status/subscriptions/unsubscribe/one-click" => {
+                let token = self.unsubscribe_token().await;
+                plain(format!("/api/v1/status/subscriptions/unsubscribe/one-click?token={token}"))
+            }
+            "GET /api/v1/me/invitations" => plain("/api/v1/me/invitations".into()),
+            "POST /api/v1/me/invitations/{id}/accept" | "POST /api/v1/me/invitations/{id}/decline" => {
+                let email = match self.account(principal) {
+                    Some(account) => account.email.clone(),
+                    None => self.unique("answer"),
+                };
+                let (_, id) =
+                    self.app.quiet_invitation_with_id(&self.db, &email, Some((self.c, "developer")), None).await;
+                let answer = if operation.ends_with("accept") { "accept" } else { "decline" };
+                plain(format!("/api/v1/me/invitations/{id}/{answer}"))
+            }
             "PUT /api/v1/me/maintenance-announcements" => {
                 with_json("/api/v1/me/maintenance-announcements".into(), json!({"subscribed": false}))
             }
@@ -662,7 +718,7 @@ impl World {
             "DELETE /api/v1/projects/{guid}/members/{account_id}" => {
                 let email = self.unique("victim");
                 let token = self.app.quiet_invitation(&self.db, &email, Some((a, "developer")), None).await;
-                let (victim, _) = self.app.register_only(&token).await;
+                let victim = self.app.register_account(&token, &email).await.id;
                 self.extra_members.push(victim);
                 plain(format!("/api/v1/projects/{a}/members/{victim}"))
             }

@@ -185,6 +185,20 @@ pub struct InvitedProject {
     pub name: String,
 }
 
+/// `GET /me/invitations`: a pending invitation addressed to the caller's email, waiting for
+/// Accept or Decline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingInvitation {
+    pub id: Uuid,
+    pub project: InvitedProject,
+    pub role: crate::projects::ProjectRole,
+    /// Who sent it (none when that account is gone).
+    pub inviter: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// `POST /me/mfa/totp`: what to put into the authenticator app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

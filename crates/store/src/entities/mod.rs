@@ -18,6 +18,7 @@ pub mod project;
 pub mod recovery_code;
 pub mod session;
 pub mod setting;
+pub mod status_subscriber;
 pub mod throttle;
 pub mod totp_authenticator;
 pub mod update_schedule;

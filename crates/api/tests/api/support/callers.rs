@@ -142,6 +142,13 @@ impl TestApp {
         let response = send(self, &enrolment, Method::POST, "/api/v1/me/mfa/totp/confirm", &confirm).await;
         assert_eq!(response.status(), 200, "confirm the authenticator");
         account.cookie = session_cookie(&response).expect("a signed-in session");
+        // Membership begins with Accept.
+        let session = account.session();
+        let waiting = send_ok(self, &session, Method::GET, "/api/v1/me/invitations", Value::Null, 200).await;
+        for invitation in waiting.as_array().into_iter().flatten() {
+            let path = format!("/api/v1/me/invitations/{}/accept", invitation["id"].as_str().unwrap());
+            send_ok(self, &session, Method::POST, &path, Value::Null, 200).await;
+        }
         account
     }
 
@@ -154,6 +161,17 @@ impl TestApp {
         project: Option<(Uuid, &str)>,
         system_role: Option<&str>,
     ) -> String {
+        self.quiet_invitation_with_id(db, email, project, system_role).await.0
+    }
+
+    /// As [`Self::quiet_invitation`], with the invitation's id too.
+    pub async fn quiet_invitation_with_id(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        email: &str,
+        project: Option<(Uuid, &str)>,
+        system_role: Option<&str>,
+    ) -> (String, Uuid) {
         let token = portico_api::auth::secrets::new_token();
         let now = self.now();
         let new = portico_store::invitations::NewInvitation {
@@ -165,8 +183,8 @@ impl TestApp {
             expires_at: now + chrono::Duration::days(10),
             ..Default::default()
         };
-        portico_store::invitations::insert(db, new, now).await.unwrap();
-        token
+        let invitation = portico_store::invitations::insert(db, new, now).await.unwrap();
+        (token, invitation.id)
     }
 
     /// The token of the newest invitation email to `email` (after `seen` of them).

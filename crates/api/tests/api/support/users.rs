@@ -165,8 +165,23 @@ impl TestApp {
         token
     }
 
-    /// Registers from an invitation token and sets up the authenticator.
+    /// Registers from an invitation token, sets up the authenticator and accepts the project
+    /// invitations waiting for the new account (as the person would, next).
     pub async fn register(&self, token: &str, email: &str) -> User {
+        let user = self.register_without_accepting(token, email).await;
+        let pending: Vec<Value> = user.get("/api/v1/me/invitations").await.json().await.unwrap();
+        for invitation in pending {
+            let accepted = user
+                .post(&format!("/api/v1/me/invitations/{}/accept", invitation["id"].as_str().unwrap()), json!({}))
+                .await;
+            assert_eq!(accepted.status(), 200, "{:?}", accepted.text().await);
+        }
+        user
+    }
+
+    /// Registers from an invitation token and sets up the authenticator; a project invitation
+    /// stays pending.
+    pub async fn register_without_accepting(&self, token: &str, email: &str) -> User {
         let client = browser();
         let response = post_as(
             &client,
