@@ -196,6 +196,12 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     await openSection(tina, 'Audit log');
     await tina.getByRole('table', { name: /Audit events of the project/ }).getByText('project.member_removed').waitFor();
 
+    // Someone invited to Alpha who has no account yet.
+    await openSection(tina, 'Users');
+    await tina.getByLabel('Email address').fill('later@alpha.test');
+    await tina.getByRole('button', { name: 'Send invitation' }).click();
+    await tina.getByRole('status').getByText('The invitation to later@alpha.test is on its way.').waitFor();
+
     // User administration: search, filter, invite, edit, resend, delete.
     await openAdministration(admin, 'Users');
     const users = admin.getByRole('table', { name: 'User accounts' });
@@ -236,7 +242,16 @@ test('projects and the Users app: primary contact, invitations, roles, removal, 
     await users.getByRole('row', { name: /guest@portico\.test.*Invited/ }).waitFor();
     assert.equal(await users.getByRole('button', { name: `Delete ${ADMIN}` }).count(), 0, 'the built-in Administrator cannot be deleted');
     assert.equal(await users.getByRole('button', { name: `Disable ${ADMIN}` }).count(), 0, 'nor disabled');
+    // Below the accounts, those invited to a project without an account: resent, then revoked.
+    const waitingToRegister = admin.getByRole('table', { name: 'People invited to a project' });
+    await waitingToRegister.getByRole('row', { name: /later@alpha\.test.*Alpha.*Developer.*Tina Tenant.*Invited/ }).waitFor();
     await admin.screenshot({ path: join(screenshotDir, 'admin-users.png'), fullPage: true });
+    await waitingToRegister.getByRole('button', { name: 'Resend invitation to later@alpha.test' }).click();
+    await admin.getByRole('status').getByText('A new invitation is on its way to later@alpha.test.').waitFor();
+    await waitingToRegister.getByRole('button', { name: 'Revoke the invitation to later@alpha.test' }).click();
+    await waitingToRegister.getByRole('button', { name: 'Yes, revoke' }).click();
+    await admin.getByRole('status').getByText('The invitation to later@alpha.test is revoked.').waitFor();
+    await admin.getByText('Nobody is waiting to register.').waitFor();
     await admin.getByRole('button', { name: 'Delete guest@portico.test' }).click();
     await admin.getByRole('button', { name: 'Yes, delete' }).click();
     await admin.getByRole('status').getByText('The account guest@portico.test is deleted.').waitFor();

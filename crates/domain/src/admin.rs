@@ -141,3 +141,19 @@ mod tests {
         assert_eq!(account_status(true, false, false), AccountStatus::InvitationExpired);
     }
 }
+
+/// `GET /admin/invitations`: someone invited to a project who has no account yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminInvitation {
+    /// The invitation (resend it or revoke it through its project's invitations).
+    pub id: Uuid,
+    pub email: String,
+    pub project: crate::identity::api::InvitedProject,
+    pub role: crate::projects::ProjectRole,
+    pub invited_by: Option<String>,
+    /// `invited`, or `invitation_expired` once its link ran out.
+    pub status: AccountStatus,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}

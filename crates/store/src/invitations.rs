@@ -190,3 +190,36 @@ pub async fn accounts_with_open_invitation(
         .filter_map(|i| i.account_id)
         .collect())
 }
+
+/// Project invitations neither accepted nor revoked (expired ones too) whose email has no
+/// account yet, newest first, a page at a time; and how many there are.
+pub async fn open_without_account(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<(Vec<invitation::Model>, u64)> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Query;
+
+    use crate::entities::account;
+
+    let accounts_emails = Query::select()
+        .column(account::Column::EmailKey)
+        .from(account::Entity)
+        .and_where(account::Column::EmailKey.is_not_null())
+        .to_owned();
+    let query = invitation::Entity::find()
+        .filter(invitation::Column::ProjectId.is_not_null())
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::EmailKey.not_in_subquery(accounts_emails));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(invitation::Column::CreatedAt)
+        .order_by_desc(invitation::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}

@@ -1,7 +1,9 @@
 //! Platform administration (system role Administrator): `/api/v1/admin` (accounts, the platform
 //! audit log, the password policy) and `/api/v1/maintenance-windows`.
 
-use portico_domain::admin::{AccountStatus, AdminInviteRequest, AdminUpdateUserRequest, AdminUser, AuditEvent};
+use portico_domain::admin::{
+    AccountStatus, AdminInvitation, AdminInviteRequest, AdminUpdateUserRequest, AdminUser, AuditEvent,
+};
 use portico_domain::identity::PasswordPolicy;
 use portico_domain::maintenance::{CreateWindowRequest, MaintenanceWindow, UpdateWindowRequest};
 use portico_domain::paging::Page;
@@ -9,6 +11,11 @@ use uuid::Uuid;
 use web_sys::js_sys::encode_uri_component;
 
 use super::{Call, Json, delete, done, get, item, json, kept, paged, patch, post, post_empty, put};
+
+/// A page of the people invited to a project who have no account yet.
+pub fn project_invitations(page: u32, per_page: u32) -> Call<Json<Page<AdminInvitation>>> {
+    kept(get(&paged("/api/v1/admin/invitations", page, per_page)))
+}
 
 /// A page of the user accounts, those matching `search` (user name, email, names; blank: all)
 /// and `status` (None: any).

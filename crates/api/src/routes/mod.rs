@@ -1,6 +1,7 @@
 //! Every HTTP operation, one file per resource. `configure` is the single list the server and
 //! the OpenAPI document are both built from, so the document cannot forget a route.
 
+pub mod admin_invitations;
 pub mod admin_settings;
 pub mod admin_users;
 pub mod alerts;
@@ -110,6 +111,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(admin_settings::get_admin_password_policy)
             .service(admin_settings::put_password_policy)
             .service(admin_users::list_users)
+            .service(admin_invitations::list_admin_invitations)
             .service(admin_users::invite_user)
             .service(admin_users::get_user)
             .service(admin_users::update_user)

@@ -5,6 +5,7 @@
 //! Never touch `state.db` while a transaction is open: with SQLite's single connection the
 //! call would wait for the transaction forever.
 
+pub mod admin_invitations;
 pub mod admin_users;
 pub mod alertmanager;
 pub mod alerts;

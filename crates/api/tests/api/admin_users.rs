@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{expect_problem, spawn_app};
+use crate::support::{Options, expect_problem, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn administrators_invite_list_search_and_page_accounts() {
@@ -107,4 +107,45 @@ async fn editing_accounts_keeps_names_unique_and_disabling_ends_sessions() {
     let audit: Value = admin.get("/api/v1/admin/audit?per_page=200").await.json().await.unwrap();
     let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"account.updated") && actions.contains(&"account.deleted"), "{actions:?}");
+}
+
+#[tokio::test]
+async fn people_invited_to_a_project_without_an_account_are_listed_and_can_be_resent_or_revoked() {
+    // Invitations that run out within a session's idle time, so the clock can pass them.
+    let app = spawn_app_with(Options { settings: json!({"invitation_ttl": "20m"}), ..Default::default() }).await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    let existing = app.user("dev@acme.test").await;
+    for (email, role) in [("newbie@acme.test", "developer"), ("dev@acme.test", "devops_engineer")] {
+        let invited = acme
+            .owner
+            .post(&format!("/api/v1/projects/{}/invitations", acme.guid), json!({"email": email, "role": role}))
+            .await;
+        assert_eq!(invited.status(), 201);
+    }
+    let listed: Value = admin.get("/api/v1/admin/invitations").await.json().await.unwrap();
+    assert_eq!(listed["total"], 1, "an address with an account is in the accounts list instead: {listed}");
+    let item = &listed["items"][0];
+    assert_eq!(item["email"], "newbie@acme.test");
+    assert_eq!(item["project"]["name"], "Acme");
+    assert_eq!(item["role"], "developer");
+    assert_eq!(item["invited_by"], "Test User");
+    assert_eq!(item["status"], "invited");
+    expect_problem(existing.get("/api/v1/admin/invitations").await, 403, "administrator_required").await;
+
+    app.advance_clock(chrono::Duration::minutes(21));
+    let listed: Value = admin.get("/api/v1/admin/invitations").await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["status"], "invitation_expired");
+    let id = listed["items"][0]["id"].as_str().unwrap().to_owned();
+    let resent = admin.post(&format!("/api/v1/projects/{}/invitations/{id}/resend", acme.guid), json!({})).await;
+    assert_eq!(resent.status(), 200);
+    app.mailbox.wait_for_nth("newbie@acme.test", "invited you", 2).await;
+    let listed: Value = admin.get("/api/v1/admin/invitations").await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["status"], "invited");
+    let revoked = admin.delete(&format!("/api/v1/projects/{}/invitations/{id}", acme.guid), None).await;
+    assert_eq!(revoked.status(), 204);
+    let listed: Value = admin.get("/api/v1/admin/invitations").await.json().await.unwrap();
+    assert_eq!(listed["total"], 0);
+    let bad_paging = admin.get("/api/v1/admin/invitations?per_page=0").await;
+    expect_problem(bad_paging, 422, "validation_failed").await;
 }

@@ -610,6 +610,7 @@ impl World {
                 let token = self.unsubscribe_token().await;
                 plain(format!("/api/v1/status/subscriptions/unsubscribe/one-click?token={token}"))
             }
+            "GET /api/v1/admin/invitations" => plain("/api/v1/admin/invitations".into()),
             "GET /api/v1/me/invitations" => plain("/api/v1/me/invitations".into()),
             "POST /api/v1/me/invitations/{id}/accept" | "POST /api/v1/me/invitations/{id}/decline" => {
                 let email = match self.account(principal) {

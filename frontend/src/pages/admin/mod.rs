@@ -5,6 +5,7 @@ pub mod audit;
 mod maintenance;
 mod password_policy;
 mod project_form;
+mod project_invitations;
 pub mod projects;
 mod user_form;
 pub mod users;

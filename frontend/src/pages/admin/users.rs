@@ -1,12 +1,14 @@
 //! Administration of user accounts: search and filter by status, a page at a time; invite with a
 //! system role; edit; enable or disable from the list (asked first); resend an invitation; reset
-//! MFA; delete (never the built-in Administrator).
+//! MFA; delete (never the built-in Administrator). Below, the people invited to a project who have
+//! no account yet.
 
 use leptos::prelude::*;
 use portico_domain::admin::{AccountStatus, AdminUpdateUserRequest, AdminUser};
 use portico_domain::paging::Page;
 use uuid::Uuid;
 
+use super::project_invitations::ProjectInvitations;
 use super::user_form::{EditUserForm, InviteUserForm};
 use crate::api;
 use crate::components::labels::{account_status_label, system_role_label, tone};
@@ -129,6 +131,7 @@ fn UserAdministration() -> impl IntoView {
                 .into_any()
             })}
         </section>
+        <ProjectInvitations />
         {move || match editing.get() {
             Some(user) => view! {
                 <section class="card">
