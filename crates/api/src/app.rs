@@ -11,7 +11,7 @@ use anyhow::Context;
 use tokio::sync::{Notify, watch};
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
@@ -63,7 +63,12 @@ impl Application {
                 .await
                 .map_err(|e| anyhow::anyhow!("issuing the Administrator's set-up link: {e}"))?;
         }
-        let methods = web::Data::new(spa::MethodTable::from_document());
+        // The document is built once and served as bytes: every worker keeping (and serializing
+        // per request) its own copy cost megabytes of resident memory.
+        let document = openapi::document();
+        let methods = web::Data::new(spa::MethodTable::from_document(&document));
+        let document_json = web::Bytes::from(document.to_json().context("serializing the OpenAPI document")?);
+        drop(document);
         let assets = web::Data::new(
             SpaAssets::load(&settings.frontend_dir)
                 .with_context(|| format!("reading the browser app from {}", settings.frontend_dir.display()))?,
@@ -77,7 +82,8 @@ impl Application {
         let json_limit = usize::try_from(settings.json_limit.0).unwrap_or(usize::MAX);
         let cache = Arc::clone(&state.cache);
         let server = HttpServer::new(move || {
-            let (app, doc) = App::new()
+            let document_json = document_json.clone();
+            let (app, _) = App::new()
                 .into_utoipa_app()
                 .openapi(openapi::base())
                 .app_data(state.clone())
@@ -88,20 +94,27 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(extractors::path))
                 .configure(routes::configure)
                 .split_for_parts();
-            app.service(SwaggerUi::new("/api-docs/{_:.*}").url("/api-docs/openapi.json", openapi::finish(doc)))
-                .route(
-                    "/api-docs",
-                    web::get().to(|| async {
-                        HttpResponse::PermanentRedirect().insert_header(("Location", "/api-docs/")).finish()
-                    }),
-                )
-                .default_service(web::to(spa::serve))
-                .wrap(from_fn(forget::forget_after_changes))
-                .wrap(from_fn(csrf::require_header))
-                .wrap(from_fn(problems::fill_bare_errors))
-                .wrap(from_fn(metrics::record))
-                .wrap(from_fn(move |request, next| headers::security_headers(hsts, request, next)))
-                .wrap(TracingLogger::<logging::AccessLog>::new())
+            app.route(
+                "/api-docs/openapi.json",
+                web::get().to(move || {
+                    let body = document_json.clone();
+                    async move { HttpResponse::Ok().content_type("application/json").body(body) }
+                }),
+            )
+            .service(SwaggerUi::new("/api-docs/{_:.*}").config(Config::new(["/api-docs/openapi.json"])))
+            .route(
+                "/api-docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect().insert_header(("Location", "/api-docs/")).finish()
+                }),
+            )
+            .default_service(web::to(spa::serve))
+            .wrap(from_fn(forget::forget_after_changes))
+            .wrap(from_fn(csrf::require_header))
+            .wrap(from_fn(problems::fill_bare_errors))
+            .wrap(from_fn(metrics::record))
+            .wrap(from_fn(move |request, next| headers::security_headers(hsts, request, next)))
+            .wrap(TracingLogger::<logging::AccessLog>::new())
         })
         .listen(listener)?
         // The `portico` command owns the signals (see `shutdown_on_signals`); tests stop

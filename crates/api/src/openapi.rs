@@ -136,8 +136,8 @@ fn add_standard_responses(doc: &mut utoipa::openapi::OpenApi) {
 }
 
 /// Which methods each path template answers, for 405 answers with an `Allow` header.
-pub fn method_table() -> Vec<(String, Vec<&'static str>)> {
-    document()
+pub fn method_table(document: &utoipa::openapi::OpenApi) -> Vec<(String, Vec<&'static str>)> {
+    document
         .paths
         .paths
         .iter()

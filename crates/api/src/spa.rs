@@ -137,8 +137,8 @@ pub async fn serve(
 pub struct MethodTable(Vec<(String, Vec<&'static str>)>);
 
 impl MethodTable {
-    pub fn from_document() -> Self {
-        Self(crate::openapi::method_table())
+    pub fn from_document(document: &utoipa::openapi::OpenApi) -> Self {
+        Self(crate::openapi::method_table(document))
     }
 
     fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
