@@ -425,7 +425,7 @@ const lines = [
   '',
   '## The browser app',
   '',
-  'Built by `frontend/build.sh` and split at every `#[wasm_split]` function (the account, a project, administration); the',
+  'Built by `frontend/build.sh` and split at every `#[wasm_split]` function (the account, a project, administration, MFA set-up, the recovered page, the waiting invitations); the',
   'server sends the brotli copy to browsers that accept it. Bytes:',
   '',
   ...wasmTable(wasm),
