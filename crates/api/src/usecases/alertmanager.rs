@@ -11,12 +11,12 @@ use portico_domain::alertmanager::{
     AlertmanagerOutcome, AlertmanagerPayload, AlertmanagerReport, AlertmanagerResult, LabelledAlert, PAYLOAD_VERSION,
 };
 use portico_domain::projects::environments_from_text;
-use portico_store::entities::project;
+use portico_store::entities::{alert, project};
 use portico_store::{alerts, audit, projects};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
-use super::alerts::{AlertsError, AlertsResult, NewAlert, record_alert};
+use super::alerts::{AlertsError, AlertsResult, NewAlert, record_alert, tell_webhook};
 use super::errors::Failure;
 use crate::audit::{AuditEventExt, event};
 use crate::context::Context;
@@ -123,6 +123,8 @@ async fn apply(
         }
         (false, Some(active)) => {
             alerts::resolve(txn, active.id, None, now).await?;
+            let resolved_row = alert::Model { resolved_at: Some(now), ..active.clone() };
+            tell_webhook(txn, "alert.resolved", &resolved_row, &[], now).await?;
             let resolved = event("alert.resolved", "success", client)
                 .details(serde_json::json!({
                     "alert": active.id, "source": "alertmanager", "fingerprint": labelled.fingerprint,

@@ -184,12 +184,26 @@ pub async fn record_alert(
             )
             .await?;
     }
-    if let Some(hook) = alerts::webhook(txn, project.id).await? {
-        let payload = WebhookPayload { event: "alert.raised".into(), project: project.id, alert: to_dto(&row, &[]) };
-        let body = serde_json::to_string(&payload).map_err(Failure::internal)?;
-        alerts::enqueue_delivery(txn, project.id, &hook.url, &body, now).await?;
-    }
+    tell_webhook(txn, "alert.raised", &row, &[], now).await?;
     Ok(row)
+}
+
+/// Queues `event` (`alert.raised`, `alert.resolved`) about `alert` for the project's webhook, if
+/// it has one, in the caller's transaction.
+pub async fn tell_webhook(
+    txn: &DatabaseTransaction,
+    event: &str,
+    alert: &alert::Model,
+    resolvers: &[account::Model],
+    now: DateTime<Utc>,
+) -> Result<(), Failure> {
+    if let Some(hook) = alerts::webhook(txn, alert.project_id).await? {
+        let payload =
+            WebhookPayload { event: event.into(), project: alert.project_id, alert: to_dto(alert, resolvers) };
+        let body = serde_json::to_string(&payload).map_err(Failure::internal)?;
+        alerts::enqueue_delivery(txn, alert.project_id, &hook.url, &body, now).await?;
+    }
+    Ok(())
 }
 
 pub async fn list(state: &Context, access: &ProjectAccess, query: AlertQuery) -> AlertsResult<Page<Alert>> {
@@ -245,11 +259,10 @@ pub async fn resolve(
         .details(serde_json::json!({"alert": id}))
         .project(access.project.id);
     audit::record(&txn, resolved, now).await?;
+    let row = alert::Model { resolved_at: Some(now), resolved_by: Some(actor.id), ..row };
+    tell_webhook(&txn, "alert.resolved", &row, std::slice::from_ref(actor), now).await?;
     txn.commit().await?;
-    Ok(to_dto(
-        &alert::Model { resolved_at: Some(now), resolved_by: Some(actor.id), ..row },
-        std::slice::from_ref(actor),
-    ))
+    Ok(to_dto(&row, std::slice::from_ref(actor)))
 }
 
 async fn preferences_of(

@@ -212,6 +212,15 @@ async fn the_webhook_gets_signed_alerts_and_private_targets_need_permission() {
     let payload: Value = serde_json::from_slice(&delivery.body).unwrap();
     assert_eq!(payload["alert"]["id"], alert["id"]);
     assert_eq!(payload["event"], "alert.raised");
+    // Resolving it is an event too, with who resolved it.
+    let id = alert["id"].as_str().unwrap();
+    let resolved = acme.owner.post(&format!("/api/v1/projects/{}/alerts/{id}/resolve", acme.guid), json!({})).await;
+    assert_eq!(resolved.status(), 200, "{:?}", resolved.text().await);
+    let delivery = receiver.wait_for(2).await.remove(1);
+    let payload: Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert_eq!(payload["event"], "alert.resolved");
+    assert_eq!(payload["alert"]["id"], alert["id"]);
+    assert!(payload["alert"]["resolved_at"].is_string(), "{payload}");
     assert_eq!(acme.owner.delete(&path, None).await.status(), 204);
 
     // Without the allowance, loopback targets are refused.
