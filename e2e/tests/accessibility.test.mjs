@@ -644,6 +644,7 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await check(developer, 'home: declining an invitation, asked first');
     await waiting.getByRole('button', { name: 'Decline invitation' }).click();
     await developer.getByRole('status').getByText(/You declined the invitation to Beta/).waitFor();
+    await developer.getByRole('heading', { name: 'Welcome, Test User' }).and(developer.locator(':focus')).waitFor();
     await check(developer, 'home: invitation declined');
   });
 });

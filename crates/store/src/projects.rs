@@ -19,8 +19,6 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<pro
     Ok(project::Entity::find_by_id(id).one(db).await?)
 }
 
-/// The project, locked for the rest of the transaction (PostgreSQL: `FOR UPDATE`; SQLite has a
-/// single writer anyway), so membership changes and seat counts of one project serialize.
 pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult<Vec<project::Model>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -28,6 +26,8 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> StoreResult
     Ok(project::Entity::find().filter(project::Column::Id.is_in(ids)).all(db).await?)
 }
 
+/// The project, locked for the rest of the transaction (PostgreSQL: `FOR UPDATE`; SQLite has a
+/// single writer anyway), so membership changes and seat counts of one project serialize.
 pub async fn find_for_update(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<project::Model>> {
     let mut query = project::Entity::find_by_id(id);
     if !crate::is_sqlite(db) {

@@ -70,6 +70,11 @@ impl<T> Answer<T> {
     pub fn has_items(&self) -> Option<bool> {
         self.text.with(|answer| answer.as_ref().map(|answer| answer.as_ref().is_ok_and(|text| text.trim() != "[]")))
     }
+
+    /// Whether the answer came back as a failure.
+    pub fn has_failed(&self) -> bool {
+        self.text.with(|answer| matches!(answer, Some(Err(_))))
+    }
 }
 
 impl<T: DeserializeOwned> Answer<T> {

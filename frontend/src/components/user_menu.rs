@@ -112,8 +112,10 @@ pub fn UserMenu(name: String, on_sign_out: Callback<()>) -> impl IntoView {
                 aria-controls="user-menu"
                 aria-expanded=move || if open.get() { "true" } else { "false" }
                 node_ref=button
-                on:click=move |_| {
-                    focus_on.set(None);
+                on:click=move |event: leptos::ev::MouseEvent| {
+                    // A click of no mouse (a screen reader's Enter in browse mode) goes on into
+                    // the menu, as the keys do.
+                    focus_on.set((event.detail() == 0).then_some(0));
                     open.update(|open| *open = !*open);
                 }
                 on:keydown=on_button_key

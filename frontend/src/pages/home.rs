@@ -44,6 +44,8 @@ fn Welcome() -> impl IntoView {
     let declined = RwSignal::new(None::<String>);
     let recovered = move || session.signed_in_account().is_some_and(|me| me.recovery_code_used);
     let any_waiting = move || waiting.has_items() == Some(true);
+    // Not knowing whether invitations wait, the page stays and says so.
+    let waiting_failed = move || waiting.has_failed();
     let onward = Memo::new(move |previous: Option<&Onward>| {
         // Decided to stay, the page stays (declining the last invitation does not send it away).
         if previous == Some(&Onward::Stay) {
@@ -56,7 +58,7 @@ fn Welcome() -> impl IntoView {
         if waiting.has_items().is_none() {
             return Onward::Undecided;
         }
-        if any_waiting() || me.recovery_code_used {
+        if any_waiting() || waiting_failed() || me.recovery_code_used {
             return Onward::Stay;
         }
         me.projects.first().map_or(Onward::Stay, |project| Onward::To(format!("/{}/dashboard", project.guid)))
@@ -64,6 +66,20 @@ fn Welcome() -> impl IntoView {
     Effect::new(move |_| {
         if let Onward::To(path) = onward.get() {
             navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    // Declining redraws the page; the focus, on the button that went, moves to its heading.
+    Effect::new(move |_| {
+        // Again when the list asked for after declining arrives and the page is drawn anew.
+        waiting.has_items();
+        if declined.get().is_some() {
+            request_animation_frame(|| {
+                let heading =
+                    web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("welcome-title"));
+                if let Some(heading) = heading {
+                    let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(heading).focus();
+                }
+            });
         }
     });
     let name = move || session.signed_in_account().map(|me| display_name(&me)).unwrap_or_default();
@@ -74,7 +90,7 @@ fn Welcome() -> impl IntoView {
         let has_projects = !session.projects().is_empty();
         view! {
             <section class="card">
-                <h1>"Welcome, " {name}</h1>
+                <h1 id="welcome-title" tabindex="-1">"Welcome, " {name}</h1>
                 {recovered().then(|| view! {
                     <p class="alert alert-warning">
                         "You signed in with your recovery code, which is now used up. "
@@ -82,6 +98,11 @@ fn Welcome() -> impl IntoView {
                     </p>
                 })}
                 <Notice message=declined />
+                {waiting_failed().then(|| view! {
+                    <p class="alert alert-error" role="alert">
+                        "Your waiting invitations could not be loaded. Reload the page to try again."
+                    </p>
+                })}
                 {any_waiting().then(|| lazily(move || waiting_invitations(waiting, declined)))}
                 {if has_projects {
                     view! { <p>"Choose a project in the project selector at the top."</p> }.into_any()

@@ -20,18 +20,19 @@ use templates::Templates;
 
 /// Email bodies carry live links (invitations, resets, enrolment): they rest sealed under their
 /// own purpose key, bound to the outbox row. Extra headers that carry a link too
-/// (`List-Unsubscribe`) are sealed with the body: after a first line [`HEADERS`], one
-/// `Name: value` line each, then an empty line, then the body.
+/// (`List-Unsubscribe`) are sealed with the body: a first line [`HEADERS`], one `Name: value` line
+/// each (none for most mails), an empty line, then the body. (Rows sealed before headers existed
+/// hold the body alone.)
 pub fn seal_body(key: &MasterKey, id: uuid::Uuid, headers: &[(&str, String)], body: &str) -> String {
-    let mut plain = String::new();
-    if !headers.is_empty() {
-        plain.push_str(HEADERS);
-        plain.push('\n');
-        for (name, value) in headers {
-            plain.push_str(&format!("{name}: {value}\n"));
-        }
-        plain.push('\n');
+    // Always the header block (maybe empty), so a body can never be read as headers; a line
+    // break inside a header would start another one, so there is none.
+    let mut plain = String::from(HEADERS);
+    plain.push('\n');
+    for (name, value) in headers {
+        let one_line = |text: &str| text.replace(['\r', '\n'], " ");
+        plain.push_str(&format!("{}: {}\n", one_line(name), one_line(value)));
     }
+    plain.push('\n');
     plain.push_str(body);
     seal(key, Purpose::OutboxBody, id.as_bytes(), plain.as_bytes())
 }
@@ -55,7 +56,10 @@ pub fn open_body(key: &MasterKey, id: uuid::Uuid, stored: &str) -> Result<Opened
     let Some(rest) = plain.strip_prefix(HEADERS).and_then(|rest| rest.strip_prefix('\n')) else {
         return Ok(Opened { headers: Vec::new(), body: plain });
     };
-    let (block, body) = rest.split_once("\n\n").ok_or(SealError::Corrupt)?;
+    let (block, body) = match rest.strip_prefix('\n') {
+        Some(body) => ("", body),
+        None => rest.split_once("\n\n").ok_or(SealError::Corrupt)?,
+    };
     let headers = block
         .lines()
         .map(|line| line.split_once(": ").map(|(n, v)| (n.to_owned(), v.to_owned())).ok_or(SealError::Corrupt))
@@ -108,5 +112,32 @@ impl Mailer {
     /// Tells the worker there is mail; call after committing.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_headers_and_body_open_as_they_went_in() {
+        let key = MasterKey::from_bytes([3u8; 32]);
+        let id = uuid::Uuid::now_v7();
+        let headers = [("List-Unsubscribe", "<https://portal.test/x?token=abc>".to_owned())];
+        let opened = open_body(&key, id, &seal_body(&key, id, &headers, "Hello,\n\nbody")).unwrap();
+        assert_eq!(
+            opened.headers,
+            vec![("List-Unsubscribe".to_owned(), "<https://portal.test/x?token=abc>".to_owned())]
+        );
+        assert_eq!(opened.body, "Hello,\n\nbody");
+        // A body that looks like a header block stays a body.
+        let tricky = format!("{HEADERS}\nX-Evil: yes\n\ntext");
+        let opened = open_body(&key, id, &seal_body(&key, id, &[], &tricky)).unwrap();
+        assert!(opened.headers.is_empty());
+        assert_eq!(opened.body, tricky);
+        // A line break in a value cannot add a header.
+        let injected = [("List-Unsubscribe", "<a>\nBcc: someone@example.com".to_owned())];
+        let opened = open_body(&key, id, &seal_body(&key, id, &injected, "b")).unwrap();
+        assert_eq!(opened.headers.len(), 1);
     }
 }

@@ -208,6 +208,10 @@ pub async fn join_by_invitation(
             signed_in: account.email.clone().unwrap_or_else(|| "another account".to_owned()),
         });
     }
+    // The project first, then the invitation: revoking and resending lock them in that order too
+    // (the other order could deadlock on PostgreSQL).
+    let project_id = invitation.project_id.ok_or(InvitationsError::InvitationInvalid)?;
+    project_store::find_for_update(txn, project_id).await?.ok_or(InvitationsError::InvitationNotFound)?;
     if !invitations::accept(txn, invitation.id, now).await? {
         return Err(InvitationsError::InvitationUsed);
     }
