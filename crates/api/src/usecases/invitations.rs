@@ -113,28 +113,27 @@ pub async fn send_invitation_email(
         .map_err(Into::into)
 }
 
-/// Makes `account` a member as the invitation says; the invited primary contact gets the crown.
+/// Makes `account` a member of `project` (locked by the caller) as the invitation says; the invited
+/// primary contact gets the crown.
 pub async fn join_project(
     txn: &DatabaseTransaction,
     client: &ClientInfo,
     invitation: &invitation::Model,
     account: &account::Model,
+    project: &project::Model,
     now: DateTime<Utc>,
-) -> InvitationLinkResult<Option<project::Model>> {
-    let Some(project_id) = invitation.project_id else { return Ok(None) };
-    let project =
-        project_store::find_for_update(txn, project_id).await?.ok_or_else(|| InvitationLinkError::ProjectGone)?;
+) -> InvitationLinkResult<()> {
     let role = invitation.role.unwrap_or(ProjectRole::Developer);
-    memberships::insert_if_absent(txn, project_id, account.id, role, now).await?;
+    memberships::insert_if_absent(txn, project.id, account.id, role, now).await?;
     if role == ProjectRole::TenantAdministrator {
         let email_key = account.email_key.clone().unwrap_or_default();
-        project_store::set_primary_contact_if_unset(txn, project_id, account.id, &email_key, now).await?;
+        project_store::set_primary_contact_if_unset(txn, project.id, account.id, &email_key, now).await?;
     }
     let joined = event("project.member_joined", "success", client)
         .actor(account.id)
         .subject(account.id)
         .details(serde_json::json!({"role": role, "invitation": invitation.id}))
-        .project(project_id);
+        .project(project.id);
     audit::record(txn, joined, now).await?;
-    Ok(Some(project))
+    Ok(())
 }

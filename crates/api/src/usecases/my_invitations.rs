@@ -21,21 +21,24 @@ pub async fn list(state: &Context, account: &account::Model) -> InvitationsResul
     let Some(email_key) = account.email_key.as_deref() else { return Ok(Vec::new()) };
     let rows = invitations::pending_project_invitations_to(&state.db, email_key, state.now()).await?;
     let inviters = accounts::find_many(&state.db, rows.iter().filter_map(|i| i.invited_by).collect()).await?;
-    let mut pending = Vec::with_capacity(rows.len());
-    for invitation in rows {
-        let Some(project) = project_store::find(&state.db, invitation.project_id.unwrap_or_default()).await? else {
-            continue;
-        };
-        pending.push(PendingInvitation {
-            id: invitation.id,
-            project: InvitedProject { guid: project.id, name: project.name },
-            role: invitation.role.unwrap_or(ProjectRole::Developer),
-            inviter: invitation.invited_by.and_then(|id| inviters.iter().find(|a| a.id == id)).map(super::display_name),
-            created_at: invitation.created_at,
-            expires_at: invitation.expires_at,
-        });
-    }
-    Ok(pending)
+    let projects = project_store::find_many(&state.db, rows.iter().filter_map(|i| i.project_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|invitation| {
+            let project = projects.iter().find(|p| Some(p.id) == invitation.project_id)?;
+            Some(PendingInvitation {
+                id: invitation.id,
+                project: InvitedProject { guid: project.id, name: project.name.clone() },
+                role: invitation.role.unwrap_or(ProjectRole::Developer),
+                inviter: invitation
+                    .invited_by
+                    .and_then(|id| inviters.iter().find(|a| a.id == id))
+                    .map(super::display_name),
+                created_at: invitation.created_at,
+                expires_at: invitation.expires_at,
+            })
+        })
+        .collect())
 }
 
 /// The invitation `id` when it is a project invitation addressed to `account`; any other answers

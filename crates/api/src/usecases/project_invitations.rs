@@ -11,9 +11,8 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 use super::errors::{Failure, use_case_error};
-use super::invitations::open_invitation;
-use super::invitations::send_invitation_email;
-pub use super::invitations::{join_project, queue_project_invitation};
+pub use super::invitations::queue_project_invitation;
+use super::invitations::{InvitationLinkError, join_project, open_invitation, send_invitation_email};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::auth::secrets;
@@ -211,11 +210,11 @@ pub async fn join_by_invitation(
     // The project first, then the invitation: revoking and resending lock them in that order too
     // (the other order could deadlock on PostgreSQL).
     let project_id = invitation.project_id.ok_or(InvitationsError::InvitationInvalid)?;
-    project_store::find_for_update(txn, project_id).await?.ok_or(InvitationsError::InvitationNotFound)?;
+    let project = project_store::find_for_update(txn, project_id).await?.ok_or(InvitationLinkError::ProjectGone)?;
     if !invitations::accept(txn, invitation.id, now).await? {
         return Err(InvitationsError::InvitationUsed);
     }
-    let project = join_project(txn, client, invitation, account, now).await?.expect("a project invitation");
+    join_project(txn, client, invitation, account, &project, now).await?;
     // The invitation held a seat until now; a plan made smaller meanwhile may have none left.
     let plan = project.service_plan;
     let seats = state.settings.seats(plan);
