@@ -13,6 +13,7 @@ mod m20261201_000007_deploy_targets;
 mod m20261202_000008_alertmanager;
 mod m20261202_000009_maintenance_notice;
 mod m20261202_000010_status_subscribers;
+mod m20261202_000011_project_webhooks;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_alertmanager::Migration),
             Box::new(m20261202_000009_maintenance_notice::Migration),
             Box::new(m20261202_000010_status_subscribers::Migration),
+            Box::new(m20261202_000011_project_webhooks::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod problem;
 pub mod projects;
 pub mod status;
 pub mod tokens;
+pub mod webhooks;
 
 /// The strings an enumerated column holds are the ones `as_str` gives (the data written before
 /// the columns were typed reads back unchanged).

@@ -1,7 +1,7 @@
-//! Alerts, notification preferences and webhooks with their delivery queue.
+//! Alerts and notification preferences.
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -9,8 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::StoreResult;
-use crate::entities::{alert, notification_preference, webhook, webhook_delivery};
-use crate::lease::Leased;
+use crate::entities::{alert, notification_preference};
 
 pub async fn insert(db: &impl ConnectionTrait, model: alert::ActiveModel) -> StoreResult<alert::Model> {
     Ok(model.insert(db).await?)
@@ -115,97 +114,5 @@ pub async fn put_preferences(
     )
     .exec(db)
     .await?;
-    Ok(())
-}
-
-pub async fn webhook(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<Option<webhook::Model>> {
-    Ok(webhook::Entity::find_by_id(project_id).one(db).await?)
-}
-
-pub async fn put_webhook(db: &impl ConnectionTrait, model: webhook::Model) -> StoreResult<()> {
-    webhook::Entity::insert(webhook::ActiveModel {
-        project_id: Set(model.project_id),
-        url: Set(model.url),
-        secret_ciphertext: Set(model.secret_ciphertext),
-        created_at: Set(model.created_at),
-    })
-    .on_conflict(
-        OnConflict::column(webhook::Column::ProjectId)
-            .update_columns([webhook::Column::Url, webhook::Column::SecretCiphertext, webhook::Column::CreatedAt])
-            .to_owned(),
-    )
-    .exec(db)
-    .await?;
-    Ok(())
-}
-
-pub async fn delete_webhook(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<bool> {
-    Ok(webhook::Entity::delete_by_id(project_id).exec(db).await?.rows_affected == 1)
-}
-
-pub async fn enqueue_delivery(
-    db: &impl ConnectionTrait,
-    project_id: Uuid,
-    url: &str,
-    payload: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    webhook_delivery::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        project_id: Set(project_id),
-        url: Set(url.to_owned()),
-        payload: Set(payload.to_owned()),
-        created_at: Set(now),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        lease_until: Set(None),
-        delivered_at: Set(None),
-        failed_at: Set(None),
-        last_error: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Takes the oldest due webhook delivery for `lease`.
-pub async fn claim_delivery(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    lease: Duration,
-) -> StoreResult<Option<webhook_delivery::Model>> {
-    let due = || {
-        webhook_delivery::Column::DeliveredAt
-            .is_null()
-            .and(webhook_delivery::Column::FailedAt.is_null())
-            .and(webhook_delivery::Column::NextAttemptAt.lte(now))
-    };
-    const LEASED: Leased<webhook_delivery::Entity> = Leased {
-        id: webhook_delivery::Column::Id,
-        lease_until: webhook_delivery::Column::LeaseUntil,
-        attempts: Some(webhook_delivery::Column::Attempts),
-        oldest_first: webhook_delivery::Column::CreatedAt,
-    };
-    LEASED.claim(db, due, now, lease).await
-}
-
-pub async fn delivery_done(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-    outcome: Result<(), (String, Option<DateTime<Utc>>)>,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    let mut update = webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None));
-    update = match outcome {
-        Ok(()) => update.col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(now)),
-        Err((error, Some(retry))) => update
-            .col_expr(webhook_delivery::Column::LastError, Expr::value(error))
-            .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(retry)),
-        Err((error, None)) => update
-            .col_expr(webhook_delivery::Column::LastError, Expr::value(error))
-            .col_expr(webhook_delivery::Column::FailedAt, Expr::value(now)),
-    };
-    update.filter(webhook_delivery::Column::Id.eq(id)).exec(db).await?;
     Ok(())
 }

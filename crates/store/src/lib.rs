@@ -21,6 +21,7 @@ pub mod sessions;
 pub mod settings;
 pub mod status_subscribers;
 pub mod throttles;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -26,6 +26,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("maintenance", include_str!("templates/maintenance.txt")),
     ("status_subscription", include_str!("templates/status_subscription.txt")),
     ("alert", include_str!("templates/alert.txt")),
+    ("webhook_disabled", include_str!("templates/webhook_disabled.txt")),
 ];
 
 pub struct Rendered {

@@ -1,12 +1,11 @@
-//! `/api/v1/projects/{guid}/alerts`, notification preferences and the alert webhook.
+//! `/api/v1/projects/{guid}/alerts` and notification preferences.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, HttpResponse, delete, get, post, put, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
 use portico_domain::alerts::{
-    Alert, AlertQuery, NotificationPreferences, NotificationPreferencesInput, RaiseAlertRequest, Webhook,
-    WebhookRequest,
+    Alert, AlertQuery, NotificationPreferences, NotificationPreferencesInput, RaiseAlertRequest,
 };
 use portico_domain::paging::Page;
 use portico_domain::problem::Problem;
@@ -172,73 +171,4 @@ pub async fn put_preferences(
 ) -> ApiResult<web::Json<NotificationPreferences>> {
     let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
     Ok(web::Json(alerts::put_preferences(&state, &access, &current.account, body.into_inner()).await?))
-}
-
-/// The project's alert webhook (Tenant Administrator).
-#[utoipa::path(
-    tag = "alerts",
-    params(("guid" = Uuid, Path, description = "Project GUID")),
-    responses(
-        (status = 200, description = "The webhook (its secret is never shown again)", body = Webhook),
-        (status = 403, description = "`role_forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`project_not_found` or `webhook_not_found`", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("session_cookie" = [])),
-)]
-#[get("/webhook")]
-pub async fn get_webhook(
-    state: web::Data<Context>,
-    SignedIn(current): SignedIn,
-    guid: web::Path<Uuid>,
-) -> ApiResult<web::Json<Webhook>> {
-    let access = ProjectAccess::cached(&state, &current.account, guid.into_inner()).await?;
-    Ok(web::Json(alerts::get_webhook(&state, &access).await?))
-}
-
-/// Set the alert webhook: alerts are POSTed as JSON with `X-Portico-Signature: sha256=<HMAC-SHA256
-/// of "{X-Portico-Timestamp}.{body}">`. The signing secret is in this answer only. Private and
-/// loopback targets are refused unless `PORTICO_WEBHOOK_ALLOW_PRIVATE`; redirects are not followed.
-#[utoipa::path(
-    tag = "alerts",
-    params(("guid" = Uuid, Path, description = "Project GUID")),
-    request_body = WebhookRequest,
-    responses(
-        (status = 200, description = "Set; store `signing_secret` now", body = Webhook),
-        (status = 403, description = "`role_forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not an http(s) URL, unresolvable, or a private address", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("session_cookie" = [])),
-)]
-#[put("/webhook")]
-pub async fn put_webhook(
-    state: web::Data<Context>,
-    client: ClientInfo,
-    SignedIn(current): SignedIn,
-    guid: web::Path<Uuid>,
-    body: JsonBody<WebhookRequest>,
-) -> ApiResult<web::Json<Webhook>> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
-    Ok(web::Json(alerts::put_webhook(&state, &client, &access, &current.account, &body.url).await?))
-}
-
-/// Remove the alert webhook.
-#[utoipa::path(
-    tag = "alerts",
-    params(("guid" = Uuid, Path, description = "Project GUID")),
-    responses(
-        (status = 204, description = "Removed"),
-        (status = 404, description = "`project_not_found` or `webhook_not_found`", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("session_cookie" = [])),
-)]
-#[delete("/webhook")]
-pub async fn delete_webhook(
-    state: web::Data<Context>,
-    client: ClientInfo,
-    SignedIn(current): SignedIn,
-    guid: web::Path<Uuid>,
-) -> ApiResult<HttpResponse> {
-    let access = ProjectAccess::load(&state.db, &current.account, guid.into_inner(), state.today()).await?;
-    alerts::delete_webhook(&state, &client, &access, &current.account).await?;
-    Ok(HttpResponse::NoContent().finish())
 }

@@ -23,6 +23,7 @@ pub mod status_subscriptions;
 pub mod tokens;
 pub mod update_schedule;
 pub mod upload;
+pub mod webhooks;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -54,9 +55,11 @@ pub fn configure(config: &mut ServiceConfig) {
                     .service(alerts::raise_alert)
                     .service(alerts::get_preferences)
                     .service(alerts::put_preferences)
-                    .service(alerts::get_webhook)
-                    .service(alerts::put_webhook)
-                    .service(alerts::delete_webhook)
+                    .service(webhooks::get_webhook)
+                    .service(webhooks::put_webhook)
+                    .service(webhooks::delete_webhook)
+                    .service(webhooks::list_webhooks)
+                    .service(webhooks::create_webhook)
                     .service(members::change_member_role)
                     .service(members::remove_member)
                     .service(project_invitations::resend_invitation)
@@ -67,7 +70,13 @@ pub fn configure(config: &mut ServiceConfig) {
                     .service(deployments::promote_deployment)
                     .service(deployments::cancel_deployment)
                     .service(environments::restart_environment)
-                    .service(alerts::resolve_alert),
+                    .service(alerts::resolve_alert)
+                    .service(webhooks::get_one_webhook)
+                    .service(webhooks::update_webhook)
+                    .service(webhooks::delete_one_webhook)
+                    .service(webhooks::test_webhook)
+                    .service(webhooks::list_deliveries)
+                    .service(webhooks::redeliver),
             )
             .service(integrations::alertmanager_webhook)
             .service(status::status)

@@ -21,6 +21,7 @@ use super::errors::Failure;
 use crate::audit::{AuditEventExt, event};
 use crate::context::Context;
 use crate::http::client::ClientInfo;
+use portico_domain::webhooks::WebhookEvent;
 
 /// Takes one webhook payload and answers what became of each alert in it.
 pub async fn receive(
@@ -124,7 +125,7 @@ async fn apply(
         (false, Some(active)) => {
             alerts::resolve(txn, active.id, None, now).await?;
             let resolved_row = alert::Model { resolved_at: Some(now), ..active.clone() };
-            tell_webhook(txn, "alert.resolved", &resolved_row, &[], now).await?;
+            tell_webhook(state, txn, project, WebhookEvent::AlertResolved, &resolved_row, &[], now).await?;
             let resolved = event("alert.resolved", "success", client)
                 .details(serde_json::json!({
                     "alert": active.id, "source": "alertmanager", "fingerprint": labelled.fingerprint,

@@ -2,38 +2,33 @@
 //! delivered by email to the members whose preferences match and to the project's webhook.
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, KeyInit, Mac};
 use portico_domain::alerts::{
     Alert, AlertQuery, AlertType, MAX_MESSAGE_CHARS, NotificationPreferences, NotificationPreferencesInput,
-    RaiseAlertRequest, Severity, Webhook, WebhookPayload, parse_preferences,
+    RaiseAlertRequest, Severity, parse_preferences,
 };
-use portico_domain::network::special_purpose;
 use portico_domain::paging::{Page, PageQuery, PageRequest};
 use portico_domain::problem::FieldError;
 use portico_domain::projects::{Action, Environment, environments_from_text};
+use portico_domain::webhooks::WebhookEvent;
 use portico_store::alerts::AlertFilter;
-use portico_store::entities::{account, alert, project, webhook};
+use portico_store::entities::{account, alert, project};
 use portico_store::{accounts, alerts, audit, memberships};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, Set, TransactionTrait};
-use sha2::Sha256;
 use uuid::Uuid;
 
 use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
-use crate::auth::{crypto, secrets};
 use crate::cache::CacheKey;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
-use crate::keys::Purpose;
 
 use_case_error! {
-    /// Why an alert, a notification preference or the webhook was refused.
+    /// Why an alert or a notification preference was refused.
     pub enum AlertsError {
         AlertNotFound => (NotFound, "alert_not_found", "This project has no such alert."),
         AlertResolved => (Conflict, "alert_resolved", "This alert is already resolved."),
         MembershipRequired => (Forbidden, "membership_required", "Notification preferences belong to project members."),
-        WebhookNotFound => (NotFound, "webhook_not_found", "This project has no webhook."),
     }
     from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress }
 }
@@ -184,25 +179,22 @@ pub async fn record_alert(
             )
             .await?;
     }
-    tell_webhook(txn, "alert.raised", &row, &[], now).await?;
+    tell_webhook(state, txn, project, WebhookEvent::AlertRaised, &row, &[], now).await?;
     Ok(row)
 }
 
-/// Queues `event` (`alert.raised`, `alert.resolved`) about `alert` for the project's webhook, if
-/// it has one, in the caller's transaction.
+/// Queues `event` (`alert.raised`, `alert.resolved`) about `alert` for the project's webhooks
+/// that want it, in the caller's transaction.
 pub async fn tell_webhook(
+    state: &Context,
     txn: &DatabaseTransaction,
-    event: &str,
+    project: &project::Model,
+    event: WebhookEvent,
     alert: &alert::Model,
     resolvers: &[account::Model],
     now: DateTime<Utc>,
 ) -> Result<(), Failure> {
-    if let Some(hook) = alerts::webhook(txn, alert.project_id).await? {
-        let payload =
-            WebhookPayload { event: event.into(), project: alert.project_id, alert: to_dto(alert, resolvers) };
-        let body = serde_json::to_string(&payload).map_err(Failure::internal)?;
-        alerts::enqueue_delivery(txn, alert.project_id, &hook.url, &body, now).await?;
-    }
+    super::webhooks::announce::alert(state, txn, project, event, &to_dto(alert, resolvers), now).await?;
     Ok(())
 }
 
@@ -260,7 +252,8 @@ pub async fn resolve(
         .project(access.project.id);
     audit::record(&txn, resolved, now).await?;
     let row = alert::Model { resolved_at: Some(now), resolved_by: Some(actor.id), ..row };
-    tell_webhook(&txn, "alert.resolved", &row, std::slice::from_ref(actor), now).await?;
+    tell_webhook(state, &txn, &access.project, WebhookEvent::AlertResolved, &row, std::slice::from_ref(actor), now)
+        .await?;
     txn.commit().await?;
     Ok(to_dto(&row, std::slice::from_ref(actor)))
 }
@@ -299,138 +292,4 @@ pub async fn put_preferences(
     let value = serde_json::to_value(&preferences).map_err(Failure::internal)?;
     alerts::put_preferences(&state.db, access.project.id, account.id, value, state.now()).await?;
     Ok(preferences)
-}
-
-// --- Webhook -----------------------------------------------------------------------
-
-pub const SIGNATURE_HEADER: &str = "X-Portico-Signature";
-pub const TIMESTAMP_HEADER: &str = "X-Portico-Timestamp";
-
-/// `sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">`.
-pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Checks a webhook URL and where its host resolves to; returns the addresses to connect to.
-pub async fn check_target(url: &str, allow_private: bool) -> Result<(String, Vec<std::net::SocketAddr>), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("is not a URL: {e}"))?;
-    if !matches!(parsed.scheme(), "https" | "http") {
-        return Err("must be an http or https URL".into());
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("must not carry credentials; the signature authenticates deliveries".into());
-    }
-    let port = parsed.port_or_known_default().ok_or("needs a port")?;
-    // An address literal is judged as it is; a name by every address it resolves to (all must
-    // pass: the connection goes to one of them).
-    let (host, addresses): (String, Vec<std::net::SocketAddr>) = match parsed.host().ok_or("needs a host")? {
-        url::Host::Ipv4(ip) => (ip.to_string(), vec![(ip, port).into()]),
-        url::Host::Ipv6(ip) => (ip.to_string(), vec![(ip, port).into()]),
-        url::Host::Domain(name) => {
-            let resolved: Vec<std::net::SocketAddr> = tokio::net::lookup_host((name, port))
-                .await
-                .map_err(|e| format!("the host `{name}` does not resolve: {e}"))?
-                .collect();
-            (name.to_owned(), resolved)
-        }
-    };
-    if addresses.is_empty() {
-        return Err(format!("the host `{host}` does not resolve"));
-    }
-    if !allow_private
-        && let Some((address, kind)) = addresses.iter().find_map(|a| special_purpose(a.ip()).map(|kind| (a.ip(), kind)))
-    {
-        return Err(format!(
-            "the host `{host}` is {address}, a special-purpose address ({kind}); Portico does not send webhooks \
-             there (PORTICO_WEBHOOK_ALLOW_PRIVATE allows private targets)"
-        ));
-    }
-    Ok((host, addresses))
-}
-
-pub async fn get_webhook(state: &Context, access: &ProjectAccess) -> AlertsResult<Webhook> {
-    access.require(Action::ManageWebhook)?;
-    let hook = alerts::webhook(&state.db, access.project.id).await?.ok_or_else(|| AlertsError::WebhookNotFound)?;
-    Ok(Webhook { url: hook.url, created_at: hook.created_at, signing_secret: None })
-}
-
-/// Sets the webhook; the new signing secret is in this answer only.
-pub async fn put_webhook(
-    state: &Context,
-    client: &ClientInfo,
-    access: &ProjectAccess,
-    actor: &account::Model,
-    url: &str,
-) -> AlertsResult<Webhook> {
-    access.require(Action::ManageWebhook)?;
-    access.require_writable()?;
-    if url.len() > 2000 {
-        return Err(Failure::invalid_field("url", "must be at most 2000 characters").into());
-    }
-    check_target(url, state.settings.webhook_allow_private).await.map_err(|m| Failure::invalid_field("url", m))?;
-    let secret = format!("whsec_{}", hex::encode(secrets::random_bytes::<32>()));
-    let now = state.now();
-    let sealed =
-        crypto::seal(&state.master_key, Purpose::WebhookSecret, access.project.id.as_bytes(), secret.as_bytes());
-    let txn = state.db.begin().await?;
-    alerts::put_webhook(
-        &txn,
-        webhook::Model {
-            project_id: access.project.id,
-            url: url.to_owned(),
-            secret_ciphertext: sealed,
-            created_at: now,
-        },
-    )
-    .await?;
-    let set = event("project.webhook_set", "success", client)
-        .actor(actor.id)
-        .details(serde_json::json!({"url": url}))
-        .project(access.project.id);
-    audit::record(&txn, set, now).await?;
-    txn.commit().await?;
-    Ok(Webhook { url: url.to_owned(), created_at: now, signing_secret: Some(secret) })
-}
-
-pub async fn delete_webhook(
-    state: &Context,
-    client: &ClientInfo,
-    access: &ProjectAccess,
-    actor: &account::Model,
-) -> AlertsResult<()> {
-    access.require(Action::ManageWebhook)?;
-    let now = state.now();
-    let txn = state.db.begin().await?;
-    if !alerts::delete_webhook(&txn, access.project.id).await? {
-        return Err(AlertsError::WebhookNotFound);
-    }
-    let removed = event("project.webhook_removed", "success", client).actor(actor.id).project(access.project.id);
-    audit::record(&txn, removed, now).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// The signing secret of a project's webhook, decrypted for a delivery.
-pub async fn webhook_secret(state: &Context, project_id: Uuid) -> AlertsResult<Option<Vec<u8>>> {
-    let Some(hook) = alerts::webhook(&state.db, project_id).await? else { return Ok(None) };
-    crypto::open(&state.master_key, Purpose::WebhookSecret, project_id.as_bytes(), &hook.secret_ciphertext)
-        .map(Some)
-        .map_err(|e| Failure::internal(e).into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_signature_covers_timestamp_and_body() {
-        let a = signature(b"secret", 1, b"{}");
-        assert!(a.starts_with("sha256=") && a.len() == 7 + 64);
-        assert_ne!(a, signature(b"secret", 2, b"{}"));
-        assert_ne!(a, signature(b"other", 1, b"{}"));
-    }
 }

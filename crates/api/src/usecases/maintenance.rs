@@ -153,6 +153,7 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     state.mailer.wake();
+    state.wake_webhooks.notify_one();
     Ok(window)
 }
 
@@ -220,6 +221,7 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     state.mailer.wake();
+    state.wake_webhooks.notify_one();
     Ok(window)
 }
 
@@ -312,6 +314,7 @@ pub async fn announce(
             unsubscribe_link => unsubscribe_link,
         }
     };
+    super::webhooks::announce::maintenance(state, txn, window, what, now).await?;
     let mut addressed = Vec::new();
     for (account, projects) in recipients {
         let Some(email) = account.email.clone() else { continue };

@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod sign_in;
 pub mod status_subscriptions;
 pub mod tokens;
+pub mod webhooks;
 pub mod windows;
 
 use chrono::{DateTime, Utc};

@@ -192,7 +192,8 @@ async fn the_webhook_gets_signed_alerts_and_private_targets_need_permission() {
     let shown: Value = acme.owner.get(&path).await.json().await.unwrap();
     assert!(shown.get("signing_secret").is_none(), "the secret is shown once");
     assert_eq!(
-        app.count(&format!("SELECT COUNT(*) FROM webhooks WHERE secret_ciphertext LIKE '%{}%'", &secret[6..])).await,
+        app.count(&format!("SELECT COUNT(*) FROM project_webhooks WHERE secret_ciphertext LIKE '%{}%'", &secret[6..]))
+            .await,
         0
     );
 

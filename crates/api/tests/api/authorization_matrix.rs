@@ -465,6 +465,30 @@ impl World {
         send_ok(&self.app, &self.tenant_admin.session(), Method::PUT, &path, json!({"url": WEBHOOK_URL}), 200).await;
     }
 
+    /// A webhook of project A made for one call (its id).
+    async fn new_webhook(&mut self) -> Uuid {
+        let path = format!("/api/v1/projects/{}/webhooks", self.a);
+        // The ones made for earlier calls go (a project has at most 20); the first one stays.
+        let hooks = send_ok(&self.app, &self.tenant_admin.session(), Method::GET, &path, Value::Null, 200).await;
+        for hook in hooks.as_array().unwrap().iter().skip(1) {
+            let one = format!("{path}/{}", id_of(hook, "id"));
+            send_ok(&self.app, &self.tenant_admin.session(), Method::DELETE, &one, Value::Null, 204).await;
+        }
+        let body = json!({"url": WEBHOOK_URL, "events": ["deployment.failed"], "format": "slack"});
+        id_of(&send_ok(&self.app, &self.tenant_admin.session(), Method::POST, &path, body, 201).await, "id")
+    }
+
+    /// The first webhook of project A (set if there is none) and a delivery in its log.
+    async fn webhook_with_delivery(&mut self) -> (Uuid, Uuid) {
+        self.ensure_webhook().await;
+        let list = format!("/api/v1/projects/{}/webhooks", self.a);
+        let hooks = send_ok(&self.app, &self.tenant_admin.session(), Method::GET, &list, Value::Null, 200).await;
+        let id = id_of(&hooks[0], "id");
+        let test = format!("/api/v1/projects/{}/webhooks/{id}/test", self.a);
+        let tested = send_ok(&self.app, &self.tenant_admin.session(), Method::POST, &test, Value::Null, 200).await;
+        (id, id_of(&tested["delivery"], "id"))
+    }
+
     /// The path, body and (when not the principal's own) credential of one call.
     async fn prepare(&mut self, operation: &str, principal: &str) -> Prepared {
         let (a, app) = (self.a, &self.app);
@@ -768,6 +792,31 @@ impl World {
             "DELETE /api/v1/projects/{guid}/webhook" => {
                 self.ensure_webhook().await;
                 plain(format!("/api/v1/projects/{a}/webhook"))
+            }
+            "GET /api/v1/projects/{guid}/webhooks" => plain(format!("/api/v1/projects/{a}/webhooks")),
+            "POST /api/v1/projects/{guid}/webhooks" => with_json(
+                format!("/api/v1/projects/{a}/webhooks"),
+                json!({"url": WEBHOOK_URL, "events": ["alert.raised", "deployment.succeeded"], "format": "teams"}),
+            ),
+            "GET /api/v1/projects/{guid}/webhooks/{id}" => {
+                plain(format!("/api/v1/projects/{a}/webhooks/{}", self.webhook_with_delivery().await.0))
+            }
+            "PATCH /api/v1/projects/{guid}/webhooks/{id}" => with_json(
+                format!("/api/v1/projects/{a}/webhooks/{}", self.new_webhook().await),
+                json!({"events": ["deployment.queued"]}),
+            ),
+            "DELETE /api/v1/projects/{guid}/webhooks/{id}" => {
+                plain(format!("/api/v1/projects/{a}/webhooks/{}", self.new_webhook().await))
+            }
+            "POST /api/v1/projects/{guid}/webhooks/{id}/test" => {
+                plain(format!("/api/v1/projects/{a}/webhooks/{}/test", self.webhook_with_delivery().await.0))
+            }
+            "GET /api/v1/projects/{guid}/webhooks/{id}/deliveries" => {
+                plain(format!("/api/v1/projects/{a}/webhooks/{}/deliveries", self.webhook_with_delivery().await.0))
+            }
+            "POST /api/v1/projects/{guid}/webhooks/{id}/deliveries/{delivery}/redeliver" => {
+                let (id, delivery) = self.webhook_with_delivery().await;
+                plain(format!("/api/v1/projects/{a}/webhooks/{id}/deliveries/{delivery}/redeliver"))
             }
             "GET /api/v1/status" => plain("/api/v1/status".into()),
             "GET /api/v1/status/maintenance.ics" => plain("/api/v1/status/maintenance.ics".into()),

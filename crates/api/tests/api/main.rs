@@ -31,3 +31,4 @@ mod security;
 mod spa;
 mod status_subscriptions;
 mod tokens;
+mod webhooks;

@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub project_id: Uuid,
+    pub webhook_id: Option<Uuid>,
+    pub event: String,
     pub url: String,
     #[sea_orm(column_type = "Text")]
     pub payload: String,
@@ -18,6 +20,12 @@ pub struct Model {
     pub failed_at: Option<DateTime<Utc>>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
+    pub response_status: Option<i32>,
+    pub duration_ms: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub response_body: Option<String>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub redelivery_of: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 //! (the runner, on whichever server runs it, stops its command and ends it as `cancelled`).
 
 use portico_domain::deployments::{Deployment, DeploymentState};
-use portico_store::entities::account;
+use portico_store::entities::{account, deployment};
 use portico_store::{audit, deployment_logs, deployments};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
@@ -52,6 +52,9 @@ pub async fn cancel(
             .details(serde_json::json!({"deployment": id, "environment": row.environment, "while": row.state}))
             .project(access.project.id);
         audit::record(&txn, cancelled, now).await?;
+        let cancelled_row =
+            deployment::Model { state: DeploymentState::Cancelled, finished_at: Some(now), ..row.clone() };
+        crate::usecases::webhooks::announce::deployment(state, &txn, &cancelled_row, None, now).await?;
         false
     } else {
         let current =
@@ -70,7 +73,8 @@ pub async fn cancel(
         true
     };
     txn.commit().await?;
+    state.wake_webhooks.notify_one();
     let row = deployments::find_in_project(&state.db, access.project.id, id).await?.ok_or_else(deployment_not_found)?;
-    let deployment = to_dtos(state, vec![row]).await?.remove(0);
+    let deployment = to_dtos(&state.db, vec![row]).await?.remove(0);
     Ok(if requested { Cancelled::Requested(deployment) } else { Cancelled::Now(deployment) })
 }

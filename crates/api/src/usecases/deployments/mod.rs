@@ -73,16 +73,19 @@ async fn require_deployable(state: &Context, access: &ProjectAccess) -> Deployme
 }
 
 /// Deployments as the API shows them (who started them, by name).
-async fn to_dtos(state: &Context, rows: Vec<deployment::Model>) -> DeploymentsResult<Vec<Deployment>> {
+pub(crate) async fn to_dtos(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: Vec<deployment::Model>,
+) -> Result<Vec<Deployment>, portico_store::StoreError> {
     let mut people: Vec<Uuid> = rows.iter().filter_map(|d| d.created_by).collect();
     people.sort();
     people.dedup();
-    let people = accounts::find_many(&state.db, people).await?;
+    let people = accounts::find_many(db, people).await?;
     let mut token_names = Vec::new();
     for token_id in rows.iter().filter_map(|d| d.token_id) {
         if !token_names.iter().any(|(id, _)| *id == token_id)
             && let Some(project_id) = rows.first().map(|d| d.project_id)
-            && let Some(token) = access_tokens::find_in_project(&state.db, project_id, token_id).await?
+            && let Some(token) = access_tokens::find_in_project(db, project_id, token_id).await?
         {
             token_names.push((token_id, token.display_name));
         }
@@ -116,7 +119,7 @@ pub async fn list(state: &Context, access: &ProjectAccess, page: PageRequest) ->
         .cache
         .get_or_load(key, || async {
             let (rows, total) = deployments::page(&state.db, access.project.id, page.offset(), page.limit()).await?;
-            Ok::<_, DeploymentsError>((to_dtos(state, rows).await?, total))
+            Ok::<_, DeploymentsError>((to_dtos(&state.db, rows).await?, total))
         })
         .await?;
     Ok(Page::new(found.0.clone(), page, found.1))

@@ -80,7 +80,9 @@ pub async fn promote(
         "deployment": row.id, "from": source.id, "environment": target.as_str(), "scheduled_at": request.scheduled_at,
     })).project(access.project.id);
     audit::record(&txn, promoted, now).await?;
+    crate::usecases::webhooks::announce::deployment(state, &txn, &row, None, now).await?;
     txn.commit().await?;
     state.wake_runner.notify_one();
-    Ok(to_dtos(state, vec![row]).await?.remove(0))
+    state.wake_webhooks.notify_one();
+    Ok(to_dtos(&state.db, vec![row]).await?.remove(0))
 }

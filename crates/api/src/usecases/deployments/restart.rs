@@ -59,7 +59,9 @@ pub async fn restart(
         .details(serde_json::json!({"deployment": id, "environment": environment, "token": token}))
         .project(access.project.id);
     audit::record(&txn, queued, now).await?;
+    crate::usecases::webhooks::announce::deployment(state, &txn, &row, None, now).await?;
     txn.commit().await?;
     state.wake_runner.notify_one();
-    Ok(to_dtos(state, vec![row]).await?.remove(0))
+    state.wake_webhooks.notify_one();
+    Ok(to_dtos(&state.db, vec![row]).await?.remove(0))
 }

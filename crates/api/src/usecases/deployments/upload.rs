@@ -158,6 +158,7 @@ pub async fn upload(
             "deployment": id, "environment": environment.as_str(), "size": size, "sha256": sha256, "token": caller.token.id,
         })).project(access.project.id);
         audit::record(&txn, uploaded, now).await?;
+        crate::usecases::webhooks::announce::deployment(state, &txn, &row, None, now).await?;
         txn.commit().await?;
         Ok(row)
     }
@@ -170,6 +171,7 @@ pub async fn upload(
         }
     };
     state.wake_runner.notify_one();
+    state.wake_webhooks.notify_one();
     Ok(UploadAccepted {
         id: row.id,
         state: DeploymentState::Queued,

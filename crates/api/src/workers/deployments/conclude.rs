@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::audit::AuditEventExt;
 use crate::context::Context;
 use crate::usecases::alerts::NewAlert;
+use crate::usecases::webhooks::announce;
 
 /// How a run ended.
 #[derive(Debug)]
@@ -57,6 +58,8 @@ pub async fn conclude(context: &Arc<Context>, row: &deployment::Model, outcome: 
                 }))
                 .project(row.project_id);
             audit::record(&txn, succeeded, now).await?;
+            let ended = deployment::Model { state, build_number: build.clone(), finished_at: Some(now), ..row.clone() };
+            announce::deployment(context, &txn, &ended, None, now).await?;
         }
         Outcome::Failed(reason) => record_failure(context, &txn, row, &reason, now).await?,
         Outcome::Cancelled(by) => {
@@ -68,6 +71,8 @@ pub async fn conclude(context: &Arc<Context>, row: &deployment::Model, outcome: 
                 None => cancelled,
             };
             audit::record(&txn, cancelled, now).await?;
+            let ended = deployment::Model { state, finished_at: Some(now), ..row.clone() };
+            announce::deployment(context, &txn, &ended, None, now).await?;
         }
         Outcome::Abandoned => unreachable!("returned above"),
     }
@@ -109,6 +114,8 @@ pub async fn record_failure(
         }))
         .project(row.project_id);
     audit::record(txn, failed, now).await?;
+    let ended = deployment::Model { state: DeploymentState::Failed, finished_at: Some(now), ..row.clone() };
+    announce::deployment(context, txn, &ended, Some(reason), now).await?;
     Ok(())
 }
 

@@ -25,6 +25,7 @@ use tokio::task::JoinSet;
 
 use crate::audit::AuditEventExt;
 use crate::context::Context;
+use crate::usecases::webhooks::announce;
 
 pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
     let context = state.into_inner();
@@ -94,6 +95,12 @@ async fn work(context: &Arc<Context>, running: &mut JoinSet<()>, stop: &watch::R
         && let Some(claimed) = deployments::claim_next(&context.db, context.now(), lease, &context.instance).await?
     {
         context.cache.invalidate();
+        // Not in the claim's transaction (the store's): a lost `started` event is better than a
+        // run that does not start.
+        if let Err(error) = announce::deployment(context, &context.db, &claimed, None, context.now()).await {
+            tracing::error!(deployment = %claimed.id, %error, "queueing the deployment.started webhooks");
+        }
+        context.wake_webhooks.notify_one();
         running.spawn(run::run(Arc::clone(context), claimed, stop.clone()));
     }
     Ok(())
@@ -134,8 +141,13 @@ async fn start_scheduled(context: &Context, row: deployment::Model, now: DateTim
         Some(_) => None,
     };
     let Some(reason) = reason else {
-        if deployments::transition(&context.db, row.id, DeploymentState::Scheduled, DeploymentState::Queued).await? {
+        let txn = context.db.begin().await?;
+        if deployments::transition(&txn, row.id, DeploymentState::Scheduled, DeploymentState::Queued).await? {
+            let queued = deployment::Model { state: DeploymentState::Queued, ..row };
+            announce::deployment(context, &txn, &queued, None, now).await?;
+            txn.commit().await?;
             context.wake_runner.notify_one();
+            context.wake_webhooks.notify_one();
         }
         return Ok(());
     };
@@ -191,7 +203,10 @@ async fn start_scheduled(context: &Context, row: deployment::Model, now: DateTim
         .details(serde_json::json!({"deployment": row.id, "reason": reason}))
         .project(row.project_id);
     audit::record(&txn, failed, now).await?;
+    let failed_row = deployment::Model { state: DeploymentState::Failed, finished_at: Some(now), ..row };
+    announce::deployment(context, &txn, &failed_row, Some(&reason), now).await?;
     txn.commit().await?;
     context.mailer.wake();
+    context.wake_webhooks.notify_one();
     Ok(())
 }

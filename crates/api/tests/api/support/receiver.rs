@@ -1,5 +1,6 @@
 //! A tiny HTTP server on loopback that records the requests it gets (webhook receiver).
 
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,11 +23,15 @@ impl Received {
 pub struct Receiver {
     pub url: String,
     received: Arc<Mutex<Vec<Received>>>,
+    status: Arc<AtomicU16>,
 }
 
 impl Receiver {
-    /// Answers every request with `status` (and a `Location` header for 3xx).
+    /// Answers every request with `status` (and a `Location` header for 3xx) and the body
+    /// `{"received": N}`, N counting from 1.
     pub async fn start(status: u16) -> Self {
+        let status = Arc::new(AtomicU16::new(status));
+        let answer_with = status.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().unwrap().port());
         let received: Arc<Mutex<Vec<Received>>> = Default::default();
@@ -34,6 +39,7 @@ impl Receiver {
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let store = store.clone();
+                let status = answer_with.load(Ordering::SeqCst);
                 tokio::spawn(async move {
                     let (read, mut write) = stream.into_split();
                     let mut reader = BufReader::new(read);
@@ -55,16 +61,28 @@ impl Receiver {
                     }
                     let mut body = vec![0u8; length];
                     reader.read_exact(&mut body).await.ok();
-                    store.lock().unwrap().push(Received { headers, body });
+                    let count = {
+                        let mut all = store.lock().unwrap();
+                        all.push(Received { headers, body });
+                        all.len()
+                    };
                     let extra =
                         if (300..400).contains(&status) { "Location: http://127.0.0.1:9/elsewhere\r\n" } else { "" };
-                    let answer =
-                        format!("HTTP/1.1 {status} X\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n");
+                    let text = format!("{{\"received\": {count}}}");
+                    let answer = format!(
+                        "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                        text.len()
+                    );
                     write.write_all(answer.as_bytes()).await.ok();
                 });
             }
         });
-        Self { url, received }
+        Self { url, received, status }
+    }
+
+    /// What later requests are answered with.
+    pub fn answer_with(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
     }
 
     pub fn all(&self) -> Vec<Received> {
