@@ -38,8 +38,10 @@ cp "$staging/split"/chunk_*.wasm "$staging/app/" 2>/dev/null || true
 
 wasm_opt=$root/frontend/node_modules/.bin/wasm-opt
 if [ -x "$wasm_opt" ]; then
+  # -O2, not -Oz: measured on this app, -Oz makes smaller raw wasm but -O2's compresses better
+  # (2.5 KB less gzipped in all, 509.5 against 512.0 KB), and gzip/brotli is what is sent.
   for wasm in "$staging/app"/*.wasm; do
-    "$wasm_opt" -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$wasm_opt" -O2 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types "$wasm" -o "$wasm.opt"
     mv "$wasm.opt" "$wasm"
   done

@@ -602,13 +602,13 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await tina.getByRole('status').or(tina.getByRole('alert')).first().waitFor();
     await check(tina, 'project notifications: saved');
 
-    await visit(tina, server, `/${guid}/webhook`, 'Webhook');
+    await visit(tina, server, `/${guid}/webhooks`, 'Webhooks');
     await tina.getByLabel('Webhook URL').waitFor();
-    await check(tina, 'project webhook: none set');
+    await check(tina, 'project webhooks: none set');
     await tina.getByLabel('Webhook URL').fill('http://127.0.0.1:9/hook');
-    await tina.getByRole('button', { name: 'Save webhook' }).click();
+    await tina.getByRole('button', { name: 'Add webhook' }).click();
     await tina.getByRole('alert').first().waitFor();
-    await check(tina, 'project webhook: private address refused');
+    await check(tina, 'project webhooks: private address refused');
 
     // A Developer: fewer sections, and what a section says to a role that may not use it.
     const developer = await person('Developer');
@@ -627,8 +627,8 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await visit(developer, server, `/${guid}/notifications`, 'Notifications');
     await developer.getByRole('table', { name: 'Alert types that email you, per environment' }).waitFor();
     await check(developer, 'project notifications: developer');
-    await visit(developer, server, `/${guid}/webhook`, 'Webhook');
-    await check(developer, 'project webhook: not for a developer');
+    await visit(developer, server, `/${guid}/webhooks`, 'Webhooks');
+    await check(developer, 'project webhooks: not for a developer');
 
     // An invitation waiting on the start page: the Developer is the primary contact of a new project.
     await admin.post('/api/v1/projects', {

@@ -1,11 +1,11 @@
 //! `/api/v1/projects`: the projects, and everything under one (`/projects/<guid>/...`): its
 //! members and invitations, access tokens, deployments, update schedule, alerts, the caller's
-//! notification preferences, the webhook and the audit log. The server checks every object
+//! notification preferences, the webhooks and the audit log. The server checks every object
 //! against the project; these only build the addresses.
 
 use chrono::{DateTime, Utc};
 use portico_domain::admin::AuditEvent;
-use portico_domain::alerts::{Alert, NotificationPreferences, Severity, Webhook, WebhookRequest};
+use portico_domain::alerts::{Alert, NotificationPreferences, Severity};
 use portico_domain::deployments::{Deployment, PromoteRequest};
 use portico_domain::maintenance::{Slot, UpdateSchedule};
 use portico_domain::paging::Page;
@@ -15,6 +15,7 @@ use portico_domain::projects::api::{
     ProjectSummary, UpdateProjectRequest,
 };
 use portico_domain::tokens::{CreateTokenRequest, CreatedToken, Token, UpdateTokenRequest};
+use portico_domain::webhooks::{NewWebhookRequest, ProjectWebhook, TestDeliveryResult, WebhookDelivery, WebhookPatch};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -290,16 +291,36 @@ pub fn save_notification_preferences(
     kept(put(&in_project(guid, "/notification-preferences"), preferences))
 }
 
-/// The webhook (`webhook_not_found` when there is none).
-pub fn webhook(guid: Uuid) -> Call<Json<Webhook>> {
-    kept(get(&in_project(guid, "/webhook")))
+/// The project's webhooks, oldest first.
+pub fn webhooks(guid: Uuid) -> Call<Json<Vec<ProjectWebhook>>> {
+    kept(get(&in_project(guid, "/webhooks")))
 }
 
-/// Sets (or replaces) the webhook; the answer carries the new signing secret, this once.
-pub fn set_webhook(guid: Uuid, request: &WebhookRequest) -> Call<Json<Webhook>> {
-    kept(put(&in_project(guid, "/webhook"), request))
+/// Adds a webhook; the answer carries its signing secret, this once.
+pub fn create_webhook(guid: Uuid, request: &NewWebhookRequest) -> Call<Json<ProjectWebhook>> {
+    kept(post(&in_project(guid, "/webhooks"), request))
 }
 
-pub fn delete_webhook(guid: Uuid) -> Call<()> {
-    done(delete(&in_project(guid, "/webhook")))
+/// Changes a webhook, or turns it off or back on.
+pub fn update_webhook(guid: Uuid, id: Uuid, change: &WebhookPatch) -> Call<Json<ProjectWebhook>> {
+    kept(patch(&in_project_item(guid, "/webhooks", id, ""), change))
+}
+
+pub fn delete_webhook(guid: Uuid, id: Uuid) -> Call<()> {
+    done(delete(&in_project_item(guid, "/webhooks", id, "")))
+}
+
+/// Sends a `ping` now; the answer says what the receiver answered.
+pub fn test_webhook(guid: Uuid, id: Uuid) -> Call<Json<TestDeliveryResult>> {
+    kept(post_empty(&in_project_item(guid, "/webhooks", id, "/test")))
+}
+
+/// The webhook's last 100 deliveries, newest first.
+pub fn webhook_deliveries(guid: Uuid, id: Uuid) -> Call<Json<Vec<WebhookDelivery>>> {
+    kept(get(&in_project_item(guid, "/webhooks", id, "/deliveries")))
+}
+
+/// Queues a delivery of the log again.
+pub fn redeliver(guid: Uuid, id: Uuid, delivery: Uuid) -> Call<()> {
+    done(post_empty(&in_project_item(guid, "/webhooks", id, &format!("/deliveries/{delivery}/redeliver"))))
 }

@@ -15,7 +15,7 @@ mod tokens;
 mod update_schedule;
 mod upload_help;
 mod users;
-mod webhook;
+mod webhooks;
 
 use std::time::Duration;
 
@@ -108,10 +108,10 @@ static SECTIONS: [Section; 9] = [
         page: Page::Notifications,
     },
     Section {
-        address: "webhook",
-        label: "Webhook",
+        address: "webhooks",
+        label: "Webhooks",
         shown_to: Audience::Allowed(Action::ManageWebhook),
-        page: Page::Webhook,
+        page: Page::Webhooks,
     },
     Section {
         address: "audit",
@@ -131,7 +131,7 @@ enum Page {
     UpdateSchedule,
     Alerts,
     Notifications,
-    Webhook,
+    Webhooks,
     Audit,
 }
 
@@ -148,7 +148,7 @@ impl Page {
             Page::UpdateSchedule => view! { <update_schedule::UpdateSchedulePage /> }.into_any(),
             Page::Alerts => view! { <alerts::Alerts /> }.into_any(),
             Page::Notifications => view! { <notifications::Notifications /> }.into_any(),
-            Page::Webhook => view! { <webhook::WebhookPage /> }.into_any(),
+            Page::Webhooks => view! { <webhooks::WebhooksPage /> }.into_any(),
             Page::Audit => view! { <audit::ProjectAudit /> }.into_any(),
         }
     }
