@@ -14,6 +14,7 @@ mod m20261202_000008_alertmanager;
 mod m20261202_000009_maintenance_notice;
 mod m20261202_000010_status_subscribers;
 mod m20261202_000011_project_webhooks;
+mod m20261202_000012_project_tokens;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_maintenance_notice::Migration),
             Box::new(m20261202_000010_status_subscribers::Migration),
             Box::new(m20261202_000011_project_webhooks::Migration),
+            Box::new(m20261202_000012_project_tokens::Migration),
         ]
     }
 }

@@ -212,6 +212,26 @@ pub struct Token {
     pub last_used_ip: Option<String>,
     /// The first characters of the secret, to recognise it.
     pub hint: String,
+    /// A project access token: the role it acts as (it belongs to the project, not to `owner`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<ProjectRole>,
+    /// Who created a project access token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+}
+
+/// A project access token to create: owned by the project, acting as `role` (at most the
+/// creator's), with permissions that role allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateProjectTokenRequest {
+    pub display_name: String,
+    /// Default: one year from now; at most `PORTICO_TOKEN_MAX_LIFETIME` away.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    pub permissions: Vec<TokenPermission>,
+    pub role: ProjectRole,
 }
 
 /// The answer to creating a token: the only time the secret is shown.

@@ -1,4 +1,5 @@
-//! Personal access tokens, found by the SHA-256 of their secret.
+//! Access tokens (personal, and project tokens held by the hidden `ProjectToken` account),
+//! found by the SHA-256 of their secret.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -32,18 +33,30 @@ pub async fn find_in_project(
     Ok(access_token::Entity::find_by_id(id).filter(access_token::Column::ProjectId.eq(project_id)).one(db).await?)
 }
 
-/// Tokens of a project (of one owner when given), with their owners, newest first.
+/// Personal tokens of a project (of one owner when given), with their owners, newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
     project_id: Uuid,
     owner: Option<Uuid>,
 ) -> StoreResult<Vec<(access_token::Model, account::Model)>> {
-    let mut query = access_token::Entity::find().filter(access_token::Column::ProjectId.eq(project_id));
+    let mut query = access_token::Entity::find()
+        .filter(access_token::Column::ProjectId.eq(project_id))
+        .filter(access_token::Column::ProjectRole.is_null());
     if let Some(owner) = owner {
         query = query.filter(access_token::Column::AccountId.eq(owner));
     }
     let rows = query.order_by_desc(access_token::Column::CreatedAt).find_also_related(account::Entity).all(db).await?;
     Ok(rows.into_iter().filter_map(|(t, a)| a.map(|a| (t, a))).collect())
+}
+
+/// A project's project access tokens, newest first.
+pub async fn project_tokens(db: &impl ConnectionTrait, project_id: Uuid) -> StoreResult<Vec<access_token::Model>> {
+    Ok(access_token::Entity::find()
+        .filter(access_token::Column::ProjectId.eq(project_id))
+        .filter(access_token::Column::ProjectRole.is_not_null())
+        .order_by_desc(access_token::Column::CreatedAt)
+        .all(db)
+        .await?)
 }
 
 pub async fn update(db: &impl ConnectionTrait, model: access_token::ActiveModel) -> StoreResult<access_token::Model> {

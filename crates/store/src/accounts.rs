@@ -9,15 +9,17 @@ use crate::StoreResult;
 use crate::entities::account::{self, BuiltinAccount};
 use portico_domain::identity::SystemRole;
 
-/// Makes sure the built-in Administrator and Public accounts exist; returns the Administrator
+/// Makes sure the built-in Administrator, Public and ProjectToken accounts exist; returns the Administrator
 /// and whether this call created it (a first start).
 pub async fn ensure_builtin_accounts(
     db: &impl ConnectionTrait,
     admin_email: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<(account::Model, bool)> {
-    if find_builtin(db, BuiltinAccount::Public).await?.is_none() {
-        insert_builtin(db, BuiltinAccount::Public, "public", None, SystemRole::User, now).await?;
+    for (hidden, user_name) in [(BuiltinAccount::Public, "public"), (BuiltinAccount::ProjectToken, "~project-token")] {
+        if find_builtin(db, hidden).await?.is_none() {
+            insert_builtin(db, hidden, user_name, None, SystemRole::User, now).await?;
+        }
     }
     match find_builtin(db, BuiltinAccount::Administrator).await? {
         Some(admin) => Ok((admin, false)),
@@ -55,11 +57,12 @@ async fn insert_builtin(
         user_name_key: Set(user_name.to_lowercase()),
         email: Set(email.map(str::to_owned)),
         email_key: Set(email.map(str::to_lowercase)),
-        first_name: Set(String::new()),
+        // How deployments and the audit log name what a project token did.
+        first_name: Set(if which == BuiltinAccount::ProjectToken { "Project token".into() } else { String::new() }),
         last_name: Set(String::new()),
         system_role: Set(system_role),
-        // Nobody signs in as Public.
-        enabled: Set(which != BuiltinAccount::Public),
+        // Nobody signs in as Public or ProjectToken.
+        enabled: Set(which == BuiltinAccount::Administrator),
         created_at: Set(now),
         updated_at: Set(now),
         mfa_self_enrol_until: Set(None),
@@ -105,7 +108,7 @@ pub async fn find_by_sign_in_key(db: &impl ConnectionTrait, key: &str) -> StoreR
     let column = if key.contains('@') { account::Column::EmailKey } else { account::Column::UserNameKey };
     Ok(account::Entity::find()
         .filter(column.eq(key))
-        .filter(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BuiltinAccount::Public)))
+        .filter(account::Column::Builtin.is_null().or(account::Column::Builtin.eq(BuiltinAccount::Administrator)))
         .one(db)
         .await?)
 }
@@ -144,7 +147,7 @@ pub async fn page(
     use crate::entities::{invitation, password};
 
     let mut condition = Condition::all()
-        .add(account::Column::Builtin.is_null().or(account::Column::Builtin.ne(BuiltinAccount::Public)));
+        .add(account::Column::Builtin.is_null().or(account::Column::Builtin.eq(BuiltinAccount::Administrator)));
     if let Some(text) = filter.search.as_deref().filter(|t| !t.is_empty()) {
         let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let like = |p: &str| sea_orm::sea_query::LikeExpr::new(p).escape('\\');

@@ -1,7 +1,8 @@
 //! Personal access tokens as callers: `Authorization: Bearer ptc_...`, bound to one project.
 //! A token's rights are its permissions AND its owner's current role, checked at every use:
 //! a demotion narrows it at once; a removed, disabled or deleted owner, a revoked or expired
-//! token, or an archived project stops it.
+//! token, or an archived project stops it. A project access token acts as the role it was given
+//! (at most its creator's), whoever joins or leaves the project.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -54,7 +55,8 @@ pub async fn authenticate(state: &Context, presented: &str, client: &ClientInfo)
     if token.expires_at <= now {
         return Err(AccessError::TokenExpired { at: token.expires_at.to_rfc3339() });
     }
-    if !owner.enabled {
+    // A project token's holder is the hidden ProjectToken account, which nobody signs in as.
+    if token.project_role.is_none() && !owner.enabled {
         return Err(invalid_token("The access token's owner is disabled."));
     }
     if token.last_used_at.is_none_or(|last| now - last >= access_tokens::RECORD_USE_EVERY) {
@@ -79,9 +81,9 @@ impl TokenCaller {
         if membership.project.archived_at.is_some() {
             return Err(invalid_token("The project is archived; its access tokens no longer work."));
         }
-        let role = membership
-            .role
-            .ok_or_else(|| invalid_token("The access token's owner is no longer a member of the project."))?;
+        // A project token acts as its role whoever is in the project; a personal token as its
+        // owner does now.
+        let role = token_role(&self.token, membership.role)?;
         Ok(ProjectAccess {
             project: membership.project.clone(),
             role: Some(role),
@@ -101,6 +103,16 @@ impl TokenCaller {
         }
         Ok(())
     }
+}
+
+fn token_role(
+    token: &access_token::Model,
+    owner_role: Option<portico_domain::projects::ProjectRole>,
+) -> Result<portico_domain::projects::ProjectRole, AccessError> {
+    token
+        .project_role
+        .or(owner_role)
+        .ok_or_else(|| invalid_token("The access token's owner is no longer a member of the project."))
 }
 
 /// A caller of the reads that accept either a session or an access token.

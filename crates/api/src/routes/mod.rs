@@ -17,6 +17,7 @@ pub mod me;
 pub mod members;
 pub mod my_invitations;
 pub mod project_invitations;
+pub mod project_tokens;
 pub mod projects;
 pub mod status;
 pub mod status_subscriptions;
@@ -48,6 +49,8 @@ pub fn configure(config: &mut ServiceConfig) {
                     .service(audit::project_audit)
                     .service(tokens::list_tokens)
                     .service(tokens::create_token)
+                    .service(project_tokens::list_project_tokens)
+                    .service(project_tokens::create_project_token)
                     .service(deployments::list_deployments)
                     .service(update_schedule::get_schedule)
                     .service(update_schedule::put_schedule)
@@ -66,6 +69,8 @@ pub fn configure(config: &mut ServiceConfig) {
                     .service(project_invitations::revoke_invitation)
                     .service(tokens::update_token)
                     .service(tokens::revoke_token)
+                    .service(project_tokens::update_project_token)
+                    .service(project_tokens::revoke_project_token)
                     .service(deployments::deployment_log)
                     .service(deployments::promote_deployment)
                     .service(deployments::cancel_deployment)

@@ -7,7 +7,6 @@ use portico_domain::identity::{Email, SystemRole, UserName, parse_person_name};
 use portico_domain::paging::{Page, PageQuery, PageRequest};
 use portico_domain::problem::FieldError;
 use portico_store::entities::account;
-use portico_store::entities::account::BuiltinAccount;
 use portico_store::{accounts, audit, credentials, invitations, projects as project_store, sessions};
 use sea_orm::{IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
@@ -40,10 +39,7 @@ fn account_not_found() -> AdminUsersError {
 
 /// The account as the Administrator may handle it (never the Public account).
 pub async fn find_manageable(state: &Context, id: Uuid) -> AdminUsersResult<account::Model> {
-    accounts::find(&state.db, id)
-        .await?
-        .filter(|a| a.builtin != Some(BuiltinAccount::Public))
-        .ok_or_else(account_not_found)
+    accounts::find(&state.db, id).await?.filter(|a| !a.hidden()).ok_or_else(account_not_found)
 }
 
 async fn to_dto(state: &Context, rows: Vec<account::Model>) -> AdminUsersResult<Vec<AdminUser>> {

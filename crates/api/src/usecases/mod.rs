@@ -23,6 +23,7 @@ pub mod my_invitations;
 pub mod passwords;
 pub mod profile;
 pub mod project_invitations;
+pub mod project_tokens;
 pub mod projects;
 pub mod registration;
 pub mod schedules;

@@ -1,6 +1,5 @@
 //! Forgotten, reset and changed passwords, and the password policy.
 
-use portico_store::entities::account::BuiltinAccount;
 use std::sync::Arc;
 
 use portico_domain::identity::{Email, PasswordPolicy};
@@ -62,9 +61,7 @@ pub async fn forgot(state: Arc<Context>, client: ClientInfo, email: &str) -> Pas
 
 async fn send_reset_link(state: &Context, client: &ClientInfo, email: &Email) -> PasswordsResult<()> {
     let now = state.now();
-    let account = accounts::find_by_email_key(&state.db, &email.key())
-        .await?
-        .filter(|a| a.enabled && a.builtin != Some(BuiltinAccount::Public));
+    let account = accounts::find_by_email_key(&state.db, &email.key()).await?.filter(|a| a.enabled && !a.hidden());
     let Some(account) = account else {
         return Ok(());
     };

@@ -9,7 +9,7 @@ use portico_domain::tokens::{
     UpdateTokenRequest, parse_display_name, permissions_from_text, permissions_to_text,
 };
 use portico_store::entities::{access_token, account};
-use portico_store::{access_tokens, audit};
+use portico_store::{access_tokens, audit, memberships};
 use sea_orm::{ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
@@ -48,15 +48,20 @@ fn to_dto(token: &access_token::Model, owner: &account::Model) -> Token {
         last_used_at: token.last_used_at,
         last_used_ip: token.last_used_ip.clone(),
         hint: token.hint.clone(),
+        role: None,
+        created_by: None,
     }
 }
 
 /// Checks permissions against the holder's role: at least one, and only those the role allows.
 fn check_permissions(permissions: &[TokenPermission], access: &ProjectAccess) -> Result<(), String> {
+    check_permissions_for(permissions, access.role.unwrap_or(ProjectRole::Developer))
+}
+
+pub(super) fn check_permissions_for(permissions: &[TokenPermission], role: ProjectRole) -> Result<(), String> {
     if permissions.is_empty() {
         return Err("choose at least one of deploy_qa, deploy_non_production, deploy_production".into());
     }
-    let role = access.role.unwrap_or(ProjectRole::Developer);
     if let Some(refused) = permissions.iter().find(|p| !p.allowed_for(role)) {
         return Err(format!("a {} cannot hold `{}`", role.label(), refused.as_str()));
     }
@@ -97,51 +102,86 @@ pub async fn create(
     access.require_writable()?;
     member_only(access)?;
     let now = state.now();
+    let role = access.role.unwrap_or(ProjectRole::Developer);
+    let new = check_new(state, &request.display_name, request.expires_at, &request.permissions, role, now)?;
+    let txn = state.db.begin().await?;
+    let (token, secret) = insert_new(&txn, access.project.id, owner.id, new, &request.permissions, None, now).await?;
+    record(&txn, client, "token.created", owner.id, &token, now).await?;
+    txn.commit().await?;
+    Ok(CreatedToken { details: to_dto(&token, owner), token: secret.expose().to_owned() })
+}
+
+/// A new token's name and expiry as checked (with its permissions against `role`).
+pub(super) struct NewToken {
+    display_name: String,
+    expires_at: DateTime<Utc>,
+}
+
+pub(super) fn check_new(
+    state: &Context,
+    display_name: &str,
+    expires_at: Option<DateTime<Utc>>,
+    permissions: &[TokenPermission],
+    role: ProjectRole,
+    now: DateTime<Utc>,
+) -> TokensResult<NewToken> {
     let longest = state.settings.token_max_lifetime();
     let mut errors = Vec::new();
-    let display_name =
-        parse_display_name(&request.display_name).map_err(|m| errors.push(FieldError::new("display_name", m)));
-    let expires_at = request.expires_at.unwrap_or(now + longest);
+    let display_name = parse_display_name(display_name).map_err(|m| errors.push(FieldError::new("display_name", m)));
+    let expires_at = expires_at.unwrap_or(now + longest);
     if expires_at <= now {
         errors.push(FieldError::new("expires_at", "must be in the future"));
     } else if expires_at > now + longest + chrono::Duration::minutes(1) {
         errors
             .push(FieldError::new("expires_at", format!("must be within {} from now", super::human_duration(longest))));
     }
-    if let Err(message) = check_permissions(&request.permissions, access) {
+    if let Err(message) = check_permissions_for(permissions, role) {
         errors.push(FieldError::new("permissions", message));
     }
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors).into());
+    match display_name {
+        Ok(display_name) if errors.is_empty() => Ok(NewToken { display_name, expires_at }),
+        _ => Err(Failure::Invalid(errors).into()),
     }
+}
+
+/// Stores a new token held by `holder` (a person, or the ProjectToken account for a project
+/// token acting as `project_role`, created by `created_by`); returns it with its secret.
+pub(super) async fn insert_new(
+    txn: &impl ConnectionTrait,
+    project_id: Uuid,
+    holder: Uuid,
+    new: NewToken,
+    permissions: &[TokenPermission],
+    project_token: Option<(ProjectRole, Uuid)>,
+    now: DateTime<Utc>,
+) -> TokensResult<(access_token::Model, TokenSecret)> {
     let secret = TokenSecret::from_random(&secrets::random_bytes::<RANDOM_BYTES>());
-    let txn = state.db.begin().await?;
     let token = access_tokens::insert(
-        &txn,
+        txn,
         access_token::ActiveModel {
             id: Set(Uuid::now_v7()),
-            project_id: Set(access.project.id),
-            account_id: Set(owner.id),
-            display_name: Set(display_name.unwrap_or_default()),
+            project_id: Set(project_id),
+            account_id: Set(holder),
+            display_name: Set(new.display_name),
             secret_hash: Set(secrets::hash(secret.expose())),
             hint: Set(secret.hint()),
-            permissions: Set(permissions_to_text(&request.permissions)),
+            permissions: Set(permissions_to_text(permissions)),
             created_at: Set(now),
-            expires_at: Set(expires_at),
+            expires_at: Set(new.expires_at),
             revoked_at: Set(None),
             last_used_at: Set(None),
             last_used_ip: Set(None),
             reminded7d_at: Set(None),
             reminded1d_at: Set(None),
+            project_role: Set(project_token.map(|(role, _)| role)),
+            created_by: Set(project_token.map(|(_, by)| by)),
         },
     )
     .await?;
-    record(&txn, client, "token.created", owner.id, &token, now).await?;
-    txn.commit().await?;
-    Ok(CreatedToken { details: to_dto(&token, owner), token: secret.expose().to_owned() })
+    Ok((token, secret))
 }
 
-async fn record(
+pub(super) async fn record(
     txn: &impl ConnectionTrait,
     client: &ClientInfo,
     action: &'static str,
@@ -149,9 +189,14 @@ async fn record(
     token: &access_token::Model,
     now: DateTime<Utc>,
 ) -> TokensResult<()> {
-    let entry =  event(action, "success", client).actor(actor).subject(token.account_id).details(
-        serde_json::json!({"token": token.id, "display_name": token.display_name, "permissions": token.permissions}),
-    ).project(token.project_id);
+    let details = serde_json::json!({
+        "token": token.id, "display_name": token.display_name, "permissions": token.permissions, "role": token.project_role,
+    });
+    let mut entry = event(action, "success", client).actor(actor).details(details).project(token.project_id);
+    // A personal token is about its owner; a project token about no one.
+    if token.project_role.is_none() {
+        entry = entry.subject(token.account_id);
+    }
     audit::record(txn, entry, now).await?;
     Ok(())
 }
@@ -256,7 +301,8 @@ pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) 
                 .details(serde_json::json!({"token": token.id, "display_name": token.display_name}))
                 .project(token.project_id);
             audit::record(&txn, entry, now).await?;
-            if let Some(email) = owner.email.as_deref() {
+            for person in people_to_tell(&txn, &token, owner).await? {
+                let Some(email) = person.email.as_deref() else { continue };
                 state
                     .mailer
                     .queue(
@@ -264,7 +310,7 @@ pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) 
                         "token_leaked",
                         email,
                         minijinja::context! {
-                            name => super::display_name(&owner),
+                            name => super::display_name(&person),
                             token => token.display_name.clone(),
                             hint => token.hint.clone(),
                         },
@@ -280,4 +326,22 @@ pub async fn check(state: &Context, client: &ClientInfo, reported: Vec<String>) 
     }
     state.mailer.wake();
     Ok(report)
+}
+
+/// Who hears about a token (its expiry, a leak): its owner, or for a project token every
+/// Tenant Administrator of its project.
+pub async fn people_to_tell(
+    db: &impl ConnectionTrait,
+    token: &access_token::Model,
+    owner: account::Model,
+) -> Result<Vec<account::Model>, portico_store::StoreError> {
+    if token.project_role.is_none() {
+        return Ok(vec![owner].into_iter().filter(|a| a.enabled).collect());
+    }
+    Ok(memberships::list_with_accounts(db, token.project_id)
+        .await?
+        .into_iter()
+        .filter(|(membership, account)| membership.role == ProjectRole::TenantAdministrator && account.enabled)
+        .map(|(_, account)| account)
+        .collect())
 }

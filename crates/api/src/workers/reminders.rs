@@ -35,28 +35,30 @@ async fn remind(state: &Context) -> anyhow::Result<()> {
     ] {
         let now = state.now();
         for (token, owner) in access_tokens::due_for_reminder(&state.db, now, now + within, column).await? {
-            let Some(email) = owner.email.clone().filter(|_| owner.enabled) else { continue };
-            let project = project_store::find(&state.db, token.project_id).await?;
+            let project = project_store::find(&state.db, token.project_id).await?.map(|p| p.name).unwrap_or_default();
             let txn = state.db.begin().await?;
             if access_tokens::mark_reminded(&txn, token.id, column, now).await? {
                 // A token reminded for the last day needs no week reminder any more.
                 access_tokens::mark_reminded(&txn, token.id, access_token::Column::Reminded7dAt, now).await?;
-                state
-                    .mailer
-                    .queue(
-                        &txn,
-                        "token_expiring",
-                        &email,
-                        minijinja::context! {
-                            name => crate::usecases::display_name(&owner),
-                            token => token.display_name.clone(),
-                            project => project.map(|p| p.name).unwrap_or_default(),
-                            expires_at => crate::usecases::format_time(token.expires_at),
-                            when => when,
-                        },
-                        now,
-                    )
-                    .await?;
+                for person in crate::usecases::tokens::people_to_tell(&txn, &token, owner).await? {
+                    let Some(email) = person.email.as_deref() else { continue };
+                    state
+                        .mailer
+                        .queue(
+                            &txn,
+                            "token_expiring",
+                            email,
+                            minijinja::context! {
+                                name => crate::usecases::display_name(&person),
+                                token => token.display_name.clone(),
+                                project => project.clone(),
+                                expires_at => crate::usecases::format_time(token.expires_at),
+                                when => when,
+                            },
+                            now,
+                        )
+                        .await?;
+                }
             }
             txn.commit().await?;
             state.cache.invalidate();

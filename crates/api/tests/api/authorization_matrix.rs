@@ -465,6 +465,13 @@ impl World {
         send_ok(&self.app, &self.tenant_admin.session(), Method::PUT, &path, json!({"url": WEBHOOK_URL}), 200).await;
     }
 
+    /// A project token of project A made for one call (its id).
+    async fn new_project_token(&mut self) -> Uuid {
+        let path = format!("/api/v1/projects/{}/project-tokens", self.a);
+        let body = json!({"display_name": "matrix", "permissions": ["deploy_qa"], "role": "developer"});
+        id_of(&send_ok(&self.app, &self.tenant_admin.session(), Method::POST, &path, body, 201).await, "id")
+    }
+
     /// A webhook of project A made for one call (its id).
     async fn new_webhook(&mut self) -> Uuid {
         let path = format!("/api/v1/projects/{}/webhooks", self.a);
@@ -766,6 +773,18 @@ impl World {
                 with_json(format!("/api/v1/projects/{a}/primary-contact"), json!({"account_id": self.tenant_admin.id}))
             }
             "GET /api/v1/projects/{guid}/tokens" => plain(format!("/api/v1/projects/{a}/tokens")),
+            "GET /api/v1/projects/{guid}/project-tokens" => plain(format!("/api/v1/projects/{a}/project-tokens")),
+            "POST /api/v1/projects/{guid}/project-tokens" => with_json(
+                format!("/api/v1/projects/{a}/project-tokens"),
+                json!({"display_name": "matrix", "permissions": ["deploy_non_production"], "role": "devops_engineer"}),
+            ),
+            "PATCH /api/v1/projects/{guid}/project-tokens/{id}" => with_json(
+                format!("/api/v1/projects/{a}/project-tokens/{}", self.new_project_token().await),
+                json!({"display_name": "renamed"}),
+            ),
+            "DELETE /api/v1/projects/{guid}/project-tokens/{id}" => {
+                plain(format!("/api/v1/projects/{a}/project-tokens/{}", self.new_project_token().await))
+            }
             "POST /api/v1/projects/{guid}/tokens" => with_json(
                 format!("/api/v1/projects/{a}/tokens"),
                 json!({"display_name": "matrix", "permissions": ["deploy_qa"]}),

@@ -24,6 +24,7 @@ mod members;
 mod module_graph;
 mod my_invitations;
 mod openapi_drift;
+mod project_tokens;
 mod projects;
 mod read_cache;
 mod resilience;

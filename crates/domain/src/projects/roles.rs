@@ -30,6 +30,17 @@ impl ProjectRole {
         Self::ALL.into_iter().find(|r| r.as_str() == text)
     }
 
+    /// Whether this role may do all that `other` may (a project token never acts above its
+    /// creator).
+    pub fn covers(self, other: ProjectRole) -> bool {
+        let rank = |role| match role {
+            ProjectRole::TenantAdministrator => 3,
+            ProjectRole::DevopsEngineer => 2,
+            ProjectRole::Developer => 1,
+        };
+        rank(self) >= rank(other)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ProjectRole::TenantAdministrator => "Tenant Administrator",

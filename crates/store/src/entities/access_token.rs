@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use portico_domain::projects::ProjectRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -19,6 +20,8 @@ pub struct Model {
     pub last_used_ip: Option<String>,
     pub reminded7d_at: Option<DateTime<Utc>>,
     pub reminded1d_at: Option<DateTime<Utc>>,
+    pub project_role: Option<ProjectRole>,
+    pub created_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,4 +34,13 @@ pub enum BuiltinAccount {
     Administrator,
     /// The hidden account anonymous actions are recorded under.
     Public,
+    /// The hidden account that holds every project access token (nobody signs in as it).
+    ProjectToken,
+}
+
+impl Model {
+    /// The built-in accounts that are no one: never listed, never signed in as, never emailed.
+    pub fn hidden(&self) -> bool {
+        matches!(self.builtin, Some(BuiltinAccount::Public | BuiltinAccount::ProjectToken))
+    }
 }

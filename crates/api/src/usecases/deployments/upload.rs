@@ -155,7 +155,7 @@ pub async fn upload(
         let row = deployments::insert(&txn, row).await?;
         deployment_logs::say(&txn, id, now, format!("Package received: {size} bytes, SHA-256 {sha256}")).await?;
         let uploaded =  event("deployment.uploaded", "success", client).actor(caller.owner.id).details(serde_json::json!({
-            "deployment": id, "environment": environment.as_str(), "size": size, "sha256": sha256, "token": caller.token.id,
+            "deployment": id, "environment": environment.as_str(), "size": size, "sha256": sha256, "token": caller.token.id, "token_name": caller.token.display_name,
         })).project(access.project.id);
         audit::record(&txn, uploaded, now).await?;
         crate::usecases::webhooks::announce::deployment(state, &txn, &row, None, now).await?;

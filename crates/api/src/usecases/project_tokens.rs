@@ -1,0 +1,158 @@
+//! Project access tokens (Tenant Administrators): tokens owned by the project, not a person,
+//! as GitLab has them. One acts as the role it is given (never above its creator's), survives
+//! any member's removal, shows who created it, and tells every Tenant Administrator when it is
+//! about to expire or was found leaked. Otherwise it is an access token like any other.
+
+use portico_domain::problem::FieldError;
+use portico_domain::projects::{Action, ProjectRole};
+use portico_domain::tokens::{
+    CreateProjectTokenRequest, CreatedToken, Token, UpdateTokenRequest, parse_display_name, permissions_from_text,
+    permissions_to_text,
+};
+use portico_store::entities::access_token;
+use portico_store::entities::account::BuiltinAccount;
+use portico_store::{access_tokens, accounts};
+use sea_orm::{IntoActiveModel, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::errors::Failure;
+use super::tokens::{TokensError, TokensResult, check_new, check_permissions_for, insert_new, record};
+use crate::auth::project_access::ProjectAccess;
+use crate::context::Context;
+use crate::http::client::ClientInfo;
+use portico_store::entities::account;
+
+fn to_dto(token: &access_token::Model, holder_id: Uuid, creators: &[account::Model]) -> Token {
+    Token {
+        id: token.id,
+        display_name: token.display_name.clone(),
+        permissions: permissions_from_text(&token.permissions),
+        owner_id: holder_id,
+        owner: "Project token".to_owned(),
+        created_at: token.created_at,
+        expires_at: token.expires_at,
+        revoked_at: token.revoked_at,
+        last_used_at: token.last_used_at,
+        last_used_ip: token.last_used_ip.clone(),
+        hint: token.hint.clone(),
+        role: token.project_role,
+        created_by: token.created_by.and_then(|id| creators.iter().find(|a| a.id == id)).map(super::display_name),
+    }
+}
+
+/// The highest role a caller may give a project token: their own (an Administrator's: any).
+fn highest_role(access: &ProjectAccess) -> ProjectRole {
+    match access.role {
+        Some(role) if !access.administrator => role,
+        _ => ProjectRole::TenantAdministrator,
+    }
+}
+
+async fn holder(state: &Context) -> TokensResult<account::Model> {
+    accounts::find_builtin(&state.db, BuiltinAccount::ProjectToken)
+        .await?
+        .ok_or_else(|| Failure::internal(anyhow::anyhow!("the built-in ProjectToken account is missing")).into())
+}
+
+pub async fn list(state: &Context, access: &ProjectAccess) -> TokensResult<Vec<Token>> {
+    access.require(Action::ManageOthersTokens)?;
+    let rows = access_tokens::project_tokens(&state.db, access.project.id).await?;
+    let creators = accounts::find_many(&state.db, rows.iter().filter_map(|t| t.created_by).collect()).await?;
+    Ok(rows.iter().map(|t| to_dto(t, t.account_id, &creators)).collect())
+}
+
+pub async fn create(
+    state: &Context,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    creator: &account::Model,
+    request: CreateProjectTokenRequest,
+) -> TokensResult<CreatedToken> {
+    access.require(Action::ManageOthersTokens)?;
+    access.require_writable()?;
+    let highest = highest_role(access);
+    if !highest.covers(request.role) {
+        return Err(Failure::invalid_field(
+            "role",
+            format!("a project token cannot act above its creator's role ({})", highest.label()),
+        )
+        .into());
+    }
+    let now = state.now();
+    let new = check_new(state, &request.display_name, request.expires_at, &request.permissions, request.role, now)?;
+    let holder = holder(state).await?;
+    let txn = state.db.begin().await?;
+    let project_token = Some((request.role, creator.id));
+    let (token, secret) =
+        insert_new(&txn, access.project.id, holder.id, new, &request.permissions, project_token, now).await?;
+    record(&txn, client, "project_token.created", creator.id, &token, now).await?;
+    txn.commit().await?;
+    let details = to_dto(&token, holder.id, std::slice::from_ref(creator));
+    Ok(CreatedToken { details, token: secret.expose().to_owned() })
+}
+
+async fn find(state: &Context, access: &ProjectAccess, id: Uuid) -> TokensResult<access_token::Model> {
+    access_tokens::find_in_project(&state.db, access.project.id, id)
+        .await?
+        .filter(|t| t.project_role.is_some())
+        .ok_or(TokensError::TokenNotFound)
+}
+
+/// Renames a project token or changes its permissions (checked against its role).
+pub async fn update(
+    state: &Context,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    caller: &account::Model,
+    id: Uuid,
+    request: UpdateTokenRequest,
+) -> TokensResult<Token> {
+    access.require(Action::ManageOthersTokens)?;
+    access.require_writable()?;
+    let token = find(state, access, id).await?;
+    let role = token.project_role.unwrap_or(ProjectRole::Developer);
+    let mut errors = Vec::new();
+    let mut model = token.clone().into_active_model();
+    if let Some(name) = &request.display_name {
+        match parse_display_name(name) {
+            Ok(name) => model.display_name = Set(name),
+            Err(m) => errors.push(FieldError::new("display_name", m)),
+        }
+    }
+    if let Some(permissions) = &request.permissions {
+        match check_permissions_for(permissions, role) {
+            Ok(()) => model.permissions = Set(permissions_to_text(permissions)),
+            Err(m) => errors.push(FieldError::new("permissions", m)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors).into());
+    }
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let updated = access_tokens::update(&txn, model).await?;
+    record(&txn, client, "project_token.updated", caller.id, &updated, now).await?;
+    txn.commit().await?;
+    state.cache.invalidate();
+    let creators = accounts::find_many(&state.db, updated.created_by.into_iter().collect()).await?;
+    Ok(to_dto(&updated, updated.account_id, &creators))
+}
+
+pub async fn revoke(
+    state: &Context,
+    client: &ClientInfo,
+    access: &ProjectAccess,
+    caller: &account::Model,
+    id: Uuid,
+) -> TokensResult<()> {
+    access.require(Action::ManageOthersTokens)?;
+    let token = find(state, access, id).await?;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    if access_tokens::revoke(&txn, id, now).await? {
+        record(&txn, client, "project_token.revoked", caller.id, &token, now).await?;
+    }
+    txn.commit().await?;
+    state.cache.invalidate();
+    Ok(())
+}
