@@ -535,9 +535,11 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     const tokens = tina.getByRole('table', { name: 'Access tokens, newest first' });
     await tokens.getByRole('row', { name: /CI pipeline/ }).waitFor();
     await check(tina, 'project tokens');
-    await tabTo(tina, tina.getByLabel('Token name'));
+    // The personal token form (a Tenant Administrator also has the project token form).
+    const newToken = tina.getByRole('form', { name: 'Create a token', exact: true });
+    await tabTo(tina, newToken.getByLabel('Token name'));
     await tina.keyboard.type('Keyboard script');
-    const production = tina.getByLabel('Deploy to production (STG, PROD)');
+    const production = newToken.getByLabel('Deploy to production (STG, PROD)');
     await tabTo(tina, production);
     await tina.keyboard.press('Space');
     assert.ok(await production.isChecked(), 'Space ticks the checkbox');
@@ -550,8 +552,8 @@ test('project pages as a Tenant Administrator and a Developer, and the invite an
     await tabTo(tina, stored, { backwards: true });
     await tina.keyboard.press('Space');
     await tina.getByTestId('token-secret').waitFor({ state: 'detached' });
-    await tina.getByLabel('Token name').fill('Nothing allowed');
-    await tina.getByLabel('Deploy to QA').uncheck();
+    await newToken.getByLabel('Token name').fill('Nothing allowed');
+    await newToken.getByLabel('Deploy to QA').uncheck();
     await production.uncheck();
     await tina.getByRole('button', { name: 'Create token' }).click();
     await tina.getByRole('alert').getByText('Choose at least one permission.').waitFor();

@@ -1,7 +1,8 @@
 // Integrations in the browser: a Tenant Administrator adds a Slack webhook pointed at a receiver
 // started here (it records what it gets and answers 200), stores the signing secret shown once,
 // sends a test delivery and reads the receiver's answer, opens the delivery log, redelivers the
-// ping, and disables the webhook.
+// ping, and disables the webhook. Then a project access token: created with a role, its secret
+// shown once, listed with its creator, deploying (the receiver hears of it), revoked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -12,6 +13,7 @@ import {
   withPortico, administrator, openAdministration, createProject, openSection, waitForDashboard,
 } from '../lib/journey.mjs';
 import { eventually } from '../lib/wait.mjs';
+import { deploymentPackage } from '../lib/zip.mjs';
 
 const TINA = 'tina@echo.test';
 
@@ -31,7 +33,7 @@ async function startReceiver() {
   return { url: `http://127.0.0.1:${server.address().port}/slack`, received, close: () => server.close() };
 }
 
-test('webhooks: add a Slack webhook, test delivery, delivery log, redeliver, disable', async () => {
+test('webhooks (Slack, test delivery, log, redeliver, disable) and a project access token', async () => {
   const receiver = await startReceiver();
   try {
     await withPortico(async ({ server, mail, person }) => {
@@ -84,6 +86,42 @@ test('webhooks: add a Slack webhook, test delivery, delivery log, redeliver, dis
       await row.getByRole('button', { name: `Disable ${receiver.url}` }).click();
       await tina.getByRole('status').getByText(`The webhook ${receiver.url} is disabled.`).waitFor();
       await row.getByText('Disabled: Disabled by Tina Tenant').waitFor();
+      await row.getByRole('button', { name: `Enable ${receiver.url}` }).click();
+      await row.getByText('Enabled', { exact: true }).waitFor();
+
+      // A project access token: it acts as a Developer, whoever leaves the project.
+      await openSection(tina, 'Tokens', 'Access tokens');
+      const create = tina.getByRole('form', { name: 'Create a project token' });
+      await create.getByLabel('Token name').fill('Nightly deploy');
+      await create.getByLabel('Acts as').selectOption('developer');
+      assert.ok(await create.getByLabel('Deploy to QA').isChecked());
+      await create.getByRole('button', { name: 'Create project token' }).click();
+      const tokenSecret = tina.getByTestId('token-secret');
+      await tokenSecret.waitFor();
+      const token = (await tokenSecret.textContent()).trim();
+      assert.match(token, /^ptc_[0-9A-Za-z]{50}$/);
+      await tina.getByRole('button', { name: 'I have stored it' }).click();
+      const projectTokens = tina.getByRole('table', { name: 'Project tokens, newest first' });
+      const tokenRow = projectTokens.getByRole('row', { name: /Nightly deploy .*Developer \(created by Tina Tenant\).*Deploy to QA.*Never.*Active/ });
+      await tokenRow.waitFor();
+      await tina.screenshot({ path: join(screenshotDir, 'project-tokens.png'), fullPage: true });
+      const guid = new URL(tina.url()).pathname.split('/')[1];
+      const upload = await fetch(`${server.url}/api/deployment/upload/${guid}/qa`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/zip' },
+        body: deploymentPackage(),
+      });
+      assert.equal(upload.status, 202, await upload.text());
+      await openSection(tina, 'Deployments');
+      await tina.getByRole('table', { name: /Deployments/ }).getByText(/Project token/).first().waitFor();
+      await openSection(tina, 'Tokens', 'Access tokens');
+      // Used now: the row says when and from where.
+      const usedRow = projectTokens.getByRole('row', { name: /Nightly deploy .* from 127\.0\.0\.1/ });
+      await usedRow.getByRole('button', { name: 'Revoke Nightly deploy' }).click();
+      await tina.getByRole('button', { name: 'Yes, revoke' }).click();
+      await tina.getByRole('status').getByText('The project token Nightly deploy is revoked.').waitFor();
+      const refused = await fetch(`${server.url}/api/v1/projects/${guid}`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(refused.status, 401);
     }, { PORTICO_WEBHOOK_ALLOW_PRIVATE: 'true' });
   } finally {
     receiver.close();

@@ -306,9 +306,10 @@ test('tokens and deployments: a token made in the app uploads a package; its dep
     await tina.getByText('No tokens yet.').waitFor();
     assert.match(await tina.getByTestId('curl-command').textContent(), new RegExp(`/api/deployment/upload/${gamma}/qa`));
     assert.match(await tina.getByTestId('cli-command').textContent(), new RegExp(`portico deploy --url ${server.url} --project ${gamma}`));
-    await tina.getByLabel('Token name').fill('CI pipeline');
-    assert.ok(await tina.getByLabel('Deploy to QA').isChecked());
-    await tina.getByLabel('Deploy to production (STG, PROD)').check();
+    const newToken = tina.getByRole('form', { name: 'Create a token', exact: true });
+    await newToken.getByLabel('Token name').fill('CI pipeline');
+    assert.ok(await newToken.getByLabel('Deploy to QA').isChecked());
+    await newToken.getByLabel('Deploy to production (STG, PROD)').check();
     await tina.getByRole('button', { name: 'Create token' }).click();
     const secretLocator = tina.getByTestId('token-secret');
     await secretLocator.waitFor();

@@ -220,13 +220,6 @@ pub struct WebhookDelivery {
     pub redelivery_of: Option<Uuid>,
 }
 
-/// The answer to "Send test delivery".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TestDeliveryResult {
-    pub delivery: WebhookDelivery,
-}
-
 /// An event as a person reads it: a title, a few facts, and the page to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {

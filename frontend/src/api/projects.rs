@@ -14,9 +14,9 @@ use portico_domain::projects::api::{
     ChangeRoleRequest, CreateProjectRequest, Invitation, InviteRequest, Member, PrimaryContactRequest, Project,
     ProjectSummary, UpdateProjectRequest,
 };
-use portico_domain::tokens::{CreateTokenRequest, CreatedToken, Token, UpdateTokenRequest};
-use portico_domain::webhooks::{NewWebhookRequest, ProjectWebhook, TestDeliveryResult, WebhookDelivery, WebhookPatch};
-use serde::Serialize;
+use portico_domain::tokens::{CreateProjectTokenRequest, CreateTokenRequest, CreatedToken, Token, UpdateTokenRequest};
+use portico_domain::webhooks::{DeliveryState, NewWebhookRequest, WebhookEvent, WebhookFormat};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use gloo_net::http::Request;
@@ -134,6 +134,20 @@ fn read_created(text: String) -> Result<CreatedToken, ApiFailure> {
     let answer: serde_json::Value = parse(&text)?;
     let token = answer.get("token").and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
     Ok(CreatedToken { details, token })
+}
+
+/// The project's access tokens (Tenant Administrators).
+pub fn project_tokens(guid: Uuid) -> Call<Json<Vec<Token>>> {
+    kept(get(&in_project(guid, "/project-tokens")))
+}
+
+/// Creates a project access token; the answer carries its secret, this once.
+pub fn create_project_token(guid: Uuid, request: &CreateProjectTokenRequest) -> Call<CreatedToken> {
+    Call { exchange: post(&in_project(guid, "/project-tokens"), request), read: read_created }
+}
+
+pub fn revoke_project_token(guid: Uuid, id: Uuid) -> Call<()> {
+    done(delete(&in_project_item(guid, "/project-tokens", id, "")))
 }
 
 /// Renames the caller's token or changes its permissions.
@@ -291,19 +305,56 @@ pub fn save_notification_preferences(
     kept(put(&in_project(guid, "/notification-preferences"), preferences))
 }
 
+/// A webhook as the page shows it: the API's `ProjectWebhook` read for the fields the page uses
+/// only (each field read costs the wasm its share of a deserializer).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Hook {
+    pub id: Uuid,
+    pub url: String,
+    pub events: Vec<WebhookEvent>,
+    pub format: WebhookFormat,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub failing_since: Option<DateTime<Utc>>,
+    pub created_by: Option<String>,
+    #[serde(default)]
+    pub secret: Option<String>,
+}
+
+/// A delivery of the log, as the page shows it (the API's `WebhookDelivery`, in part).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub event: WebhookEvent,
+    pub created_at: DateTime<Utc>,
+    pub state: DeliveryState,
+    pub attempts: i32,
+    pub response_status: Option<i32>,
+    pub duration_ms: Option<i64>,
+    pub response_body: Option<String>,
+    pub error: Option<String>,
+}
+
 /// The project's webhooks, oldest first.
-pub fn webhooks(guid: Uuid) -> Call<Json<Vec<ProjectWebhook>>> {
+pub fn webhooks(guid: Uuid) -> Call<Json<Vec<Hook>>> {
     kept(get(&in_project(guid, "/webhooks")))
 }
 
 /// Adds a webhook; the answer carries its signing secret, this once.
-pub fn create_webhook(guid: Uuid, request: &NewWebhookRequest) -> Call<Json<ProjectWebhook>> {
+pub fn create_webhook(guid: Uuid, request: &NewWebhookRequest) -> Call<Json<Hook>> {
     kept(post(&in_project(guid, "/webhooks"), request))
 }
 
-/// Changes a webhook, or turns it off or back on.
-pub fn update_webhook(guid: Uuid, id: Uuid, change: &WebhookPatch) -> Call<Json<ProjectWebhook>> {
-    kept(patch(&in_project_item(guid, "/webhooks", id, ""), change))
+/// `PATCH /webhooks/{id}`'s body for turning a webhook off or on (the API's `WebhookPatch` with
+/// `enabled` only, without the serializer of all its other fields in the wasm).
+#[derive(Serialize)]
+struct Switch {
+    enabled: bool,
+}
+
+/// Turns a webhook off, or back on (which forgets its failures).
+pub fn switch_webhook(guid: Uuid, id: Uuid, enabled: bool) -> Call<()> {
+    done(patch(&in_project_item(guid, "/webhooks", id, ""), &Switch { enabled }))
 }
 
 pub fn delete_webhook(guid: Uuid, id: Uuid) -> Call<()> {
@@ -311,12 +362,12 @@ pub fn delete_webhook(guid: Uuid, id: Uuid) -> Call<()> {
 }
 
 /// Sends a `ping` now; the answer says what the receiver answered.
-pub fn test_webhook(guid: Uuid, id: Uuid) -> Call<Json<TestDeliveryResult>> {
+pub fn test_webhook(guid: Uuid, id: Uuid) -> Call<Json<Delivery>> {
     kept(post_empty(&in_project_item(guid, "/webhooks", id, "/test")))
 }
 
 /// The webhook's last 100 deliveries, newest first.
-pub fn webhook_deliveries(guid: Uuid, id: Uuid) -> Call<Json<Vec<WebhookDelivery>>> {
+pub fn webhook_deliveries(guid: Uuid, id: Uuid) -> Call<Json<Vec<Delivery>>> {
     kept(get(&in_project_item(guid, "/webhooks", id, "/deliveries")))
 }
 

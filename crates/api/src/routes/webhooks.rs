@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use portico_domain::alerts::{Webhook, WebhookRequest};
 use portico_domain::problem::Problem;
-use portico_domain::webhooks::{NewWebhookRequest, ProjectWebhook, TestDeliveryResult, WebhookDelivery, WebhookPatch};
+use portico_domain::webhooks::{NewWebhookRequest, ProjectWebhook, WebhookDelivery, WebhookPatch};
 use uuid::Uuid;
 
 use crate::auth::project_access::ProjectAccess;
@@ -143,7 +143,7 @@ pub async fn delete_one_webhook(
     tag = "webhooks",
     params(("guid" = Uuid, Path, description = "Project GUID"), ("id" = Uuid, Path, description = "Webhook id")),
     responses(
-        (status = 200, description = "Sent (look at `delivery.state` and `response_status`)", body = TestDeliveryResult),
+        (status = 200, description = "The test delivery as logged (look at `state` and `response_status`)", body = WebhookDelivery),
         (status = 404, description = "`project_not_found` or `webhook_not_found`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("session_cookie" = [])),
@@ -153,7 +153,7 @@ pub async fn test_webhook(
     state: web::Data<Context>,
     SignedIn(current): SignedIn,
     path: web::Path<(Uuid, Uuid)>,
-) -> ApiResult<web::Json<TestDeliveryResult>> {
+) -> ApiResult<web::Json<WebhookDelivery>> {
     let (guid, id) = path.into_inner();
     let access = ProjectAccess::cached(&state, &current.account, guid).await?;
     Ok(web::Json(webhooks::test_delivery(&state, &access, id).await?))

@@ -493,7 +493,7 @@ impl World {
         let id = id_of(&hooks[0], "id");
         let test = format!("/api/v1/projects/{}/webhooks/{id}/test", self.a);
         let tested = send_ok(&self.app, &self.tenant_admin.session(), Method::POST, &test, Value::Null, 200).await;
-        (id, id_of(&tested["delivery"], "id"))
+        (id, id_of(&tested, "id"))
     }
 
     /// The path, body and (when not the principal's own) credential of one call.

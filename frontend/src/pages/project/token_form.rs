@@ -5,12 +5,14 @@
 use chrono::{NaiveTime, TimeZone, Utc};
 use leptos::prelude::*;
 use portico_domain::projects::ProjectRole;
-use portico_domain::tokens::{CreateTokenRequest, CreatedToken, Token, TokenPermission, UpdateTokenRequest};
+use portico_domain::tokens::{
+    CreateProjectTokenRequest, CreateTokenRequest, CreatedToken, Token, TokenPermission, UpdateTokenRequest,
+};
 
 use super::ProjectContext;
 use crate::api;
 use crate::components::labels::permission_label;
-use crate::components::{Checkbox, ErrorAlert, FormState, TextField, format_date, parse_date, today};
+use crate::components::{Checkbox, ErrorAlert, FormState, SelectField, TextField, format_date, parse_date, today};
 
 /// One checkbox per permission the role may hold.
 #[derive(Debug, Clone, Copy)]
@@ -51,12 +53,15 @@ fn permission_choices(permissions: Permissions, role: ProjectRole, prefix: &'sta
 
 /// Creating a token (`existing` None: the answer, with its secret, goes to `created`) or editing
 /// one (its owner: name and permissions). `on_done` gets a message when something was saved.
+/// With `project`, a project access token: it also gets the role it acts as (at most `role`,
+/// the creator's).
 #[component]
 pub fn TokenForm(
     role: ProjectRole,
     existing: Option<Token>,
     created: RwSignal<Option<CreatedToken>>,
     on_done: Callback<Option<String>>,
+    #[prop(optional)] project: bool,
 ) -> impl IntoView {
     let context = ProjectContext::get();
     let form = FormState::new();
@@ -64,6 +69,7 @@ pub fn TokenForm(
     let name = RwSignal::new(existing.as_ref().map(|token| token.display_name.clone()).unwrap_or_default());
     let expires_on = RwSignal::new(String::new());
     let permissions = Permissions::new(existing.as_ref().map_or(&[TokenPermission::DeployQa][..], |t| &t.permissions));
+    let acts_as = RwSignal::new(ProjectRole::Developer.as_str().to_owned());
     let guid = context.guid;
     let id = existing.as_ref().map(|token| token.id);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -71,6 +77,10 @@ pub fn TokenForm(
         let chosen = permissions.chosen(role);
         if chosen.is_empty() {
             return form.refuse("Choose at least one permission.");
+        }
+        let token_role = ProjectRole::parse(&acts_as.get_untracked()).unwrap_or(ProjectRole::Developer);
+        if project && let Some(refused) = chosen.iter().find(|p| !p.allowed_for(token_role)) {
+            return form.refuse(format!("A {} token cannot hold {}.", token_role.label(), permission_label(*refused)));
         }
         let display_name = name.get_untracked().trim().to_owned();
         if let Some(id) = id {
@@ -91,7 +101,13 @@ pub fn TokenForm(
         };
         let request = CreateTokenRequest { display_name, expires_at, permissions: chosen };
         form.run(async move {
-            let answer = api::projects::create_token(guid, &request).await?;
+            let answer = if project {
+                let CreateTokenRequest { display_name, expires_at, permissions } = request;
+                let request = CreateProjectTokenRequest { display_name, expires_at, permissions, role: token_role };
+                api::projects::create_project_token(guid, &request).await?
+            } else {
+                api::projects::create_token(guid, &request).await?
+            };
             name.set(String::new());
             expires_on.set(String::new());
             created.set(Some(answer));
@@ -102,13 +118,19 @@ pub fn TokenForm(
     let tomorrow = today().succ_opt().map(|date| format_date(&date)).unwrap_or_default();
     let (title, prefix) = match &existing {
         Some(token) => (format!("Edit the token {}", token.display_name), "edit"),
+        None if project => ("Create a project token".to_owned(), "project"),
         None => ("Create a token".to_owned(), "new"),
     };
+    let roles = ProjectRole::ALL
+        .into_iter()
+        .filter(|r| role.covers(*r))
+        .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+        .collect();
     view! {
         <form class="stack narrow-form" on:submit=submit aria-labelledby=format!("{prefix}-token-title")>
             <h2 id=format!("{prefix}-token-title")>{title}</h2>
             <TextField
-                id=if editing { "edit-token-name" } else { "token-name" }
+                id=match prefix { "edit" => "edit-token-name", "project" => "project-token-name", _ => "token-name" }
                 label="Token name"
                 hint="What uses it, e.g. \"CI pipeline\"."
                 value=name
@@ -119,15 +141,20 @@ pub fn TokenForm(
             />
             {(!editing).then(|| view! {
                 <div class="field">
-                    <label for="token-expires">"Expires on"</label>
-                    <p class="hint" id="token-expires-hint">"Leave empty for one year from today."</p>
-                    <input id="token-expires" name="token-expires" type="date" min=tomorrow aria-describedby="token-expires-hint" bind:value=expires_on />
+                    <label for=format!("{prefix}-token-expires")>"Expires on"</label>
+                    <p class="hint" id=format!("{prefix}-token-expires-hint")>"Leave empty for one year from today."</p>
+                    <input id=format!("{prefix}-token-expires") type="date" min=tomorrow aria-describedby=format!("{prefix}-token-expires-hint") bind:value=expires_on />
                 </div>
+            })}
+            {project.then(|| view! {
+                <SelectField id="project-token-role" label="Acts as" value=acts_as options=roles field="role" form=form />
             })}
             {permission_choices(permissions, role, prefix)}
             <ErrorAlert failure=form.failure() />
             <div class="actions">
-                <button type="submit" disabled=move || form.is_busy()>{if editing { "Save token" } else { "Create token" }}</button>
+                <button type="submit" disabled=move || form.is_busy()>
+                    {match prefix { "edit" => "Save token", "project" => "Create project token", _ => "Create token" }}
+                </button>
                 {editing.then(|| view! {
                     <button type="button" class="secondary" on:click=move |_| on_done.run(None)>"Cancel"</button>
                 })}

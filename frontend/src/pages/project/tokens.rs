@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use portico_domain::projects::Action;
+use portico_domain::projects::{Action, ProjectRole};
 use portico_domain::tokens::{CreatedToken, Token};
 use uuid::Uuid;
 
@@ -110,9 +110,65 @@ fn TokenPages() -> impl IntoView {
                 _ => ().into_any(),
             }}
         </section>
+        {match (may_see_all, role) {
+            (true, Some(role)) => view! { <ProjectTokens role /> }.into_any(),
+            _ => ().into_any(),
+        }}
         {upload_help()}
     }
 }
+
+/// Project access tokens (Tenant Administrators): owned by the project, acting as a role, so a
+/// pipeline keeps working whoever leaves.
+#[component]
+fn ProjectTokens(role: ProjectRole) -> impl IntoView {
+    let context = ProjectContext::get();
+    let tokens = answer();
+    let reload = move || fetch(tokens, api::projects::project_tokens(context.guid));
+    reload();
+    let created = RwSignal::new(None::<CreatedToken>);
+    let form = FormState::new();
+    let notice = RwSignal::new(None::<String>);
+    let revoke = Callback::new(move |token: Token| {
+        notice.set(None);
+        form.run(async move {
+            api::projects::revoke_project_token(context.guid, token.id).await?;
+            reload();
+            notice.set(Some(format!("The project token {} is revoked.", token.display_name)));
+            Ok(())
+        });
+    });
+    let never = Callback::new(|_: Token| {});
+    view! {
+        <section class="card" aria-labelledby="project-tokens-title">
+            <h2 id="project-tokens-title">"Project tokens"</h2>
+            <p>
+                "A project token belongs to the project, not to you: it acts as the role you give it and keeps
+                 working when people leave. Every Tenant Administrator is told before it expires."
+            </p>
+            {move || match created.get() {
+                Some(token) => new_secret(token, Callback::new(move |()| created.set(None))),
+                None => ().into_any(),
+            }}
+            <TokenForm role existing=None created project=true on_done=Callback::new(move |_: Option<String>| {
+                notice.set(None);
+                reload();
+            }) />
+            <ErrorAlert failure=form.failure() />
+            <Notice message=notice />
+            {show(tokens, "the project tokens", move |list: Vec<Token>| {
+                if list.is_empty() {
+                    return view! { <p>"No project tokens yet."</p> }.into_any();
+                }
+                let now = now_utc();
+                let rows = list.into_iter().map(|token| token_row(token, None, now, never, revoke)).collect();
+                table("Project tokens, newest first", PROJECT_HEADERS, rows, form.busy())
+            })}
+        </section>
+    }
+}
+
+const PROJECT_HEADERS: &[&str] = &["Name", "Acts as", "Permissions", "Expires", "Last used", "Status", ""];
 
 const HEADERS: &[&str] = &["Name", "Owner", "Permissions", "Expires", "Last used", "Status", ""];
 
@@ -159,9 +215,15 @@ fn token_row(
             run: Callback::new(move |()| revoke.run(for_revoke.clone())),
         });
     }
+    // A project token's column says the role it acts as and who created it.
+    let holder = match (token.role, &token.created_by) {
+        (Some(role), Some(by)) => format!("{} (created by {by})", role.label()),
+        (Some(role), None) => role.label().to_owned(),
+        (None, _) => token.owner.clone(),
+    };
     vec![
         Cell::TwoLines(token.display_name.clone(), token.hint.clone()),
-        Cell::Text(token.owner.clone()),
+        Cell::Text(holder),
         Cell::Text(permissions),
         Cell::Text(format_utc(&token.expires_at)),
         Cell::Text(last_used),

@@ -4,12 +4,11 @@
 
 use leptos::prelude::*;
 use portico_domain::projects::Action;
-use portico_domain::webhooks::{
-    DeliveryState, NewWebhookRequest, ProjectWebhook, WebhookDelivery, WebhookEvent, WebhookFormat, WebhookPatch,
-};
+use portico_domain::webhooks::{DeliveryState, NewWebhookRequest, WebhookEvent, WebhookFormat};
 
 use super::{ProjectContext, not_for_your_role};
 use crate::api;
+use crate::api::projects::{Delivery, Hook};
 use crate::components::labels::tone;
 use crate::components::{
     Act, Cell, Checkbox, CopyButton, ErrorAlert, FormState, Notice, SelectField, TextField, answer, fetch, format_utc,
@@ -24,42 +23,41 @@ pub fn WebhooksPage() -> AnyView {
         return not_for_your_role("Webhooks");
     }
     let guid = context.guid;
-    let hooks = answer::<Vec<ProjectWebhook>>();
+    let hooks = answer::<Vec<Hook>>();
     let reload = Callback::new(move |()| fetch(hooks, api::projects::webhooks(guid)));
     reload.run(());
-    let created = RwSignal::new(None::<ProjectWebhook>);
+    let created = RwSignal::new(None::<Hook>);
     // The webhook whose deliveries are shown, and its log.
-    let opened = RwSignal::new(None::<ProjectWebhook>);
-    let log = answer::<Vec<WebhookDelivery>>();
-    let show_log = Callback::new(move |hook: ProjectWebhook| {
+    let opened = RwSignal::new(None::<Hook>);
+    let log = answer::<Vec<Delivery>>();
+    let show_log = Callback::new(move |hook: Hook| {
         fetch(log, api::projects::webhook_deliveries(guid, hook.id));
         opened.set(Some(hook));
     });
     let form = FormState::new();
     let notice = RwSignal::new(None::<String>);
-    let test = Callback::new(move |hook: ProjectWebhook| {
+    let test = Callback::new(move |hook: Hook| {
         notice.set(None);
         form.run(async move {
-            let result = api::projects::test_webhook(guid, hook.id).await?.read()?;
-            notice.set(Some(tested(&result.delivery)));
+            let delivery = api::projects::test_webhook(guid, hook.id).await?.read()?;
+            notice.set(Some(tested(&delivery)));
             if opened.get_untracked().is_some_and(|o| o.id == hook.id) {
                 show_log.run(hook);
             }
             Ok(())
         });
     });
-    let switch = Callback::new(move |hook: ProjectWebhook| {
+    let switch = Callback::new(move |hook: Hook| {
         notice.set(None);
         form.run(async move {
             let on = !hook.enabled;
-            let change = WebhookPatch { enabled: Some(on), ..WebhookPatch::default() };
-            api::projects::update_webhook(guid, hook.id, &change).await?;
+            api::projects::switch_webhook(guid, hook.id, on).await?;
             reload.run(());
             notice.set(Some(format!("The webhook {} is {}.", hook.url, if on { "enabled" } else { "disabled" })));
             Ok(())
         });
     });
-    let remove = Callback::new(move |hook: ProjectWebhook| {
+    let remove = Callback::new(move |hook: Hook| {
         notice.set(None);
         form.run(async move {
             api::projects::delete_webhook(guid, hook.id).await?;
@@ -71,7 +69,7 @@ pub fn WebhooksPage() -> AnyView {
             Ok(())
         });
     });
-    let redeliver = Callback::new(move |delivery: WebhookDelivery| {
+    let redeliver = Callback::new(move |delivery: Delivery| {
         let Some(hook) = opened.get_untracked() else { return };
         notice.set(None);
         form.run(async move {
@@ -95,7 +93,7 @@ pub fn WebhooksPage() -> AnyView {
             {move || created.get().map(|hook| secret_panel(hook, created))}
             <ErrorAlert failure=form.failure() />
             <Notice message=notice />
-            {show(hooks, "the webhooks", move |list: Vec<ProjectWebhook>| {
+            {show(hooks, "the webhooks", move |list: Vec<Hook>| {
                 if list.is_empty() {
                     return view! { <p>"No webhooks: alerts reach people by email only."</p> }.into_any();
                 }
@@ -107,7 +105,7 @@ pub fn WebhooksPage() -> AnyView {
             <section class="card" aria-labelledby="deliveries-title">
                 <h2 id="deliveries-title">"Deliveries to " {hook.url.clone()}</h2>
                 <p class="hint">"The last 100, newest first, with what the receiver answered."</p>
-                {show(log, "the deliveries", move |list: Vec<WebhookDelivery>| {
+                {show(log, "the deliveries", move |list: Vec<Delivery>| {
                     if list.is_empty() {
                         return view! { <p>"Nothing delivered yet."</p> }.into_any();
                     }
@@ -124,15 +122,15 @@ pub fn WebhooksPage() -> AnyView {
 /// What a row's buttons do.
 #[derive(Clone, Copy)]
 struct Acts {
-    test: Callback<ProjectWebhook>,
-    show_log: Callback<ProjectWebhook>,
-    switch: Callback<ProjectWebhook>,
-    remove: Callback<ProjectWebhook>,
+    test: Callback<Hook>,
+    show_log: Callback<Hook>,
+    switch: Callback<Hook>,
+    remove: Callback<Hook>,
 }
 
 const HEADERS: &[&str] = &["URL", "Events", "Format", "Status", ""];
 
-fn webhook_row(hook: ProjectWebhook, acts: Acts) -> Vec<Cell> {
+fn webhook_row(hook: Hook, acts: Acts) -> Vec<Cell> {
     let events = hook.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ");
     let status = match (&hook.disabled_reason, &hook.failing_since) {
         (Some(reason), _) => format!("Disabled: {reason}"),
@@ -140,7 +138,7 @@ fn webhook_row(hook: ProjectWebhook, acts: Acts) -> Vec<Cell> {
         (None, None) => "Enabled".to_owned(),
     };
     let by = hook.created_by.clone().map(|by| format!("Added by {by}")).unwrap_or_default();
-    let button = |label: &'static str, run: Callback<ProjectWebhook>| {
+    let button = |label: &'static str, run: Callback<Hook>| {
         let for_run = hook.clone();
         Act::Button { label, subject: hook.url.clone(), run: Callback::new(move |()| run.run(for_run.clone())) }
     };
@@ -168,7 +166,7 @@ fn webhook_row(hook: ProjectWebhook, acts: Acts) -> Vec<Cell> {
 
 const DELIVERY_HEADERS: &[&str] = &["Event", "Queued", "State", "Attempts", "Answer", ""];
 
-fn delivery_row(delivery: WebhookDelivery, redeliver: Callback<WebhookDelivery>, enabled: bool) -> Vec<Cell> {
+fn delivery_row(delivery: Delivery, redeliver: Callback<Delivery>, enabled: bool) -> Vec<Cell> {
     let state = match delivery.state {
         DeliveryState::Pending => "Pending",
         DeliveryState::Delivered => "Delivered",
@@ -203,7 +201,7 @@ fn delivery_row(delivery: WebhookDelivery, redeliver: Callback<WebhookDelivery>,
 }
 
 /// What a test delivery found, in a sentence.
-fn tested(delivery: &WebhookDelivery) -> String {
+fn tested(delivery: &Delivery) -> String {
     match (delivery.state, delivery.response_status, delivery.duration_ms) {
         (DeliveryState::Delivered, Some(status), Some(ms)) => {
             format!("Test delivery delivered: the receiver answered HTTP {status} in {ms} ms.")
@@ -215,7 +213,7 @@ fn tested(delivery: &WebhookDelivery) -> String {
 
 /// The add form: URL, the events (alerts chosen to begin with) and the format.
 #[component]
-fn NewWebhook(created: RwSignal<Option<ProjectWebhook>>, on_added: Callback<()>) -> impl IntoView {
+fn NewWebhook(created: RwSignal<Option<Hook>>, on_added: Callback<()>) -> impl IntoView {
     let context = ProjectContext::get();
     let url = RwSignal::new(String::new());
     let chosen: Vec<(WebhookEvent, RwSignal<bool>)> = WebhookEvent::SUBSCRIBABLE
@@ -275,7 +273,7 @@ fn NewWebhook(created: RwSignal<Option<ProjectWebhook>>, on_added: Callback<()>)
 }
 
 /// The signing secret, in the answer that added the webhook only.
-fn secret_panel(hook: ProjectWebhook, created: RwSignal<Option<ProjectWebhook>>) -> AnyView {
+fn secret_panel(hook: Hook, created: RwSignal<Option<Hook>>) -> AnyView {
     let secret = hook.secret.clone().unwrap_or_default();
     let to_copy = secret.clone();
     view! {

@@ -3,8 +3,7 @@
 
 use portico_domain::projects::Action;
 use portico_domain::webhooks::{
-    DELIVERY_LOG_SIZE, DeliveryState, Message, Occurrence, TestDeliveryResult, WebhookDelivery, WebhookEvent,
-    WebhookFormat,
+    DELIVERY_LOG_SIZE, DeliveryState, Message, Occurrence, WebhookDelivery, WebhookEvent, WebhookFormat,
 };
 use portico_store::entities::webhook_delivery;
 use portico_store::webhooks::{self as store, Attempted, NewDelivery};
@@ -45,7 +44,7 @@ pub async fn deliveries(state: &Context, access: &ProjectAccess, id: Uuid) -> We
 
 /// Sends a `ping` now and answers with what the receiver said. It goes into the log like any
 /// delivery but is not retried, and does not count towards disabling a failing webhook.
-pub async fn test_delivery(state: &Context, access: &ProjectAccess, id: Uuid) -> WebhooksResult<TestDeliveryResult> {
+pub async fn test_delivery(state: &Context, access: &ProjectAccess, id: Uuid) -> WebhooksResult<WebhookDelivery> {
     access.require(Action::ManageWebhook)?;
     let hook = find(state, access, id).await?;
     let events = WebhookEvent::split(&hook.events);
@@ -83,7 +82,7 @@ pub async fn test_delivery(state: &Context, access: &ProjectAccess, id: Uuid) ->
     store::delivery_done(&state.db, queued.id, attempted, answer, state.now()).await?;
     store::prune(&state.db, hook.id, DELIVERY_LOG_SIZE).await?;
     let row = store::find_delivery(&state.db, hook.id, queued.id).await?.ok_or(WebhooksError::DeliveryNotFound)?;
-    Ok(TestDeliveryResult { delivery: to_dto(&row) })
+    Ok(to_dto(&row))
 }
 
 /// Queues a delivery from the log again, with the same event and body, to the webhook's URL now.
