@@ -3,20 +3,18 @@
 //! any member's removal, shows who created it, and tells every Tenant Administrator when it is
 //! about to expire or was found leaked. Otherwise it is an access token like any other.
 
-use portico_domain::problem::FieldError;
 use portico_domain::projects::{Action, ProjectRole};
 use portico_domain::tokens::{
-    CreateProjectTokenRequest, CreatedToken, Token, UpdateTokenRequest, parse_display_name, permissions_from_text,
-    permissions_to_text,
+    CreateProjectTokenRequest, CreatedToken, Token, UpdateTokenRequest, permissions_from_text,
 };
 use portico_store::entities::access_token;
 use portico_store::entities::account::BuiltinAccount;
 use portico_store::{access_tokens, accounts};
-use sea_orm::{IntoActiveModel, Set, TransactionTrait};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::errors::Failure;
-use super::tokens::{TokensError, TokensResult, check_new, check_permissions_for, insert_new, record};
+use super::tokens::{TokensError, TokensResult, changed, check_new, insert_new, record};
 use crate::auth::project_access::ProjectAccess;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
@@ -110,24 +108,7 @@ pub async fn update(
     access.require(Action::ManageOthersTokens)?;
     access.require_writable()?;
     let token = find(state, access, id).await?;
-    let role = token.project_role.unwrap_or(ProjectRole::Developer);
-    let mut errors = Vec::new();
-    let mut model = token.clone().into_active_model();
-    if let Some(name) = &request.display_name {
-        match parse_display_name(name) {
-            Ok(name) => model.display_name = Set(name),
-            Err(m) => errors.push(FieldError::new("display_name", m)),
-        }
-    }
-    if let Some(permissions) = &request.permissions {
-        match check_permissions_for(permissions, role) {
-            Ok(()) => model.permissions = Set(permissions_to_text(permissions)),
-            Err(m) => errors.push(FieldError::new("permissions", m)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors).into());
-    }
+    let model = changed(&token, &request, token.project_role.unwrap_or(ProjectRole::Developer))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let updated = access_tokens::update(&txn, model).await?;

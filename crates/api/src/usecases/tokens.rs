@@ -54,10 +54,6 @@ fn to_dto(token: &access_token::Model, owner: &account::Model) -> Token {
 }
 
 /// Checks permissions against the holder's role: at least one, and only those the role allows.
-fn check_permissions(permissions: &[TokenPermission], access: &ProjectAccess) -> Result<(), String> {
-    check_permissions_for(permissions, access.role.unwrap_or(ProjectRole::Developer))
-}
-
 pub(super) fn check_permissions_for(permissions: &[TokenPermission], role: ProjectRole) -> Result<(), String> {
     if permissions.is_empty() {
         return Err("choose at least one of deploy_qa, deploy_non_production, deploy_production".into());
@@ -201,6 +197,29 @@ pub(super) async fn record(
     Ok(())
 }
 
+/// A token renamed or with new permissions (checked against `role`), as asked.
+pub(super) fn changed(
+    token: &access_token::Model,
+    request: &UpdateTokenRequest,
+    role: ProjectRole,
+) -> TokensResult<access_token::ActiveModel> {
+    let mut errors = Vec::new();
+    let mut model = token.clone().into_active_model();
+    if let Some(name) = &request.display_name {
+        match parse_display_name(name) {
+            Ok(name) => model.display_name = Set(name),
+            Err(m) => errors.push(FieldError::new("display_name", m)),
+        }
+    }
+    if let Some(permissions) = &request.permissions {
+        match check_permissions_for(permissions, role) {
+            Ok(()) => model.permissions = Set(permissions_to_text(permissions)),
+            Err(m) => errors.push(FieldError::new("permissions", m)),
+        }
+    }
+    if errors.is_empty() { Ok(model) } else { Err(Failure::Invalid(errors).into()) }
+}
+
 fn token_not_found() -> TokensError {
     TokensError::TokenNotFound
 }
@@ -219,23 +238,7 @@ pub async fn update(
     if token.account_id != caller.id {
         return Err(TokensError::TokenOwnerOnly);
     }
-    let mut errors = Vec::new();
-    let mut model = token.clone().into_active_model();
-    if let Some(name) = &request.display_name {
-        match parse_display_name(name) {
-            Ok(name) => model.display_name = Set(name),
-            Err(m) => errors.push(FieldError::new("display_name", m)),
-        }
-    }
-    if let Some(permissions) = &request.permissions {
-        match check_permissions(permissions, access) {
-            Ok(()) => model.permissions = Set(permissions_to_text(permissions)),
-            Err(m) => errors.push(FieldError::new("permissions", m)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Failure::Invalid(errors).into());
-    }
+    let model = changed(&token, &request, access.role.unwrap_or(ProjectRole::Developer))?;
     let now = state.now();
     let txn = state.db.begin().await?;
     let updated = access_tokens::update(&txn, model).await?;

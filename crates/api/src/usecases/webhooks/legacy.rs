@@ -5,12 +5,12 @@
 use portico_domain::alerts::Webhook;
 use portico_domain::projects::Action;
 use portico_domain::webhooks::{WebhookEvent, WebhookFormat};
-use portico_store::entities::{account, webhook};
+use portico_store::entities::account;
 use portico_store::{audit, projects as project_store, webhooks as store};
 use sea_orm::{IntoActiveModel, Set, TransactionTrait};
 use uuid::Uuid;
 
-use super::{WebhooksError, WebhooksResult, check_url, new_secret};
+use super::{Wanted, WebhooksError, WebhooksResult, check_url, new_row, new_secret};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::project_access::ProjectAccess;
 use crate::context::Context;
@@ -52,24 +52,10 @@ pub async fn put_first(
         None => {
             let id = Uuid::now_v7();
             let (secret, sealed) = new_secret(state, id);
-            store::insert(
-                &txn,
-                webhook::Model {
-                    id,
-                    project_id: access.project.id,
-                    url: url.clone(),
-                    secret_ciphertext: sealed,
-                    events: WebhookEvent::join(&[WebhookEvent::AlertRaised, WebhookEvent::AlertResolved]),
-                    format: WebhookFormat::Portico.as_str().to_owned(),
-                    created_at: now,
-                    created_by: Some(actor.id),
-                    replaced_at: None,
-                    failing_since: None,
-                    disabled_at: None,
-                    disabled_reason: None,
-                },
-            )
-            .await?;
+            let events = WebhookEvent::join(&[WebhookEvent::AlertRaised, WebhookEvent::AlertResolved]);
+            let wanted = Wanted { url: url.clone(), events, format: WebhookFormat::Portico };
+            let row = new_row(id, access, actor, wanted, sealed, now);
+            store::insert(&txn, row).await?;
             secret
         }
     };

@@ -98,6 +98,38 @@ fn new_secret(state: &Context, webhook_id: Uuid) -> (String, String) {
     (secret, sealed)
 }
 
+/// What a new webhook is to be: its checked URL, its events as stored, its format.
+struct Wanted {
+    url: String,
+    events: String,
+    format: WebhookFormat,
+}
+
+/// A webhook as added by `actor`, enabled and with no failures yet.
+fn new_row(
+    id: Uuid,
+    access: &ProjectAccess,
+    actor: &account::Model,
+    wanted: Wanted,
+    sealed_secret: String,
+    now: DateTime<Utc>,
+) -> webhook::Model {
+    webhook::Model {
+        id,
+        project_id: access.project.id,
+        url: wanted.url,
+        secret_ciphertext: sealed_secret,
+        events: wanted.events,
+        format: wanted.format.as_str().to_owned(),
+        created_at: now,
+        created_by: Some(actor.id),
+        replaced_at: None,
+        failing_since: None,
+        disabled_at: None,
+        disabled_reason: None,
+    }
+}
+
 pub async fn list(state: &Context, access: &ProjectAccess) -> WebhooksResult<Vec<ProjectWebhook>> {
     access.require(Action::ManageWebhook)?;
     let rows = store::list(&state.db, access.project.id).await?;
@@ -136,24 +168,7 @@ pub async fn create(
     if store::list(&txn, access.project.id).await?.len() >= MAX_WEBHOOKS {
         return Err(WebhooksError::LimitReached);
     }
-    let row = store::insert(
-        &txn,
-        webhook::Model {
-            id,
-            project_id: access.project.id,
-            url,
-            secret_ciphertext: sealed,
-            events,
-            format: format.as_str().to_owned(),
-            created_at: now,
-            created_by: Some(actor.id),
-            replaced_at: None,
-            failing_since: None,
-            disabled_at: None,
-            disabled_reason: None,
-        },
-    )
-    .await?;
+    let row = store::insert(&txn, new_row(id, access, actor, Wanted { url, events, format }, sealed, now)).await?;
     let created = event("project.webhook_created", "success", client)
         .actor(actor.id)
         .details(serde_json::json!({"webhook": id, "url": row.url, "events": row.events, "format": row.format}))
