@@ -42,6 +42,8 @@ pub struct Context {
     pub log_written: Arc<Notify>,
     /// Wakes the webhook sender when a delivery is queued.
     pub wake_webhooks: Arc<Notify>,
+    /// A token was created that may already be due for an expiry reminder.
+    pub wake_reminders: Arc<Notify>,
     /// What deployments and restarts run (checked at start).
     pub deploy_targets: crate::deploy_targets::DeployTargets,
     /// This server among others on the same database (leases name it).
@@ -82,6 +84,7 @@ impl Context {
             uploads: crate::upload_gate::UploadGate::new(settings.uploads_per_project as usize),
             wake_runner: Arc::new(Notify::new()),
             wake_webhooks: Arc::new(Notify::new()),
+            wake_reminders: Arc::new(Notify::new()),
             log_written: Arc::new(Notify::new()),
             metrics: crate::telemetry::metrics_handle(),
             started_at: Instant::now(),

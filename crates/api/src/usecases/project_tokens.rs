@@ -85,6 +85,7 @@ pub async fn create(
         insert_new(&txn, access.project.id, holder.id, new, &request.permissions, project_token, now).await?;
     record(&txn, client, "project_token.created", creator.id, &token, now).await?;
     txn.commit().await?;
+    state.wake_reminders.notify_one();
     let details = to_dto(&token, holder.id, std::slice::from_ref(creator));
     Ok(CreatedToken { details, token: secret.expose().to_owned() })
 }

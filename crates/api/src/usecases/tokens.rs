@@ -104,6 +104,7 @@ pub async fn create(
     let (token, secret) = insert_new(&txn, access.project.id, owner.id, new, &request.permissions, None, now).await?;
     record(&txn, client, "token.created", owner.id, &token, now).await?;
     txn.commit().await?;
+    state.wake_reminders.notify_one();
     Ok(CreatedToken { details: to_dto(&token, owner), token: secret.expose().to_owned() })
 }
 

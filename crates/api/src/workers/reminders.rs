@@ -23,6 +23,7 @@ pub async fn run(state: web::Data<Context>, mut stop: watch::Receiver<bool>) {
         }
         tokio::select! {
             _ = tokio::time::sleep(StdDuration::from_secs(60)) => {}
+            _ = state.wake_reminders.notified() => {}
             _ = stop.changed() => return,
         }
     }

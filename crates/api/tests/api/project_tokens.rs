@@ -68,3 +68,25 @@ async fn a_project_token_acts_as_its_role_and_outlives_its_creator() {
     let other = format!("{path}/{}", uuid::Uuid::now_v7());
     expect_problem(acme.owner.delete(&other, None).await, 404, "token_not_found").await;
 }
+
+#[tokio::test]
+async fn every_tenant_administrator_hears_that_a_project_token_expires() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let acme = app.project(&admin, "Acme", "ta@acme.test").await;
+    app.member(acme.guid, &acme.owner, "ta2@acme.test", "tenant_administrator").await;
+    app.member(acme.guid, &acme.owner, "dev@acme.test", "developer").await;
+    let soon = (app.now() + chrono::Duration::days(3)).to_rfc3339();
+    let body =
+        json!({"display_name": "Nightly", "permissions": ["deploy_qa"], "role": "developer", "expires_at": soon});
+    let created = acme.owner.post(&format!("/api/v1/projects/{}/project-tokens", acme.guid), body).await;
+    assert_eq!(created.status(), 201);
+    for ta in ["ta@acme.test", "ta2@acme.test"] {
+        let mail = app.mailbox.wait_for(ta, "\"Nightly\" expires within a week").await;
+        assert!(mail.body.contains("Acme"), "{}", mail.body);
+    }
+    assert!(
+        app.mailbox.to("dev@acme.test").iter().all(|m| !m.subject().contains("Nightly")),
+        "Developers are not told"
+    );
+}
