@@ -283,7 +283,8 @@ pub async fn announce(
     now: DateTime<Utc>,
 ) -> MaintenanceResult<()> {
     let mut recipients: Vec<(account::Model, Vec<portico_store::entities::project::Model>)> = Vec::new();
-    for project in project_store::all_live(txn).await? {
+    let live = project_store::all_live(txn).await?;
+    for project in &live {
         for (membership, account) in memberships::list_with_accounts(txn, project.id).await? {
             if membership.role != ProjectRole::TenantAdministrator || !account.enabled {
                 continue;
@@ -314,7 +315,7 @@ pub async fn announce(
             unsubscribe_link => unsubscribe_link,
         }
     };
-    super::webhooks::announce::maintenance(state, txn, window, what, now).await?;
+    super::webhooks::announce::maintenance(state, txn, window, what, &live, now).await?;
     let mut addressed = Vec::new();
     for (account, projects) in recipients {
         let Some(email) = account.email.clone() else { continue };

@@ -13,14 +13,9 @@ use sea_orm::ConnectionTrait;
 
 use crate::context::Context;
 
-/// Queues `occurrence` for the enabled webhooks of its project that want its event. Returns how
-/// many deliveries were queued (the caller wakes the worker after committing).
-pub async fn queue(
-    db: &impl ConnectionTrait,
-    occurrence: &Occurrence<'_>,
-    now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
-    let mut queued = 0;
+/// Queues `occurrence` for the enabled webhooks of its project that want its event (the caller
+/// wakes the worker after committing).
+async fn queue(db: &impl ConnectionTrait, occurrence: &Occurrence<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
     for hook in store::list(db, occurrence.project).await? {
         if hook.disabled_at.is_some() || !WebhookEvent::split(&hook.events).contains(&occurrence.event) {
             continue;
@@ -33,9 +28,8 @@ pub async fn queue(
             now,
         )
         .await?;
-        queued += 1;
     }
-    Ok(queued)
+    Ok(())
 }
 
 /// `alert.raised` or `alert.resolved`.
@@ -46,7 +40,7 @@ pub async fn alert(
     event: WebhookEvent,
     alert: &Alert,
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<(), StoreError> {
     let verb = if event == WebhookEvent::AlertResolved { "resolved" } else { "raised" };
     let mut facts = vec![
         ("Environment", alert.environment.label().to_owned()),
@@ -67,7 +61,7 @@ pub async fn alert(
 }
 
 /// The `deployment.*` event a deployment in `state` tells of, and `promotion.scheduled`.
-pub fn deployment_event(row: &deployment::Model) -> WebhookEvent {
+fn deployment_event(row: &deployment::Model) -> WebhookEvent {
     match row.state {
         DeploymentState::Scheduled => WebhookEvent::PromotionScheduled,
         DeploymentState::Queued => WebhookEvent::DeploymentQueued,
@@ -86,9 +80,9 @@ pub async fn deployment(
     row: &deployment::Model,
     reason: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<(), StoreError> {
     let event = deployment_event(row);
-    let Some(project) = project_store::find(db, row.project_id).await? else { return Ok(0) };
+    let Some(project) = project_store::find(db, row.project_id).await? else { return Ok(()) };
     let dto = crate::usecases::deployments::to_dtos(db, vec![row.clone()]).await?.remove(0);
     let environment = row.environment.label();
     let what = match (row.kind, &row.build_number) {
@@ -129,14 +123,16 @@ pub async fn deployment(
 }
 
 /// `maintenance.announced` (scheduled, rescheduled or cancelled: `what`), for the webhooks of
-/// every live project that want it: maintenance concerns the whole platform.
+/// every live project (`live`, as the caller loaded them) that want it: maintenance concerns the
+/// whole platform.
 pub async fn maintenance(
     state: &Context,
     db: &impl ConnectionTrait,
     window: &MaintenanceWindow,
     what: &str,
+    live: &[project::Model],
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<(), StoreError> {
     let mut subject = serde_json::to_value(window).expect("a window serializes");
     subject["change"] = serde_json::Value::from(what);
     let features: Vec<&str> = window.affected.iter().map(|f| f.label()).collect();
@@ -150,8 +146,7 @@ pub async fn maintenance(
         facts: vec![("Affected", features.join(", ")), ("Description", window.description.clone())],
         link: format!("{}/status", state.settings.public_url()),
     };
-    let mut queued = 0;
-    for project in project_store::all_live(db).await? {
+    for project in live {
         let occurrence = Occurrence {
             event: WebhookEvent::MaintenanceAnnounced,
             project: project.id,
@@ -159,7 +154,7 @@ pub async fn maintenance(
             subject: ("maintenance", subject.clone()),
             message: message.clone(),
         };
-        queued += queue(db, &occurrence, now).await?;
+        queue(db, &occurrence, now).await?;
     }
-    Ok(queued)
+    Ok(())
 }
