@@ -102,7 +102,25 @@ pub async fn enqueue_delivery(
     new: NewDelivery<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<webhook_delivery::Model> {
-    Ok(webhook_delivery::ActiveModel {
+    Ok(delivery_row(new, now).insert(db).await?)
+}
+
+/// A delivery sent at once by its caller (a test delivery): stored as its first attempt under
+/// `lease`, so the worker leaves it alone.
+pub async fn insert_attempting(
+    db: &impl ConnectionTrait,
+    new: NewDelivery<'_>,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> StoreResult<webhook_delivery::Model> {
+    let mut row = delivery_row(new, now);
+    row.attempts = Set(1);
+    row.lease_until = Set(Some(now + lease));
+    Ok(row.insert(db).await?)
+}
+
+fn delivery_row(new: NewDelivery<'_>, now: DateTime<Utc>) -> webhook_delivery::ActiveModel {
+    webhook_delivery::ActiveModel {
         id: Set(Uuid::now_v7()),
         project_id: Set(new.webhook.project_id),
         webhook_id: Set(Some(new.webhook.id)),
@@ -122,8 +140,6 @@ pub async fn enqueue_delivery(
         last_attempt_at: Set(None),
         redelivery_of: Set(new.redelivery_of),
     }
-    .insert(db)
-    .await?)
 }
 
 /// Takes the oldest due webhook delivery for `lease`.

@@ -7,7 +7,6 @@ use portico_domain::webhooks::{
 };
 use portico_store::entities::webhook_delivery;
 use portico_store::webhooks::{self as store, Attempted, NewDelivery};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use uuid::Uuid;
 
 use super::{WebhooksError, WebhooksResult, find, send};
@@ -63,17 +62,8 @@ pub async fn test_delivery(state: &Context, access: &ProjectAccess, id: Uuid) ->
     };
     let body = occurrence.body(format).to_string();
     let now = state.now();
-    let queued = store::enqueue_delivery(
-        &state.db,
-        NewDelivery { webhook: &hook, event: WebhookEvent::Ping.as_str(), payload: &body, redelivery_of: None },
-        now,
-    )
-    .await?;
-    // Leased to this request and counted as its one attempt, so the worker leaves it alone.
-    let mut claimed = queued.clone().into_active_model();
-    claimed.attempts = Set(1);
-    claimed.lease_until = Set(Some(now + chrono::Duration::seconds(60)));
-    claimed.update(&state.db).await.map_err(portico_store::StoreError::from)?;
+    let ping = NewDelivery { webhook: &hook, event: WebhookEvent::Ping.as_str(), payload: &body, redelivery_of: None };
+    let queued = store::insert_attempting(&state.db, ping, chrono::Duration::seconds(60), now).await?;
     let (answer, sent) = send::post(state, &hook, queued.id, WebhookEvent::Ping.as_str(), &body).await;
     let attempted = match sent {
         Ok(()) => Attempted::Delivered,
