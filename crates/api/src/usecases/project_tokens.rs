@@ -4,9 +4,7 @@
 //! about to expire or was found leaked. Otherwise it is an access token like any other.
 
 use portico_domain::projects::{Action, ProjectRole};
-use portico_domain::tokens::{
-    CreateProjectTokenRequest, CreatedToken, Token, UpdateTokenRequest, permissions_from_text,
-};
+use portico_domain::tokens::{CreateProjectTokenRequest, CreatedToken, Token, UpdateTokenRequest};
 use portico_store::entities::access_token;
 use portico_store::entities::account::BuiltinAccount;
 use portico_store::{access_tokens, accounts};
@@ -14,29 +12,11 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::errors::Failure;
-use super::tokens::{TokensError, TokensResult, changed, check_new, insert_new, record};
+use super::tokens::{TokensError, TokensResult, changed, check_new, insert_new, record, to_dto};
 use crate::auth::project_access::ProjectAccess;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 use portico_store::entities::account;
-
-fn to_dto(token: &access_token::Model, holder_id: Uuid, creators: &[account::Model]) -> Token {
-    Token {
-        id: token.id,
-        display_name: token.display_name.clone(),
-        permissions: permissions_from_text(&token.permissions),
-        owner_id: holder_id,
-        owner: "Project token".to_owned(),
-        created_at: token.created_at,
-        expires_at: token.expires_at,
-        revoked_at: token.revoked_at,
-        last_used_at: token.last_used_at,
-        last_used_ip: token.last_used_ip.clone(),
-        hint: token.hint.clone(),
-        role: token.project_role,
-        created_by: token.created_by.and_then(|id| creators.iter().find(|a| a.id == id)).map(super::display_name),
-    }
-}
 
 /// The highest role a caller may give a project token: their own (an Administrator's: any).
 fn highest_role(access: &ProjectAccess) -> ProjectRole {
@@ -56,7 +36,8 @@ pub async fn list(state: &Context, access: &ProjectAccess) -> TokensResult<Vec<T
     access.require(Action::ManageOthersTokens)?;
     let rows = access_tokens::project_tokens(&state.db, access.project.id).await?;
     let creators = accounts::find_many(&state.db, rows.iter().filter_map(|t| t.created_by).collect()).await?;
-    Ok(rows.iter().map(|t| to_dto(t, t.account_id, &creators)).collect())
+    let holder = holder(state).await?;
+    Ok(rows.iter().map(|t| to_dto(t, &holder, &creators)).collect())
 }
 
 pub async fn create(
@@ -86,7 +67,7 @@ pub async fn create(
     record(&txn, client, "project_token.created", creator.id, &token, now).await?;
     txn.commit().await?;
     state.wake_reminders.notify_one();
-    let details = to_dto(&token, holder.id, std::slice::from_ref(creator));
+    let details = to_dto(&token, &holder, std::slice::from_ref(creator));
     Ok(CreatedToken { details, token: secret.expose().to_owned() })
 }
 
@@ -117,7 +98,7 @@ pub async fn update(
     txn.commit().await?;
     state.cache.invalidate();
     let creators = accounts::find_many(&state.db, updated.created_by.into_iter().collect()).await?;
-    Ok(to_dto(&updated, updated.account_id, &creators))
+    Ok(to_dto(&updated, &holder(state).await?, &creators))
 }
 
 pub async fn revoke(

@@ -35,7 +35,9 @@ pub type TokensResult<T> = Result<T, TokensError>;
 /// Most tokens a secret scanner may report in one request.
 pub const MAX_CHECKED: usize = 100;
 
-fn to_dto(token: &access_token::Model, owner: &account::Model) -> Token {
+/// A token as the API shows it: held by `owner` (for a project token, the ProjectToken account,
+/// named "Project token"), with its creator looked up in `creators` for a project token.
+pub(super) fn to_dto(token: &access_token::Model, owner: &account::Model, creators: &[account::Model]) -> Token {
     Token {
         id: token.id,
         display_name: token.display_name.clone(),
@@ -48,8 +50,8 @@ fn to_dto(token: &access_token::Model, owner: &account::Model) -> Token {
         last_used_at: token.last_used_at,
         last_used_ip: token.last_used_ip.clone(),
         hint: token.hint.clone(),
-        role: None,
-        created_by: None,
+        role: token.project_role,
+        created_by: token.created_by.and_then(|id| creators.iter().find(|a| a.id == id)).map(super::display_name),
     }
 }
 
@@ -84,7 +86,7 @@ pub async fn list(
         Some(caller.id)
     };
     let rows = access_tokens::list(&state.db, access.project.id, owner).await?;
-    Ok(rows.iter().map(|(t, a)| to_dto(t, a)).collect())
+    Ok(rows.iter().map(|(t, a)| to_dto(t, a, &[])).collect())
 }
 
 pub async fn create(
@@ -105,7 +107,7 @@ pub async fn create(
     record(&txn, client, "token.created", owner.id, &token, now).await?;
     txn.commit().await?;
     state.wake_reminders.notify_one();
-    Ok(CreatedToken { details: to_dto(&token, owner), token: secret.expose().to_owned() })
+    Ok(CreatedToken { details: to_dto(&token, owner, &[]), token: secret.expose().to_owned() })
 }
 
 /// A new token's name and expiry as checked (with its permissions against `role`).
@@ -245,7 +247,7 @@ pub async fn update(
     let updated = access_tokens::update(&txn, model).await?;
     record(&txn, client, "token.updated", caller.id, &updated, now).await?;
     txn.commit().await?;
-    Ok(to_dto(&updated, caller))
+    Ok(to_dto(&updated, caller, &[]))
 }
 
 /// Revokes a token (its owner, or a Tenant Administrator for anyone's).
