@@ -189,12 +189,13 @@ s3-stop dir:
 # Everything `just test` needs.
 tools: tools-build tools-postgres tools-e2e tools-python
 
-# Rust wasm target, wasm-bindgen-cli at Cargo.lock's version, the wasm splitter, npm binaryen
+# Rust wasm target and rust-src (the wasm build rebuilds std for size), wasm-bindgen-cli at Cargo.lock's version, the wasm splitter, npm binaryen
 # (wasm-opt), brotli.
 tools-build:
     #!/usr/bin/env bash
     set -euo pipefail
     rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+    rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
     want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
     have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
     if [ "$have" != "$want" ]; then

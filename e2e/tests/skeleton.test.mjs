@@ -42,6 +42,13 @@ test('client-side navigation reaches the sign-in form without a reload', async (
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the router should navigate without loading a new document');
   assert.ok(await page.getByLabel('Email or user name').isVisible());
   await page.screenshot({ path: join(screenshotDir, 'sign-in.png') });
+  // Back and forward move between the app's pages in the same document too.
+  await page.goBack();
+  await page.getByTestId('status-state').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/status');
+  await page.goForward();
+  await page.getByRole('heading', { name: 'Sign in to Portico' }).waitFor();
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'back and forward should stay in the document');
   assert.deepEqual(problems, []);
   assert.deepEqual(unexpectedRefusals(refusals), []);
   await page.close();

@@ -3,15 +3,14 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
 use portico_domain::identity::SessionStage;
 use portico_domain::maintenance::WindowState;
 
 use crate::api;
 use crate::components::maintenance::{both_zones, window_summary};
 use crate::components::{UserMenu, dynamic, now_utc, project_in_path};
+use crate::router;
+use crate::router::A;
 use crate::session::{Session, SessionState, display_name};
 
 #[component]
@@ -61,15 +60,13 @@ fn AccountLinks() -> impl IntoView {
 /// Ends the session and goes to the sign-in page, which says so.
 fn sign_out() -> Callback<()> {
     let session = Session::get();
-    let navigate = use_navigate();
     Callback::new(move |()| {
-        let navigate = navigate.clone();
         spawn_local(async move {
             // A session the server already ended answers 401: signed out either way.
             let _ = api::auth::sign_out().await;
             session.set_notice("You are signed out.");
             session.set_signed_out();
-            navigate("/sign-in", NavigateOptions::default());
+            router::navigate("/sign-in");
         });
     })
 }
@@ -78,13 +75,12 @@ fn sign_out() -> Callback<()> {
 #[component]
 fn ProjectSelector() -> impl IntoView {
     let session = Session::get();
-    let location = use_location();
-    let current = Memo::new(move |_| project_in_path(&location.pathname.get()));
-    let navigate = use_navigate();
+    let location = router::path();
+    let current = Memo::new(move |_| project_in_path(&location.get()));
     let choose = move |event: leptos::ev::Event| {
         let guid = event_target_value(&event);
         if !guid.is_empty() {
-            navigate(&format!("/{guid}/dashboard"), NavigateOptions::default());
+            router::navigate(&format!("/{guid}/dashboard"));
         }
     };
     dynamic(move || {
@@ -94,7 +90,6 @@ fn ProjectSelector() -> impl IntoView {
         }
         let current = current.get();
         let known = projects.iter().any(|project| Some(project.guid) == current);
-        let choose = choose.clone();
         view! {
             <div class="project-selector">
                 <label for="project-selector" class="sr-only">"Current project"</label>
@@ -119,7 +114,7 @@ fn ProjectSelector() -> impl IntoView {
 #[component]
 fn MaintenanceBanner() -> impl IntoView {
     let session = Session::get();
-    let location = use_location();
+    let location = router::path();
     // Which phase the window is in (0 scheduled, 1 in progress, 2 over): re-read every 30 seconds
     // and set only when it changes, so the banner is redrawn (and an alert read out) only then.
     let phase_now = move || {
@@ -156,7 +151,7 @@ fn MaintenanceBanner() -> impl IntoView {
             (1, true) => ("alert", "maintenance-banner in-progress", "Emergency platform maintenance in progress"),
             _ => return ().into_any(),
         };
-        let project = project_in_path(&location.pathname.get());
+        let project = project_in_path(&location.get());
         let mut updates = banner.infrastructure_updates;
         updates.retain(|update| project.is_none_or(|open| open == update.project));
         view! {

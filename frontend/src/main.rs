@@ -4,54 +4,104 @@ mod api;
 mod components;
 mod layout;
 mod pages;
+mod router;
 mod session;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
+use crate::components::dynamic;
 use crate::pages::*;
 
 fn main() {
-    console_error_panic_hook_lite();
     leptos::mount::mount_to_body(App);
 }
 
-/// Panics show in the console instead of vanishing.
-fn console_error_panic_hook_lite() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&info.to_string().into());
-    }));
+/// The app's pages, by address.
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    Home,
+    Status,
+    ConfirmSubscription,
+    Unsubscribe,
+    SignIn,
+    SignInMfa,
+    SetupMfa,
+    Invitation,
+    ForgotPassword,
+    ResetPassword,
+    EnrolMfa,
+    VerifyEmail,
+    Unlock,
+    Account,
+    Recovered,
+    /// `/admin/<section>`: projects, users, maintenance, audit, password-policy.
+    Administration,
+    /// `/<project guid>/<section>` (dashboard, users, tokens, deployments, ...).
+    Project,
+    NotFound,
+}
+
+impl Page {
+    fn at(path: &str) -> Page {
+        let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+        match path {
+            "/" => Page::Home,
+            "/status" => Page::Status,
+            "/status/confirm" => Page::ConfirmSubscription,
+            "/status/unsubscribe" => Page::Unsubscribe,
+            "/sign-in" => Page::SignIn,
+            "/sign-in/mfa" => Page::SignInMfa,
+            "/setup-mfa" => Page::SetupMfa,
+            "/invitations" => Page::Invitation,
+            "/forgot-password" => Page::ForgotPassword,
+            "/reset-password" => Page::ResetPassword,
+            "/enrol-mfa" => Page::EnrolMfa,
+            "/verify-email" => Page::VerifyEmail,
+            "/unlock" => Page::Unlock,
+            "/account" => Page::Account,
+            "/account/recovered" => Page::Recovered,
+            _ => {
+                let segments: Vec<&str> = path.split('/').skip(1).collect();
+                match segments.as_slice() {
+                    ["admin", section] if !section.is_empty() => Page::Administration,
+                    [guid, section] if !guid.is_empty() && !section.is_empty() => Page::Project,
+                    _ => Page::NotFound,
+                }
+            }
+        }
+    }
 }
 
 #[component]
 fn App() -> impl IntoView {
+    router::start();
     session::Session::provide();
+    let path = router::path();
+    // A memo: moving between the sections of one page (a project's, administration's) keeps the
+    // page, which follows its segment of the path itself.
+    let page = Memo::new(move |_| path.with(|path| Page::at(path)));
     view! {
-        <Router>
-            <layout::Shell>
-                <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/") view=home::Home />
-                    <Route path=path!("/status") view=status::Status />
-                    <Route path=path!("/status/confirm") view=status_link::ConfirmSubscription />
-                    <Route path=path!("/status/unsubscribe") view=status_link::Unsubscribe />
-                    <Route path=path!("/sign-in") view=sign_in::SignIn />
-                    <Route path=path!("/sign-in/mfa") view=sign_in_mfa::SignInMfa />
-                    <Route path=path!("/setup-mfa") view=setup_mfa::SetupMfa />
-                    <Route path=path!("/invitations") view=invitation::Invitation />
-                    <Route path=path!("/forgot-password") view=forgot_password::ForgotPassword />
-                    <Route path=path!("/reset-password") view=reset_password::ResetPassword />
-                    <Route path=path!("/enrol-mfa") view=enrol_mfa::EnrolMfa />
-                    <Route path=path!("/verify-email") view=verify_email::VerifyEmail />
-                    <Route path=path!("/unlock") view=unlock::Unlock />
-                    <Route path=path!("/account") view=account::Account />
-                    <Route path=path!("/account/recovered") view=recovered::Recovered />
-                    // `/admin/<section>`: projects, users, audit, password-policy.
-                    <Route path=path!("/admin/:section") view=admin::Administration />
-                    // Last: `/<project guid>/<section>` (dashboard, users, tokens, deployments, audit).
-                    <Route path=path!("/:guid/:section") view=project::ProjectPage />
-                </Routes>
-            </layout::Shell>
-        </Router>
+        <layout::Shell>
+            {dynamic(move || match page.get() {
+                Page::Home => view! { <home::Home /> }.into_any(),
+                Page::Status => view! { <status::Status /> }.into_any(),
+                Page::ConfirmSubscription => view! { <status_link::ConfirmSubscription /> }.into_any(),
+                Page::Unsubscribe => view! { <status_link::Unsubscribe /> }.into_any(),
+                Page::SignIn => view! { <sign_in::SignIn /> }.into_any(),
+                Page::SignInMfa => view! { <sign_in_mfa::SignInMfa /> }.into_any(),
+                Page::SetupMfa => view! { <setup_mfa::SetupMfa /> }.into_any(),
+                Page::Invitation => view! { <invitation::Invitation /> }.into_any(),
+                Page::ForgotPassword => view! { <forgot_password::ForgotPassword /> }.into_any(),
+                Page::ResetPassword => view! { <reset_password::ResetPassword /> }.into_any(),
+                Page::EnrolMfa => view! { <enrol_mfa::EnrolMfa /> }.into_any(),
+                Page::VerifyEmail => view! { <verify_email::VerifyEmail /> }.into_any(),
+                Page::Unlock => view! { <unlock::Unlock /> }.into_any(),
+                Page::Account => view! { <account::Account /> }.into_any(),
+                Page::Recovered => view! { <recovered::Recovered /> }.into_any(),
+                Page::Administration => view! { <admin::Administration /> }.into_any(),
+                Page::Project => view! { <project::ProjectPage /> }.into_any(),
+                Page::NotFound => view! { <not_found::NotFound /> }.into_any(),
+            })}
+        </layout::Shell>
     }
 }

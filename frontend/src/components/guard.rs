@@ -1,11 +1,10 @@
 //! Pages for signed-in people only: everyone else is sent where their sign-in stands.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::{SessionStage, SystemRole};
 
 use crate::components::dynamic;
+use crate::router;
 use crate::session::{Session, SessionState};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,10 +37,9 @@ pub fn SignedInOnly(#[prop(optional)] administrators: bool, children: ChildrenFn
             SessionStage::PreAuth => Access::Elsewhere("/sign-in/mfa"),
         },
     });
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Access::Elsewhere(path) = access.get() {
-            navigate(path, NavigateOptions { replace: true, ..Default::default() });
+            router::replace(path);
         }
     });
     dynamic(move || match access.get() {

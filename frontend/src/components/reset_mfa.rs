@@ -3,12 +3,11 @@
 //! every session ends (this one too). Signing in within the hour leads to setting up a new one.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::ResetMfaRequest;
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, TextField, TotpCodeField, entered_code};
+use crate::router;
 use crate::session::Session;
 
 /// What the sign-in page says after the reset.
@@ -19,7 +18,6 @@ const SIGNED_OUT_NOTICE: &str = "Your authenticator app was removed and you were
 #[component]
 pub fn ResetMfaForm() -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
@@ -27,13 +25,12 @@ pub fn ResetMfaForm() -> impl IntoView {
     let needs_code = session.signed_in_account().is_some_and(|me| !me.recovery_code_used);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let navigate = navigate.clone();
         let body = ResetMfaRequest { password: password.get_untracked(), code: needs_code.then(|| entered_code(code)) };
         form.run(async move {
             api::me::reset_mfa(&body).await?;
             session.set_notice(SIGNED_OUT_NOTICE);
             session.set_signed_out();
-            navigate("/sign-in", NavigateOptions::default());
+            router::navigate("/sign-in");
             Ok(())
         });
     };

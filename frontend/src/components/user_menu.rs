@@ -7,10 +7,10 @@
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
+use crate::router;
 use crate::session::Session;
 
 /// The project a path belongs to: `/<guid>/dashboard` -> the GUID.
@@ -31,7 +31,7 @@ fn destinations(project: Option<Uuid>) -> Vec<(&'static str, String)> {
 #[component]
 pub fn UserMenu(name: String, on_sign_out: Callback<()>) -> impl IntoView {
     let session = Session::get();
-    let location = use_location();
+    let location = router::path();
     let open = RwSignal::new(false);
     // Which item gets the focus when the menu opens (None: the menu opened by a click).
     let focus_on = RwSignal::new(None::<isize>);
@@ -40,7 +40,7 @@ pub fn UserMenu(name: String, on_sign_out: Callback<()>) -> impl IntoView {
     // The project open now when the account is a member of it, else the account's first.
     let project = move || {
         let projects = session.projects();
-        let open_now = project_in_path(&location.pathname.get());
+        let open_now = project_in_path(&location.get());
         open_now.filter(|guid| projects.iter().any(|p| p.guid == *guid)).or_else(|| projects.first().map(|p| p.guid))
     };
     // The item that has the focus, counted from the first (negative: from the last).

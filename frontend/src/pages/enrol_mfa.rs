@@ -2,25 +2,23 @@
 //! authenticator or for an imported account): the link opens a set-up session, then set-up begins.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::TokenRequest;
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, set_title, take_fragment_token};
+use crate::router;
 use crate::session::Session;
 
 #[component]
 pub fn EnrolMfa() -> impl IntoView {
     set_title("Set up your authenticator app");
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     match take_fragment_token() {
         Some(token) => form.run(async move {
             api::auth::open_enrolment_link(&TokenRequest { token }).await?;
             session.reload().await;
-            navigate("/setup-mfa", NavigateOptions { replace: true, ..Default::default() });
+            router::replace("/setup-mfa");
             Ok(())
         }),
         None => {

@@ -5,8 +5,6 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::PendingInvitation;
 
 use crate::api;
@@ -14,6 +12,7 @@ use crate::components::{
     Answer, Chunk, ConfirmButton, ErrorAlert, FormState, Notice, SignedInOnly, answer, dynamic, fetch, format_utc,
     lazily, pending_invitation, set_title,
 };
+use crate::router;
 use crate::session::{Session, display_name};
 
 #[component]
@@ -37,7 +36,6 @@ enum Onward {
 #[component]
 fn Welcome() -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let waiting: Answer<Vec<PendingInvitation>> = answer();
     fetch(waiting, api::invitations::waiting());
     // Said here, not in the list: declining the last invitation takes the list away.
@@ -65,7 +63,7 @@ fn Welcome() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Onward::To(path) = onward.get() {
-            navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+            router::replace(&path);
         }
     });
     // Declining redraws the page; the focus, on the button that went, moves to its heading.
@@ -160,18 +158,16 @@ fn WaitingInvitation(
     declined: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     let PendingInvitation { id, project, role, inviter, expires_at, .. } = invitation;
     let inviter = inviter.unwrap_or_else(|| "A Tenant Administrator".to_owned());
     let project_name = project.name.clone();
     let accept = move |_| {
-        let navigate = navigate.clone();
         form.run(async move {
             let accepted = api::invitations::accept_waiting(id).await?;
             // The project selector lists the project joined.
             session.reload().await;
-            navigate(&format!("/{}/dashboard", accepted.project.guid), NavigateOptions::default());
+            router::navigate(&format!("/{}/dashboard", accepted.project.guid));
             Ok(())
         });
     };

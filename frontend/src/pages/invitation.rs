@@ -4,8 +4,6 @@
 //! (never in an address) and the start page brings them back here.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{InvitationSummary, RegisterRequest, TokenRequest};
 use portico_domain::identity::{SessionStage, SystemRole};
 use portico_domain::projects::ProjectRole;
@@ -16,6 +14,7 @@ use crate::components::{
     load_password_policy, loaded, new_password_problem, pending_invitation, remember_invitation, set_title,
     take_fragment_token,
 };
+use crate::router;
 use crate::session::{Session, SessionState};
 
 #[component]
@@ -107,18 +106,16 @@ fn InvitationDetails(summary: InvitationSummary, token: String) -> impl IntoView
 #[component]
 fn Acceptance(email: String, token: String) -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     let kept = token.clone();
     let accept = move || {
-        let navigate = navigate.clone();
         let request = TokenRequest { token: token.clone() };
         form.run(async move {
             let accepted = api::invitations::accept(&request).await?;
             forget_invitation();
             // The project selector lists the new project.
             session.reload().await;
-            navigate(&format!("/{}/dashboard", accepted.project.guid), NavigateOptions::default());
+            router::navigate(&format!("/{}/dashboard", accepted.project.guid));
             Ok(())
         });
     };
@@ -167,7 +164,6 @@ fn Acceptance(email: String, token: String) -> impl IntoView {
 #[component]
 fn Registration(token: String) -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let policy = load_password_policy();
     let form = FormState::new();
     let first_name = RwSignal::new(String::new());
@@ -183,7 +179,6 @@ fn Registration(token: String) -> impl IntoView {
             form.refuse(problem);
             return;
         }
-        let navigate = navigate.clone();
         let request = RegisterRequest {
             token: token.clone(),
             password: password.get_untracked(),
@@ -193,7 +188,7 @@ fn Registration(token: String) -> impl IntoView {
         form.run(async move {
             api::invitations::register(&request).await?;
             session.reload().await;
-            navigate("/setup-mfa", NavigateOptions::default());
+            router::navigate("/setup-mfa");
             Ok(())
         });
     };

@@ -3,14 +3,13 @@
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{CodeRequest, TotpEnrolment};
 
 use crate::api::{self, ApiFailure};
 use crate::components::{
     Chunk, ErrorAlert, FormState, RecoveryCodePanel, TotpCodeField, entered_code, lazily, load, loaded, set_title,
 };
+use crate::router;
 use crate::session::Session;
 
 #[component]
@@ -95,12 +94,11 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
 
 #[component]
 fn Finished(code: String) -> impl IntoView {
-    let navigate = use_navigate();
     view! {
         <p role="status" class="alert alert-ok">"Your authenticator app is set up, and you are signed in."</p>
         <RecoveryCodePanel code />
         <div class="actions">
-            <button type="button" on:click=move |_| navigate("/", NavigateOptions::default())>"Continue"</button>
+            <button type="button" on:click=move |_| router::navigate("/")>"Continue"</button>
         </div>
     }
 }

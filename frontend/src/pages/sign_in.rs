@@ -1,19 +1,17 @@
 //! Sign-in, first step: email or user name, and password. The answer says what comes next.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{NextStep, SignInRequest};
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, Notice, TextField, set_title};
+use crate::router;
 use crate::session::Session;
 
 #[component]
 pub fn SignIn() -> impl IntoView {
     set_title("Sign in");
     let session = Session::get();
-    let navigate = use_navigate();
     let notice = RwSignal::new(session.take_notice());
     let form = FormState::new();
     let identifier = RwSignal::new(String::new());
@@ -22,7 +20,6 @@ pub fn SignIn() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         notice.set(None);
-        let navigate = navigate.clone();
         let request = sign_in_request(&identifier.get_untracked(), password.get_untracked());
         form.run(async move {
             let step = api::auth::sign_in(&request).await?;
@@ -40,7 +37,7 @@ pub fn SignIn() -> impl IntoView {
                     "/"
                 }
             };
-            navigate(next, NavigateOptions::default());
+            router::navigate(next);
             Ok(())
         });
     };

@@ -1,12 +1,11 @@
 //! Sign-in, second step: a code from the authenticator app, or the recovery code instead.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::identity::api::{CodeRequest, RecoveryRequest};
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, TextField, TotpCodeField, entered_code, set_title};
+use crate::router;
 use crate::session::Session;
 
 #[component]
@@ -37,17 +36,15 @@ pub fn SignInMfa() -> impl IntoView {
 #[component]
 fn AuthenticatorCodeForm() -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     let code = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let navigate = navigate.clone();
         let request = CodeRequest { code: entered_code(code) };
         form.run(async move {
             api::auth::sign_in_with_code(&request).await?;
             session.reload().await;
-            navigate("/", NavigateOptions::default());
+            router::navigate("/");
             Ok(())
         });
     };
@@ -70,18 +67,16 @@ fn AuthenticatorCodeForm() -> impl IntoView {
 #[component]
 fn RecoveryCodeForm() -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     let recovery_code = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let navigate = navigate.clone();
         let request = RecoveryRequest { recovery_code: recovery_code.get_untracked().trim().to_owned() };
         form.run(async move {
             api::auth::sign_in_with_recovery_code(&request).await?;
             session.reload().await;
             // The code is used up: the next page offers to reset MFA or make a new code.
-            navigate("/account/recovered", NavigateOptions::default());
+            router::navigate("/account/recovered");
             Ok(())
         });
     };

@@ -12,17 +12,15 @@ pub mod users;
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::{Chunk, SignedInOnly, dynamic, lazily};
 use crate::pages::not_found::NotFound;
+use crate::router::{self, A};
 
 /// `/admin/<section>`: one route for every administration page.
 #[component]
 pub fn Administration() -> impl IntoView {
-    let params = use_params_map();
-    let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
+    let section = router::segment(1);
     view! { <SignedInOnly administrators=true>{lazily(move || administration(section))}</SignedInOnly> }
 }
 

@@ -3,8 +3,6 @@
 //! membership, which they may leave.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use portico_domain::projects::api::Project;
 use portico_domain::projects::{EXPIRY_WARNING_DAYS, ProjectStatus, days_until};
 
@@ -13,6 +11,7 @@ use crate::api;
 use crate::components::labels::{project_status_label, region_label, tone};
 use crate::components::maintenance::both_zones;
 use crate::components::{ConfirmButton, CopyButton, ErrorAlert, FormState, dynamic, format_date, set_title, today};
+use crate::router;
 use crate::session::Session;
 
 #[component]
@@ -103,14 +102,12 @@ fn dashboard_panel(project: Project) -> AnyView {
 fn membership(role_label: &'static str, project_name: String) -> AnyView {
     let context = ProjectContext::get();
     let session = Session::get();
-    let navigate = use_navigate();
     let form = FormState::new();
     let leave = Callback::new(move |()| {
-        let navigate = navigate.clone();
         form.run(async move {
             api::projects::leave(context.guid).await?;
             session.reload().await;
-            navigate("/", NavigateOptions::default());
+            router::navigate("/");
             Ok(())
         });
     });

@@ -21,8 +21,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use portico_domain::projects::api::{Project, ProjectSummary};
 use portico_domain::projects::{Action, ProjectStatus};
 use uuid::Uuid;
@@ -31,6 +29,7 @@ use crate::api;
 use crate::components::labels::project_status_label;
 use crate::components::{Chunk, Loaded, SignedInOnly, dynamic, lazily, load, loaded};
 use crate::pages::not_found::NotFound;
+use crate::router::{self, A};
 use crate::session::Session;
 
 /// The project open now, for its sections.
@@ -184,9 +183,9 @@ fn section_at(address: &str) -> Option<&'static Section> {
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    let params = use_params_map();
-    let guid = Memo::new(move |_| params.read().get("guid").and_then(|text| text.parse::<Uuid>().ok()));
-    let section = Memo::new(move |_| params.read().get("section").unwrap_or_default());
+    let guid = router::segment(0);
+    let guid = Memo::new(move |_| guid.read().parse::<Uuid>().ok());
+    let section = router::segment(1);
     // Only a change of project (or a section that does not exist) builds the frame anew.
     let target = Memo::new(move |_| guid.get().filter(|_| section_at(&section.get()).is_some()));
     dynamic(move || match target.get() {
