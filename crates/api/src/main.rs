@@ -101,17 +101,11 @@ fn main() -> ExitCode {
 /// Large blocks (argon2 takes 19 MiB per password check) are mapped and unmapped directly.
 /// Otherwise glibc raises its mmap threshold after the first such free and each thread arena
 /// keeps its freed blocks: one burst of sign-ins left the server at ~600 MiB RSS for good.
-/// And one arena for all threads: glibc gives each thread that allocates at once with another
-/// an arena of its own, and each kept what the start-up had freed in it (two arenas of 3.8 MiB
-/// each at idle: 37.4 against 31.2 MiB in all). The threads are few (the cores, plus SQLite's
-/// and the blocking pool), and a request allocates little.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn tune_the_allocator() {
-    // SAFETY: mallopt only tunes the allocator; it takes the allocator's own locks. It runs
-    // before any other thread exists.
+    // SAFETY: mallopt only tunes the allocator; it takes the allocator's own locks.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
