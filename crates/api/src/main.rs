@@ -87,7 +87,7 @@ enum AdminCommand {
 }
 
 fn main() -> ExitCode {
-    tune_the_allocator();
+    return_large_blocks_to_the_system();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -102,7 +102,7 @@ fn main() -> ExitCode {
 /// Otherwise glibc raises its mmap threshold after the first such free and each thread arena
 /// keeps its freed blocks: one burst of sign-ins left the server at ~600 MiB RSS for good.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn tune_the_allocator() {
+fn return_large_blocks_to_the_system() {
     // SAFETY: mallopt only tunes the allocator; it takes the allocator's own locks.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
@@ -110,7 +110,7 @@ fn tune_the_allocator() {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_the_allocator() {}
+fn return_large_blocks_to_the_system() {}
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

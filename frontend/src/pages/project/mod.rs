@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::api;
 use crate::components::labels::project_status_label;
-use crate::components::{Chunk, Loaded, SignedInOnly, dynamic, lazily, load, loaded};
+use crate::components::{Chunk, Loaded, SignedInOnly, dynamic, lazily, load, loaded, project_in_path};
 use crate::pages::not_found::NotFound;
 use crate::router::{self, A};
 use crate::session::Session;
@@ -183,8 +183,8 @@ fn section_at(address: &str) -> Option<&'static Section> {
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    let guid = router::segment(0);
-    let guid = Memo::new(move |_| guid.read().parse::<Uuid>().ok());
+    let path = router::path();
+    let guid = Memo::new(move |_| path.with(|path| project_in_path(path)));
     let section = router::segment(1);
     // Only a change of project (or a section that does not exist) builds the frame anew.
     let target = Memo::new(move |_| guid.get().filter(|_| section_at(&section.get()).is_some()));
