@@ -15,6 +15,7 @@ mod m20261202_000009_maintenance_notice;
 mod m20261202_000010_status_subscribers;
 mod m20261202_000011_project_webhooks;
 mod m20261202_000012_project_tokens;
+mod m20261203_000013_passkeys;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_status_subscribers::Migration),
             Box::new(m20261202_000011_project_webhooks::Migration),
             Box::new(m20261202_000012_project_tokens::Migration),
+            Box::new(m20261203_000013_passkeys::Migration),
         ]
     }
 }

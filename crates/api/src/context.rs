@@ -52,6 +52,8 @@ pub struct Context {
     pub uploads: Arc<crate::upload_gate::UploadGate>,
     /// Whose forwarded client addresses are believed.
     pub proxies: crate::http::forwarded::TrustedProxies,
+    /// The WebAuthn relying party (None: the public URL cannot carry passkeys).
+    pub webauthn: Option<webauthn_rs::Webauthn>,
 }
 
 impl Context {
@@ -79,6 +81,7 @@ impl Context {
             mailer: Mailer::new(templates, master_key.clone(), wake_mailer),
             packages: Arc::new(packages),
             proxies: settings.trusted_proxies()?,
+            webauthn: crate::auth::webauthn::relying_party(&settings),
             deploy_targets: crate::deploy_targets::DeployTargets::from_settings(&settings)?,
             instance: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
             uploads: crate::upload_gate::UploadGate::new(settings.uploads_per_project as usize),

@@ -119,11 +119,12 @@ pub async fn use_totp_step(db: &impl ConnectionTrait, account_id: Uuid, step: i6
     Ok(result.rows_affected == 1)
 }
 
-/// Removes the authenticator and the recovery code.
+/// Removes every second factor (the authenticator and the passkeys) and the recovery code.
 pub async fn remove_mfa(db: &impl ConnectionTrait, account_id: Uuid) -> StoreResult<bool> {
     let removed = totp_authenticator::Entity::delete_by_id(account_id).exec(db).await?;
+    let passkeys = crate::passkeys::delete_for_account(db, account_id).await?;
     recovery_code::Entity::delete_by_id(account_id).exec(db).await?;
-    Ok(removed.rows_affected == 1)
+    Ok(removed.rows_affected == 1 || passkeys > 0)
 }
 
 pub async fn set_recovery_code(

@@ -19,6 +19,9 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// How it signed in so far (`password`, then `password+totp`...).
+    pub sign_in_method: String,
+    pub sign_in_provider: Option<String>,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewSession, now: DateTime<Utc>) -> StoreResult<session::Model> {
@@ -33,6 +36,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewSession, now: DateTime<Ut
         expires_at: Set(new.expires_at),
         ip: Set(new.ip),
         user_agent: Set(new.user_agent),
+        sign_in_method: Set(Some(new.sign_in_method)),
+        sign_in_provider: Set(new.sign_in_provider),
     }
     .insert(db)
     .await?)

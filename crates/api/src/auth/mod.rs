@@ -1,5 +1,5 @@
 //! Credentials and who is calling: secrets, password hashing, TOTP seeds at rest, session
-//! cookies and their extractors, attempt limits.
+//! cookies and their extractors, attempt limits, the WebAuthn relying party.
 
 pub mod crypto;
 pub mod limits;
@@ -10,3 +10,4 @@ pub mod secrets;
 pub mod session;
 pub mod session_cookie;
 pub mod token;
+pub mod webauthn;

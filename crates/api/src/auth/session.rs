@@ -23,7 +23,9 @@ use crate::context::Context;
 use crate::error::{ApiError, ApiResult};
 
 use super::session_cookie::Claims;
-pub use super::session_cookie::{IssuedSession, PRE_AUTH_LIFETIME, SessionSettings, issue, removal_cookie};
+pub use super::session_cookie::{
+    HowSignedIn, IssuedSession, PRE_AUTH_LIFETIME, SessionSettings, issue, removal_cookie,
+};
 
 /// Last-seen is written at most this often, so reads cost no write.
 const TOUCH_EVERY: Duration = Duration::seconds(60);

@@ -94,6 +94,65 @@ pub fn removal_cookie(config: &SessionSettings) -> Cookie<'static> {
     cookie
 }
 
+/// The name of a short-lived cookie of a sign-in under way (`__Host-` prefixed over https, like
+/// the session's).
+pub fn flow_cookie_name(config: &SessionSettings, base: &str) -> String {
+    if config.secure { format!("__Host-{base}") } else { base.to_owned() }
+}
+
+/// A short-lived cookie carrying the id of a sign-in under way: a passwordless ceremony
+/// (`SameSite=Strict`), or a single sign-on round trip, which comes back from the provider as a
+/// cross-site navigation and so needs `SameSite=Lax`.
+pub fn flow_cookie(
+    config: &SessionSettings,
+    base: &str,
+    value: String,
+    lifetime: Duration,
+    same_site: SameSite,
+) -> Cookie<'static> {
+    Cookie::build(flow_cookie_name(config, base), value)
+        .path("/")
+        .http_only(true)
+        .secure(config.secure)
+        .same_site(same_site)
+        .max_age(CookieDuration::seconds(lifetime.num_seconds()))
+        .finish()
+}
+
+/// Makes the browser forget a flow cookie.
+pub fn flow_cookie_removal(config: &SessionSettings, base: &str) -> Cookie<'static> {
+    let mut cookie =
+        Cookie::build(flow_cookie_name(config, base), "").path("/").http_only(true).secure(config.secure).finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// How a session signed in: the factors so far, joined by `+` (`password`, then
+/// `password+totp`), and the identity provider for single sign-on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HowSignedIn {
+    pub method: String,
+    pub provider: Option<String>,
+    pub recovery_code_used: bool,
+}
+
+impl HowSignedIn {
+    /// The first factor of a sign-in (`password`, `passkey`, `oidc`, `invitation`...).
+    pub fn first(method: &str) -> Self {
+        Self { method: method.to_owned(), provider: None, recovery_code_used: false }
+    }
+
+    /// The session `earlier` (a pre-auth or set-up one) completed with `second`.
+    pub fn then(earlier: &session::Model, second: &str) -> Self {
+        let first = earlier.sign_in_method.as_deref().unwrap_or("password");
+        Self {
+            method: format!("{first}+{second}"),
+            provider: earlier.sign_in_provider.clone(),
+            recovery_code_used: second == "recovery_code",
+        }
+    }
+}
+
 /// Where a session was started from (shown in the account's session list).
 pub struct SessionOrigin {
     pub ip: Option<String>,
@@ -106,7 +165,7 @@ pub async fn issue(
     config: &SessionSettings,
     account_id: uuid::Uuid,
     stage: SessionStage,
-    recovery_code_used: bool,
+    how: HowSignedIn,
     origin: SessionOrigin,
     now: DateTime<Utc>,
 ) -> Result<IssuedSession, crate::usecases::errors::Failure> {
@@ -117,10 +176,12 @@ pub async fn issue(
             secret_hash: secrets::hash(&secret),
             account_id,
             stage,
-            recovery_code_used,
+            recovery_code_used: how.recovery_code_used,
             expires_at: now + config.lifetime(stage),
             ip: origin.ip,
             user_agent: origin.user_agent,
+            sign_in_method: how.method,
+            sign_in_provider: how.provider,
         },
         now,
     )

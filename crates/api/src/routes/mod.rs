@@ -16,6 +16,8 @@ pub mod maintenance;
 pub mod me;
 pub mod members;
 pub mod my_invitations;
+pub mod passkey_sign_in;
+pub mod passkeys;
 pub mod project_invitations;
 pub mod project_tokens;
 pub mod projects;
@@ -97,6 +99,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::sign_in)
             .service(auth::mfa)
             .service(auth::recovery)
+            .service(passkey_sign_in::passkey_sign_in_options)
+            .service(passkey_sign_in::passkey_sign_in)
             .service(auth::sign_out)
             .service(auth::forgot_password)
             .service(auth::reset_password)
@@ -115,6 +119,11 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(me::confirm_totp)
             .service(me::regenerate_recovery_code)
             .service(me::reset_mfa)
+            .service(passkeys::passkey_options)
+            .service(passkeys::add_passkey)
+            .service(passkeys::list_passkeys)
+            .service(passkeys::rename_passkey)
+            .service(passkeys::remove_passkey)
             .service(me::list_sessions)
             .service(me::end_session)
             .service(me::end_other_sessions)

@@ -16,7 +16,7 @@ use crate::auth::crypto;
 use crate::auth::limits::{self, reauthentication_key};
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
-use crate::auth::session::{self, CurrentSession, IssuedSession};
+use crate::auth::session::{self, CurrentSession, HowSignedIn, IssuedSession};
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 use crate::keys::Purpose;
@@ -114,9 +114,16 @@ pub async fn confirm_enrolment(
     model.updated_at = Set(now);
     model.update(&txn).await?;
     sessions::delete(&txn, current.session.id).await?;
-    let issued =
-        session::issue(&txn, &state.sessions, account.id, SessionStage::SignedIn, false, client.session_origin(), now)
-            .await?;
+    let issued = session::issue(
+        &txn,
+        &state.sessions,
+        account.id,
+        SessionStage::SignedIn,
+        HowSignedIn::then(&current.session, "totp"),
+        client.session_origin(),
+        now,
+    )
+    .await?;
     audit::record(&txn, event("mfa.enrolled", "success", client).actor(account.id).subject(account.id), now).await?;
     txn.commit().await?;
     Ok((RecoveryCode { recovery_code }, issued))
@@ -172,7 +179,11 @@ pub async fn reset_own(
 ) -> MfaResult<()> {
     super::bounded_password(&request.password, "password")?;
     let account = &current.account;
-    let code = match (&request.code, current.session.recovery_code_used) {
+    // An account with passkeys only has no code to give: its password (and the phishing-proof
+    // sign-in the session came from) is the proof.
+    let no_code_to_give =
+        credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none());
+    let code = match (&request.code, current.session.recovery_code_used || no_code_to_give) {
         (_, true) => None,
         (Some(code), false) => Some(code.trim()),
         (None, false) => {
@@ -322,9 +333,16 @@ pub async fn enrol_by_link(
     if credentials::authenticator_of(&txn, account.id).await?.is_some_and(|a| a.confirmed_at.is_some()) {
         return Err(MfaError::MfaAlreadyEnrolled3);
     }
-    let issued =
-        session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client.session_origin(), now)
-            .await?;
+    let issued = session::issue(
+        &txn,
+        &state.sessions,
+        account.id,
+        SessionStage::Enrolment,
+        HowSignedIn::first("enrolment_link"),
+        client.session_origin(),
+        now,
+    )
+    .await?;
     audit::record(&txn, event("mfa.enrolment_link", "success", client).actor(account.id).subject(account.id), now)
         .await?;
     txn.commit().await?;

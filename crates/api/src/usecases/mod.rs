@@ -20,6 +20,8 @@ pub mod maintenance;
 pub mod members;
 pub mod mfa;
 pub mod my_invitations;
+pub mod passkey_sign_in;
+pub mod passkeys;
 pub mod passwords;
 pub mod profile;
 pub mod project_invitations;

@@ -39,6 +39,7 @@ pub async fn me(state: &Context, current: &CurrentSession) -> ProfileResult<Me> 
 /// The parts of `Me` that belong to the account rather than to the session.
 struct AccountOverview {
     mfa_enrolled: bool,
+    passkeys: u32,
     pending_email: Option<String>,
     projects: Vec<ProjectSummary>,
     maintenance_announcements: bool,
@@ -54,6 +55,7 @@ async fn overview(state: &Context, account_id: Uuid) -> ProfileResult<AccountOve
         .and_then(|link| link.new_email);
     Ok(AccountOverview {
         mfa_enrolled,
+        passkeys: portico_store::passkeys::count(&state.db, account_id).await? as u32,
         pending_email,
         projects: super::projects::of_member(state, account_id).await?,
         maintenance_announcements: portico_store::maintenance::is_subscribed(&state.db, account_id).await?,
@@ -72,6 +74,7 @@ fn assemble(current: &CurrentSession, overview: &AccountOverview) -> Me {
         system_role: account.system_role,
         stage: current.stage,
         mfa_enrolled: overview.mfa_enrolled,
+        passkeys: overview.passkeys,
         recovery_code_used: current.session.recovery_code_used,
         pending_email: overview.pending_email.clone(),
         projects: overview.projects.clone(),

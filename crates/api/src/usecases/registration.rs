@@ -12,7 +12,7 @@ use super::invitations::open_invitation;
 use super::password_policy;
 use crate::audit::{AuditEventExt, event};
 use crate::auth::passwords::PasswordScheme;
-use crate::auth::session::{self, IssuedSession};
+use crate::auth::session::{self, HowSignedIn, IssuedSession};
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 
@@ -126,9 +126,16 @@ pub async fn register(
         }
     };
     credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
-    let issued =
-        session::issue(&txn, &state.sessions, account.id, SessionStage::Enrolment, false, client.session_origin(), now)
-            .await?;
+    let issued = session::issue(
+        &txn,
+        &state.sessions,
+        account.id,
+        SessionStage::Enrolment,
+        HowSignedIn::first("invitation"),
+        client.session_origin(),
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         event("account.registered", "success", client)

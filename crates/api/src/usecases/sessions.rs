@@ -33,6 +33,8 @@ pub async fn list(state: &Context, current: &CurrentSession) -> SessionsResult<V
             expires_at: row.expires_at,
             ip: row.ip,
             user_agent: row.user_agent,
+            sign_in_method: row.sign_in_method,
+            sign_in_provider: row.sign_in_provider,
         })
         .collect())
 }

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use portico_domain::identity::SessionStage;
-use portico_domain::identity::api::{NextStep, SignInRequest, SignInStep};
+use portico_domain::identity::api::{NextStep, SecondFactor, SignInRequest, SignInStep};
 use portico_store::entities::account;
-use portico_store::{accounts, audit, credentials, links, sessions, throttles};
+use portico_store::{accounts, audit, credentials, links, passkeys, sessions, throttles};
 use sea_orm::TransactionTrait;
 
 use super::errors::{Failure, use_case_error};
@@ -14,7 +14,7 @@ use crate::audit::{AuditEventExt, event};
 use crate::auth::limits::{self, account_password_key, password_key, second_factor_key};
 use crate::auth::passwords::Verification;
 use crate::auth::secrets;
-use crate::auth::session::{self, CurrentSession, IssuedSession};
+use crate::auth::session::{self, CurrentSession, HowSignedIn, IssuedSession};
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 
@@ -116,10 +116,9 @@ pub async fn password_step(
         }
     };
 
-    let authenticator = credentials::authenticator_of(&state.db, account.id).await?;
-    let enrolled = authenticator.as_ref().is_some_and(|a| a.confirmed_at.is_some());
+    let second_factors = second_factors_of(&state.db, account.id).await?;
     let may_self_enrol = account.mfa_self_enrol_until.is_some_and(|until| until > now);
-    let (stage, next) = if enrolled {
+    let (stage, next) = if !second_factors.is_empty() {
         (SessionStage::PreAuth, NextStep::MfaRequired)
     } else if may_self_enrol {
         (SessionStage::Enrolment, NextStep::MfaSetupRequired)
@@ -128,11 +127,35 @@ pub async fn password_step(
         return Err(SignInError::MfaEnrolmentLinkRequired);
     };
     let txn = state.db.begin().await?;
-    let issued = session::issue(&txn, &state.sessions, account.id, stage, false, client.session_origin(), now).await?;
+    let issued = session::issue(
+        &txn,
+        &state.sessions,
+        account.id,
+        stage,
+        HowSignedIn::first("password"),
+        client.session_origin(),
+        now,
+    )
+    .await?;
     audit::record(&txn, event("sign_in.password", "success", client).actor(account.id).subject(account.id), now)
         .await?;
     txn.commit().await?;
-    Ok((SignInStep::new(next), issued))
+    Ok((SignInStep { second_factors, ..SignInStep::new(next) }, issued))
+}
+
+/// The second factors an account has set up (empty: it must set one up).
+pub(super) async fn second_factors_of(
+    db: &impl sea_orm::ConnectionTrait,
+    account_id: uuid::Uuid,
+) -> Result<Vec<SecondFactor>, Failure> {
+    let mut factors = Vec::new();
+    if credentials::authenticator_of(db, account_id).await?.is_some_and(|a| a.confirmed_at.is_some()) {
+        factors.push(SecondFactor::Totp);
+    }
+    if passkeys::count(db, account_id).await? > 0 {
+        factors.push(SecondFactor::Passkey);
+    }
+    Ok(factors)
 }
 
 /// Emails an MFA enrolment link to an account that proved its password but has no
@@ -178,7 +201,7 @@ pub async fn totp_step(
         txn.commit().await?;
         return Err(checked.failed(state, client, account, now).await.into());
     }
-    let issued = complete_sign_in(state, &txn, client, &current, false, now).await?;
+    let issued = complete_sign_in(state, &txn, client, &current, "totp", now).await?;
     audit::record(&txn, event("sign_in.mfa", "success", client).actor(account.id).subject(account.id), now).await?;
     txn.commit().await?;
     checked.succeeded(state).await?;
@@ -211,21 +234,22 @@ pub async fn recovery_step(
         second_factor::count_failure(state, client, account, &throttle_key, now).await?;
         return Err(SignInError::InvalidRecoveryCode);
     }
-    let issued = complete_sign_in(state, &txn, client, &current, true, now).await?;
+    let issued = complete_sign_in(state, &txn, client, &current, "recovery_code", now).await?;
     audit::record(&txn, event("sign_in.recovery", "success", client).actor(account.id).subject(account.id), now)
         .await?;
     txn.commit().await?;
     throttles::succeed(&state.db, &throttle_key).await?;
-    Ok((SignInStep { next: NextStep::SignedIn, recovery_code_used: true }, issued))
+    Ok((SignInStep { recovery_code_used: true, ..SignInStep::new(NextStep::SignedIn) }, issued))
 }
 
-/// Swaps the pre-auth session for a signed-in one with a new id.
-async fn complete_sign_in(
+/// Swaps the pre-auth session for a signed-in one with a new id, recording the second factor
+/// (`totp`, `passkey`, `recovery_code`).
+pub(super) async fn complete_sign_in(
     state: &Context,
     txn: &sea_orm::DatabaseTransaction,
     client: &ClientInfo,
     current: &CurrentSession,
-    recovery_code_used: bool,
+    second_factor: &str,
     now: DateTime<Utc>,
 ) -> SignInResult<IssuedSession> {
     if !sessions::delete(txn, current.session.id).await? {
@@ -237,7 +261,7 @@ async fn complete_sign_in(
         &state.sessions,
         current.account.id,
         SessionStage::SignedIn,
-        recovery_code_used,
+        HowSignedIn::then(&current.session, second_factor),
         client.session_origin(),
         now,
     )

@@ -671,6 +671,22 @@ impl World {
                 with_json("/api/v1/me/mfa/recovery-code".into(), json!({"code": code}))
             }
             "POST /api/v1/me/mfa/totp" => plain("/api/v1/me/mfa/totp".into()),
+            "POST /api/v1/me/passkeys/options" => {
+                with_json("/api/v1/me/passkeys/options".into(), json!({"password": PASSWORD}))
+            }
+            "POST /api/v1/me/passkeys" => with_json(
+                "/api/v1/me/passkeys".into(),
+                json!({"name": "Key", "credential": {"id": "not-a-credential"}}),
+            ),
+            "GET /api/v1/me/passkeys" => plain("/api/v1/me/passkeys".into()),
+            "PATCH /api/v1/me/passkeys/{id}" => {
+                with_json(format!("/api/v1/me/passkeys/{}", Uuid::new_v4()), json!({"name": "Renamed"}))
+            }
+            "DELETE /api/v1/me/passkeys/{id}" => plain(format!("/api/v1/me/passkeys/{}", Uuid::new_v4())),
+            "POST /api/v1/auth/passkey/options" => with_json("/api/v1/auth/passkey/options".into(), json!({})),
+            "POST /api/v1/auth/passkey" => {
+                with_json("/api/v1/auth/passkey".into(), json!({"credential": {"id": "not-an-assertion"}}))
+            }
             "POST /api/v1/me/mfa/totp/confirm" => {
                 with_json("/api/v1/me/mfa/totp/confirm".into(), json!({"code": "123456"}))
             }

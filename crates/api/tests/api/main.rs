@@ -16,6 +16,7 @@ mod health;
 mod identity_bootstrap;
 mod identity_cli;
 mod identity_mfa;
+mod identity_passkeys;
 mod identity_passwords;
 mod identity_profile;
 mod identity_sign_in;

@@ -12,9 +12,12 @@ use super::{SessionStage, SystemRole};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NextStep {
-    /// Send a code from the authenticator app to `/auth/mfa` (or the recovery code to `/auth/recovery`).
+    /// Give the second factor (see `second_factors`): a code from the authenticator app to
+    /// `/auth/mfa`, or a passkey through `/auth/passkey/options` and `/auth/passkey` (or the
+    /// recovery code to `/auth/recovery`).
     MfaRequired,
-    /// Set up an authenticator app: `/me/mfa/totp`, then `/me/mfa/totp/confirm`.
+    /// Set up a second factor: an authenticator app (`/me/mfa/totp`, then
+    /// `/me/mfa/totp/confirm`) or a passkey (`/me/passkeys/options`, then `/me/passkeys`).
     MfaSetupRequired,
     /// Signed in.
     SignedIn,
@@ -27,12 +30,26 @@ pub struct SignInStep {
     /// True after signing in with the recovery code: the code is used up; reset MFA or make a new code.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recovery_code_used: bool,
+    /// With `mfa_required`: the second factors this account has.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub second_factors: Vec<SecondFactor>,
 }
 
 impl SignInStep {
     pub fn new(next: NextStep) -> Self {
-        Self { next, recovery_code_used: false }
+        Self { next, recovery_code_used: false, second_factors: Vec::new() }
     }
+}
+
+/// A kind of second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactor {
+    /// A code from an authenticator app.
+    Totp,
+    /// A passkey or security key.
+    Passkey,
 }
 
 /// `POST /auth/sign-in`: the email or the user name, and the password.
@@ -232,6 +249,9 @@ pub struct Me {
     pub stage: SessionStage,
     /// An authenticator app is set up.
     pub mfa_enrolled: bool,
+    /// How many passkeys the account has.
+    #[serde(default)]
+    pub passkeys: u32,
     /// This session was opened with the recovery code.
     pub recovery_code_used: bool,
     /// An email change waiting for its verification link.
@@ -254,6 +274,12 @@ pub struct SessionInfo {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// How it signed in: the factors joined by `+`, e.g. `password+totp`, `password+passkey`,
+    /// `passkey` (passwordless), `oidc+totp`, `oidc` (the provider's MFA trusted),
+    /// `invitation+totp`. None for sessions older than this field.
+    pub sign_in_method: Option<String>,
+    /// The identity provider it signed in through (single sign-on).
+    pub sign_in_provider: Option<String>,
     /// The session making this call.
     pub current: bool,
 }

@@ -16,6 +16,8 @@ pub struct Model {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    pub sign_in_method: Option<String>,
+    pub sign_in_provider: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 
 pub mod callers;
 pub mod packages;
+pub mod passkeys;
 pub mod process;
 pub mod projects;
 pub mod receiver;

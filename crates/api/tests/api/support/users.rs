@@ -205,6 +205,19 @@ impl TestApp {
         user
     }
 
+    /// A user signed in some other way, in `client` (no authenticator app).
+    pub fn attach_user(&self, client: reqwest::Client, email: &str, id: Uuid) -> User {
+        User {
+            id,
+            email: email.to_owned(),
+            password: PASSWORD.to_owned(),
+            client,
+            authenticator: Authenticator::new(Vec::new(), self.clock.clone()),
+            recovery_code: String::new(),
+            base: self.address.clone(),
+        }
+    }
+
     /// A signed-in user with an authenticator.
     pub async fn user(&self, email: &str) -> User {
         let token = self.create_invitation(email, None).await;

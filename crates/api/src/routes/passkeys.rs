@@ -1,0 +1,124 @@
+//! `/api/v1/me/passkeys`: the caller's passkeys and security keys.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use portico_domain::identity::passkeys::{
+    AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest, RenamePasskeyRequest,
+};
+use portico_domain::problem::Problem;
+use uuid::Uuid;
+
+use crate::auth::session::{ProfileReader, SignedIn};
+use crate::context::Context;
+use crate::error::ApiResult;
+use crate::http::client::ClientInfo;
+use crate::http::json::JsonBody;
+use crate::usecases::passkeys;
+
+/// Creation options for a new passkey, to hand to `navigator.credentials.create()`. A signed-in
+/// account sends its `password`; during MFA set-up (an enrolment session) none is needed. The
+/// challenge is good for one answer within 5 minutes.
+#[utoipa::path(
+    tag = "me",
+    request_body = PasskeyOptionsRequest,
+    responses(
+        (status = 200, description = "`{\"publicKey\": ...}` creation options", body = PasskeyOptions),
+        (status = 403, description = "`password_required` or `wrong_password`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`passkeys_unavailable`: the public URL is an IP address", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[post("/me/passkeys/options")]
+pub async fn passkey_options(
+    state: web::Data<Context>,
+    ProfileReader(current): ProfileReader,
+    body: JsonBody<PasskeyOptionsRequest>,
+) -> ApiResult<web::Json<PasskeyOptions>> {
+    Ok(web::Json(passkeys::start_registration(&state, &current, &body).await?))
+}
+
+/// Add the passkey `navigator.credentials.create()` made (send its `toJSON()` as `credential`)
+/// under a `name`. During MFA set-up this is the first second factor: the answer carries the
+/// recovery code (shown once) and a new, signed-in session cookie.
+#[utoipa::path(
+    tag = "me",
+    request_body = CreatePasskeyRequest,
+    responses(
+        (status = 201, description = "Added", body = AddedPasskey),
+        (status = 409, description = "`passkey_challenge_invalid` (unknown, used or expired: ask for options again) or `passkey_already_registered`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`passkey_invalid`, or a bad `name` or `credential`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[post("/me/passkeys")]
+pub async fn add_passkey(
+    state: web::Data<Context>,
+    client: ClientInfo,
+    ProfileReader(current): ProfileReader,
+    body: JsonBody<CreatePasskeyRequest>,
+) -> ApiResult<HttpResponse> {
+    let (added, issued) = passkeys::finish_registration(&state, &client, &current, body.into_inner()).await?;
+    let mut response = HttpResponse::Created();
+    if let Some(issued) = &issued {
+        response.cookie(issued.cookie(&state.sessions));
+    }
+    Ok(response.json(added))
+}
+
+/// The caller's passkeys.
+#[utoipa::path(
+    tag = "me",
+    responses((status = 200, description = "Passkeys, oldest first", body = Vec<PasskeyInfo>)),
+    security(("session_cookie" = [])),
+)]
+#[get("/me/passkeys")]
+pub async fn list_passkeys(
+    state: web::Data<Context>,
+    SignedIn(current): SignedIn,
+) -> ApiResult<web::Json<Vec<PasskeyInfo>>> {
+    Ok(web::Json(passkeys::list(&state, &current).await?))
+}
+
+/// Rename a passkey.
+#[utoipa::path(
+    tag = "me",
+    params(("id" = Uuid, Path, description = "Passkey id")),
+    request_body = RenamePasskeyRequest,
+    responses(
+        (status = 200, description = "Renamed", body = PasskeyInfo),
+        (status = 404, description = "`passkey_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad `name`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[patch("/me/passkeys/{id}")]
+pub async fn rename_passkey(
+    state: web::Data<Context>,
+    client: ClientInfo,
+    SignedIn(current): SignedIn,
+    id: web::Path<Uuid>,
+    body: JsonBody<RenamePasskeyRequest>,
+) -> ApiResult<web::Json<PasskeyInfo>> {
+    Ok(web::Json(passkeys::rename(&state, &client, &current, id.into_inner(), &body.name).await?))
+}
+
+/// Remove a passkey. The last second factor cannot go (reset MFA to start over).
+#[utoipa::path(
+    tag = "me",
+    params(("id" = Uuid, Path, description = "Passkey id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "`passkey_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_second_factor`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[delete("/me/passkeys/{id}")]
+pub async fn remove_passkey(
+    state: web::Data<Context>,
+    client: ClientInfo,
+    SignedIn(current): SignedIn,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    passkeys::remove(&state, &client, &current, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,274 @@
+//! Passkeys and security keys on the caller's account: adding one (also as the first second
+//! factor, during MFA set-up), listing, renaming and removing them.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use portico_domain::identity::SessionStage;
+use portico_domain::identity::api::SecondFactor;
+use portico_domain::identity::passkeys::{
+    self as rules, AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest,
+};
+use portico_store::entities::{passkey, webauthn_ceremony};
+use portico_store::{audit, ceremonies, credentials, passkeys, sessions};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use uuid::Uuid;
+use webauthn_rs::Webauthn;
+use webauthn_rs::prelude::{Passkey, PasskeyRegistration, RegisterPublicKeyCredential};
+
+use super::errors::{Failure, use_case_error};
+use crate::audit::{AuditEventExt, event};
+use crate::auth::secrets;
+use crate::auth::session::{self, CurrentSession, HowSignedIn, IssuedSession};
+use crate::auth::webauthn::CEREMONY_LIFETIME;
+use crate::context::Context;
+use crate::http::client::ClientInfo;
+
+use_case_error! {
+    /// Why adding, renaming or removing a passkey was refused.
+    pub enum PasskeyError {
+        PasskeysUnavailable => (Conflict, "passkeys_unavailable", "Passkeys need Portico's public URL to name a host (PORTICO_PUBLIC_URL), not an IP address. Ask your administrator."),
+        PasswordRequired => (Forbidden, "password_required", "Enter your password to add a passkey."),
+        ChallengeInvalid => (Conflict, "passkey_challenge_invalid", "This passkey request is unknown, used or more than 5 minutes old. Start adding the passkey again."),
+        PasskeyRejected => (Unprocessable, "passkey_invalid", "The passkey's answer did not check out (wrong site, no user verification, or a changed challenge). Try again."),
+        AlreadyRegistered => (Conflict, "passkey_already_registered", "This passkey is registered already."),
+        PasskeyNotFound => (NotFound, "passkey_not_found", "You have no passkey with this id."),
+        LastSecondFactor => (Conflict, "last_second_factor", "This is your only second factor. Add another passkey or an authenticator app before removing it."),
+    }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::mfa::MfaError, super::second_factor::SecondFactorError }
+}
+
+pub type PasskeyResult<T> = Result<T, PasskeyError>;
+
+pub(super) const REGISTRATION: &str = "registration";
+
+/// The relying party, or why there is none.
+pub(super) fn relying_party(state: &Context) -> PasskeyResult<&Webauthn> {
+    state.webauthn.as_ref().ok_or(PasskeyError::PasskeysUnavailable)
+}
+
+/// A credential id as stored and compared: base64url without padding.
+pub(super) fn credential_key(id: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id)
+}
+
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(Failure::internal)
+}
+
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    serde_json::from_str(text).map_err(Failure::internal)
+}
+
+/// The browser's JSON of a credential, parsed, or a 422 naming the field.
+pub(super) fn parse_credential<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Failure> {
+    serde_json::from_value(value).map_err(|e| {
+        Failure::invalid_field("credential", format!("is not what navigator.credentials gave back (its toJSON()): {e}"))
+    })
+}
+
+pub(super) fn info(row: &passkey::Model) -> PasskeyInfo {
+    PasskeyInfo { id: row.id, name: row.name.clone(), created_at: row.created_at, last_used_at: row.last_used_at }
+}
+
+/// Stores a ceremony's state for `CEREMONY_LIFETIME`; returns its id.
+pub(super) async fn remember_ceremony<S: serde::Serialize>(
+    state: &Context,
+    purpose: &str,
+    current: Option<&CurrentSession>,
+    ceremony_state: &S,
+    now: DateTime<Utc>,
+) -> PasskeyResult<Uuid> {
+    let lifetime = chrono::Duration::from_std(CEREMONY_LIFETIME).map_err(Failure::internal)?;
+    Ok(ceremonies::insert(
+        &state.db,
+        ceremonies::NewCeremony {
+            purpose,
+            session_id: current.map(|c| c.session.id),
+            account_id: current.map(|c| c.account.id),
+            state: &to_json(ceremony_state)?,
+            expires_at: now + lifetime,
+        },
+        now,
+    )
+    .await?)
+}
+
+/// Creation options for a new passkey. A signed-in account gives its password again (a stolen
+/// session alone must not be able to plant a lasting way in); during MFA set-up the session is
+/// that proof already.
+pub async fn start_registration(
+    state: &Context,
+    current: &CurrentSession,
+    request: &PasskeyOptionsRequest,
+) -> PasskeyResult<PasskeyOptions> {
+    let webauthn = relying_party(state)?;
+    let account = &current.account;
+    if current.stage == SessionStage::SignedIn {
+        let password = request.password.as_deref().ok_or(PasskeyError::PasswordRequired)?;
+        super::bounded_password(password, "password")?;
+        super::mfa::confirm_password(state, account, password).await?;
+    }
+    let existing = passkeys::list(&state.db, account.id).await?;
+    let mut exclude = Vec::with_capacity(existing.len());
+    for row in &existing {
+        exclude.push(from_json::<Passkey>(&row.credential)?.cred_id().clone());
+    }
+    let label = account.email.clone().unwrap_or_else(|| account.user_name.clone());
+    let display = super::display_name(account);
+    let (options, registration) = webauthn
+        .start_passkey_registration(account.id, &label, &display, Some(exclude))
+        .map_err(|e| Failure::internal(anyhow::anyhow!("starting a passkey registration: {e}")))?;
+    let now = state.now();
+    remember_ceremony(state, REGISTRATION, Some(current), &registration, now).await?;
+    let mut public_key = serde_json::to_value(&options.public_key).map_err(Failure::internal)?;
+    // A discoverable credential where the authenticator can store one, so the same passkey also
+    // signs in without a password; security keys without storage still work as a second factor.
+    public_key["authenticatorSelection"]["residentKey"] = "preferred".into();
+    Ok(PasskeyOptions { public_key })
+}
+
+/// Stores the new passkey. During MFA set-up it is the first second factor: the recovery code
+/// is issued (shown once) and the set-up session becomes a signed-in one with a new id.
+pub async fn finish_registration(
+    state: &Context,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    request: CreatePasskeyRequest,
+) -> PasskeyResult<(AddedPasskey, Option<IssuedSession>)> {
+    let webauthn = relying_party(state)?;
+    let name = rules::parse_name(&request.name).map_err(|message| Failure::invalid_field("name", message))?;
+    let credential: RegisterPublicKeyCredential = parse_credential(request.credential)?;
+    let account = &current.account;
+    let now = state.now();
+    // Taken (deleted) before it is checked: a challenge is answered once, rightly or not.
+    let ceremony: webauthn_ceremony::Model =
+        ceremonies::take_for_session(&state.db, current.session.id, REGISTRATION, now)
+            .await?
+            .ok_or(PasskeyError::ChallengeInvalid)?;
+    let registration: PasskeyRegistration = from_json(&ceremony.state)?;
+    let passkey = webauthn.finish_passkey_registration(&credential, &registration).map_err(|error| {
+        tracing::info!(%error, "passkey registration refused");
+        PasskeyError::PasskeyRejected
+    })?;
+    let enrolling = current.stage == SessionStage::Enrolment;
+    let txn = state.db.begin().await?;
+    let row = passkeys::insert(
+        &txn,
+        passkeys::NewPasskey {
+            account_id: account.id,
+            credential_id: &credential_key(passkey.cred_id().as_ref()),
+            name: &name,
+            credential: &to_json(&passkey)?,
+        },
+        now,
+    )
+    .await?
+    .ok_or(PasskeyError::AlreadyRegistered)?;
+    audit::record(
+        &txn,
+        event("passkey.added", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"passkey": row.id, "name": name})),
+        now,
+    )
+    .await?;
+    let mut added = AddedPasskey { passkey: info(&row), recovery_code: None };
+    let mut issued = None;
+    if enrolling {
+        let recovery_code = secrets::new_recovery_code();
+        credentials::set_recovery_code(
+            &txn,
+            account.id,
+            &secrets::hash(&secrets::normalize_recovery_code(&recovery_code)),
+            now,
+        )
+        .await?;
+        let mut model = (**account).clone().into_active_model();
+        model.mfa_self_enrol_until = Set(None);
+        model.updated_at = Set(now);
+        model.update(&txn).await?;
+        sessions::delete(&txn, current.session.id).await?;
+        issued = Some(
+            session::issue(
+                &txn,
+                &state.sessions,
+                account.id,
+                SessionStage::SignedIn,
+                HowSignedIn::then(&current.session, "passkey"),
+                client.session_origin(),
+                now,
+            )
+            .await?,
+        );
+        audit::record(
+            &txn,
+            event("mfa.enrolled", "success", client)
+                .actor(account.id)
+                .subject(account.id)
+                .details(serde_json::json!({"factor": "passkey"})),
+            now,
+        )
+        .await?;
+        added.recovery_code = Some(recovery_code);
+    }
+    txn.commit().await?;
+    Ok((added, issued))
+}
+
+pub async fn list(state: &Context, current: &CurrentSession) -> PasskeyResult<Vec<PasskeyInfo>> {
+    Ok(passkeys::list(&state.db, current.account.id).await?.iter().map(info).collect())
+}
+
+pub async fn rename(
+    state: &Context,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    id: Uuid,
+    name: &str,
+) -> PasskeyResult<PasskeyInfo> {
+    let name = rules::parse_name(name).map_err(|message| Failure::invalid_field("name", message))?;
+    let account = &current.account;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    if !passkeys::rename(&txn, account.id, id, &name).await? {
+        return Err(PasskeyError::PasskeyNotFound);
+    }
+    audit::record(
+        &txn,
+        event("passkey.renamed", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"passkey": id, "name": name})),
+        now,
+    )
+    .await?;
+    let row = passkeys::find_owned(&txn, account.id, id).await?.ok_or(PasskeyError::PasskeyNotFound)?;
+    txn.commit().await?;
+    Ok(info(&row))
+}
+
+/// Removes a passkey, unless it is the account's last second factor (MFA stays mandatory: reset
+/// MFA to start over instead).
+pub async fn remove(state: &Context, client: &ClientInfo, current: &CurrentSession, id: Uuid) -> PasskeyResult<()> {
+    let account = &current.account;
+    let now = state.now();
+    let txn = state.db.begin().await?;
+    let row = passkeys::find_owned(&txn, account.id, id).await?.ok_or(PasskeyError::PasskeyNotFound)?;
+    passkeys::delete_owned(&txn, account.id, id).await?;
+    let has_totp = super::sign_in::second_factors_of(&txn, account.id).await?.contains(&SecondFactor::Totp);
+    if !has_totp && passkeys::count(&txn, account.id).await? == 0 {
+        return Err(PasskeyError::LastSecondFactor);
+    }
+    audit::record(
+        &txn,
+        event("passkey.removed", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"passkey": id, "name": row.name})),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
