@@ -95,7 +95,7 @@ export async function signInWithPassword(page, identifier, password = PASSWORD) 
   await page.getByLabel('Email or user name').fill(identifier);
   await page.getByLabel('Password', { exact: true }).fill(password);
   const answered = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/sign-in'));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await answered;
 }
 

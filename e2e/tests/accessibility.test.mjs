@@ -136,7 +136,7 @@ async function signInByKeyboard(page, server, email, authenticator, { check } = 
   await page.keyboard.press('Tab');
   await assertFocused(password, 'the password field');
   await page.keyboard.type(PASSWORD);
-  await tabTo(page, page.getByRole('button', { name: 'Sign in' }));
+  await tabTo(page, page.getByRole('button', { name: 'Sign in', exact: true }));
   await page.keyboard.press('Enter');
   await waitForPath(page, '/sign-in/mfa');
   const code = page.getByLabel('Code from your authenticator app');
@@ -344,7 +344,7 @@ test('public and identity pages: every state has no serious accessibility violat
     await check(page, 'sign-in: signed out notice');
     await page.getByLabel('Email or user name').fill('nora@portico.test');
     await page.getByLabel('Password', { exact: true }).fill(BROWSER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitForPath(page, '/sign-in/mfa');
     await page.getByLabel('Code from your authenticator app').fill('12');
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -354,7 +354,7 @@ test('public and identity pages: every state has no serious accessibility violat
     await page.getByLabel('Recovery code').waitFor();
     await check(page, 'sign-in second step: recovery code');
     await page.getByLabel('Recovery code').fill(recoveryCode);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitForPath(page, '/account/recovered');
     await check(page, 'recovery code used');
     await visit(page, server, '/', /Welcome/);

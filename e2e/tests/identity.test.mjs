@@ -131,7 +131,7 @@ test('first Administrator: register, set up MFA, sign in with a code and with th
     await waitForPath(page, '/sign-in/mfa');
     await page.getByRole('button', { name: 'Use your recovery code instead' }).click();
     await page.getByLabel('Recovery code').fill(first.recoveryCode);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitForPath(page, '/account/recovered');
     await page.getByRole('heading', { name: 'Your recovery code is used up' }).waitFor();
     assert.ok(await page.getByRole('link', { name: /make a new recovery code/ }).isVisible());

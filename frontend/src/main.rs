@@ -4,6 +4,7 @@ mod api;
 mod components;
 mod layout;
 mod pages;
+mod passkey;
 mod router;
 mod session;
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use portico_domain::identity::api::Me;
+use portico_domain::identity::api::{Me, SecondFactor};
 use portico_domain::identity::{SessionStage, SystemRole};
 use portico_domain::projects::api::ProjectSummary;
 
@@ -31,6 +31,8 @@ pub struct Session {
     /// The project open now, when the account is not one of its members (an Administrator looking
     /// at any project): the project selector lists it too.
     visited: RwSignal<Option<ProjectSummary>>,
+    /// The second factors the account signing in has (empty when not known, after a reload).
+    second_factors: RwSignal<Vec<SecondFactor>>,
 }
 
 impl Session {
@@ -40,6 +42,7 @@ impl Session {
             state: RwSignal::new(SessionState::Checking),
             notice: RwSignal::new(None),
             visited: RwSignal::new(None),
+            second_factors: RwSignal::new(Vec::new()),
         };
         provide_context(session);
         session.refresh();
@@ -109,8 +112,14 @@ impl Session {
         self.state.set(SessionState::Account(Box::new(me)));
     }
 
-    pub fn set_awaiting_second_factor(&self) {
+    pub fn set_awaiting_second_factor(&self, factors: Vec<SecondFactor>) {
+        self.second_factors.set(factors);
         self.state.set(SessionState::AwaitingSecondFactor);
+    }
+
+    /// The second factors of the account signing in (empty when not known).
+    pub fn second_factors(&self) -> Vec<SecondFactor> {
+        self.second_factors.get_untracked()
     }
 
     /// The server ended the session (sign-out, MFA reset): forget the account at once.

@@ -6,6 +6,8 @@ use portico_domain::identity::api::{
     CodeRequest, ForgotPasswordRequest, RecoveryRequest, ResetPasswordRequest, SignInRequest, SignInStep, TokenRequest,
 };
 
+use portico_domain::identity::passkeys::{PasskeyAssertion, PasskeyOptions};
+
 use super::{Call, done, get, json, post, post_empty};
 
 /// The rules every new password must meet (for the live checklist).
@@ -26,6 +28,17 @@ pub fn sign_in_with_code(request: &CodeRequest) -> Call<SignInStep> {
 /// The second step with the recovery code instead (it is used up).
 pub fn sign_in_with_recovery_code(request: &RecoveryRequest) -> Call<SignInStep> {
     json(post("/api/v1/auth/recovery", request))
+}
+
+/// A passkey challenge: for this account after the password step, or for any passkey of the
+/// site (passwordless) when nobody is signing in.
+pub fn passkey_challenge() -> Call<PasskeyOptions> {
+    json(post_empty("/api/v1/auth/passkey/options"))
+}
+
+/// Answers the passkey challenge: signed in.
+pub fn sign_in_with_passkey(request: &PasskeyAssertion) -> Call<SignInStep> {
+    json(post("/api/v1/auth/passkey", request))
 }
 
 /// Follows an emailed MFA set-up link: opens a set-up session.

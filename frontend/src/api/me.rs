@@ -4,6 +4,9 @@ use portico_domain::identity::api::{
     ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, RecoveryCode, ResetMfaRequest, SessionInfo,
     TotpEnrolment, UpdateProfileRequest,
 };
+use portico_domain::identity::passkeys::{
+    AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest, RenamePasskeyRequest,
+};
 use portico_domain::maintenance::SubscriptionRequest;
 use uuid::Uuid;
 
@@ -52,6 +55,30 @@ pub fn confirm_totp_enrolment(request: &CodeRequest) -> Call<RecoveryCode> {
 /// A new recovery code (the old one stops working), for a current code.
 pub fn new_recovery_code(request: &CodeRequest) -> Call<RecoveryCode> {
     json(post("/api/v1/me/mfa/recovery-code", request))
+}
+
+/// The account's passkeys.
+pub fn passkeys() -> Call<Json<Vec<PasskeyInfo>>> {
+    kept(get("/api/v1/me/passkeys"))
+}
+
+/// Options for making a new passkey (the password again when signed in; none during set-up).
+pub fn passkey_creation_options(request: &PasskeyOptionsRequest) -> Call<PasskeyOptions> {
+    json(post("/api/v1/me/passkeys/options", request))
+}
+
+/// Adds the passkey the browser made; during set-up the answer carries the recovery code.
+pub fn add_passkey(request: &CreatePasskeyRequest) -> Call<AddedPasskey> {
+    json(post("/api/v1/me/passkeys", request))
+}
+
+pub fn rename_passkey(id: Uuid, request: &RenamePasskeyRequest) -> Call<PasskeyInfo> {
+    json(patch(&item("/api/v1/me/passkeys", id, ""), request))
+}
+
+/// Removes a passkey (not the last second factor).
+pub fn remove_passkey(id: Uuid) -> Call<()> {
+    done(delete(&item("/api/v1/me/passkeys", id, "")))
 }
 
 /// Where and when the account is signed in.

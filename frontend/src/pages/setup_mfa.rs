@@ -7,7 +7,8 @@ use portico_domain::identity::api::{CodeRequest, TotpEnrolment};
 
 use crate::api::{self, ApiFailure};
 use crate::components::{
-    Chunk, ErrorAlert, FormState, RecoveryCodePanel, TotpCodeField, entered_code, lazily, load, loaded, set_title,
+    Chunk, ErrorAlert, FormState, RecoveryCodePanel, TextField, TotpCodeField, entered_code, lazily, load, loaded,
+    set_title,
 };
 use crate::router;
 use crate::session::Session;
@@ -37,7 +38,10 @@ fn Setup() -> impl IntoView {
             {move || match (recovery_code.get(), enrolment.get()) {
                 (Some(code), _) => view! { <Finished code /> }.into_any(),
                 (None, None) => view! { <p aria-busy="true">"Preparing…"</p> }.into_any(),
-                (None, Some(Ok(enrolment))) => view! { <Enrol enrolment recovery_code /> }.into_any(),
+                (None, Some(Ok(enrolment))) => view! {
+                    <Enrol enrolment recovery_code />
+                    <PasskeyInstead recovery_code />
+                }.into_any(),
                 (None, Some(Err(failure))) => view! { <CannotEnrol failure /> }.into_any(),
             }}
         </section>
@@ -92,10 +96,37 @@ fn Enrol(enrolment: TotpEnrolment, recovery_code: RwSignal<Option<String>>) -> i
     }
 }
 
+/// A passkey as the second factor instead of the app: the same recovery code follows.
+#[component]
+fn PasskeyInstead(recovery_code: RwSignal<Option<String>>) -> impl IntoView {
+    let session = Session::get();
+    let form = FormState::new();
+    let name = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let chosen = name.get_untracked();
+        form.run(async move {
+            let added = crate::passkey::add(chosen, None).await?;
+            session.reload().await;
+            recovery_code.set(added.recovery_code);
+            Ok(())
+        });
+    };
+    view! {
+        <h2>"Or use a passkey"</h2>
+        <p>"A passkey or security key instead of the app: your fingerprint, face or PIN unlocks it."</p>
+        <form class="stack narrow-form" on:submit=submit aria-label="Set up a passkey">
+            <TextField id="setup-passkey-name" label="Passkey name" value=name required=true maxlength=64 field="name" form=form />
+            <ErrorAlert failure=form.failure() />
+            <button type="submit" disabled=move || form.is_busy()>"Set up a passkey"</button>
+        </form>
+    }
+}
+
 #[component]
 fn Finished(code: String) -> impl IntoView {
     view! {
-        <p role="status" class="alert alert-ok">"Your authenticator app is set up, and you are signed in."</p>
+        <p role="status" class="alert alert-ok">"Your second factor is set up, and you are signed in."</p>
         <RecoveryCodePanel code />
         <div class="actions">
             <button type="button" on:click=move |_| router::navigate("/")>"Continue"</button>

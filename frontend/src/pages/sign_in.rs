@@ -25,7 +25,7 @@ pub fn SignIn() -> impl IntoView {
             let step = api::auth::sign_in(&request).await?;
             let next = match step.next {
                 NextStep::MfaRequired => {
-                    session.set_awaiting_second_factor();
+                    session.set_awaiting_second_factor(step.second_factors);
                     "/sign-in/mfa"
                 }
                 NextStep::MfaSetupRequired => {
@@ -38,6 +38,17 @@ pub fn SignIn() -> impl IntoView {
                 }
             };
             router::navigate(next);
+            Ok(())
+        });
+    };
+
+    let passkey_form = FormState::new();
+    let with_passkey = move |_| {
+        notice.set(None);
+        passkey_form.run(async move {
+            crate::passkey::sign_in().await?;
+            session.reload().await;
+            router::navigate("/");
             Ok(())
         });
     };
@@ -68,6 +79,13 @@ pub fn SignIn() -> impl IntoView {
                     {move || if form.is_busy() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
+            <div class="stack passkey-sign-in">
+                <p class="hint">"Or, with no password to type:"</p>
+                <ErrorAlert failure=passkey_form.failure() />
+                <button type="button" class="secondary" on:click=with_passkey disabled=move || passkey_form.is_busy()>
+                    "Sign in with a passkey"
+                </button>
+            </div>
             <p><a href="/forgot-password">"Forgot your password?"</a></p>
         </section>
     }

@@ -1,35 +1,75 @@
-//! Sign-in, second step: a code from the authenticator app, or the recovery code instead.
+//! Sign-in, second step: a passkey or a code from the authenticator app, or the recovery code
+//! instead.
 
 use leptos::prelude::*;
-use portico_domain::identity::api::{CodeRequest, RecoveryRequest};
+use portico_domain::identity::api::{CodeRequest, RecoveryRequest, SecondFactor};
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, TextField, TotpCodeField, entered_code, set_title};
 use crate::router;
 use crate::session::Session;
 
+/// How the second step is given.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    Passkey,
+    Code,
+    RecoveryCode,
+}
+
 #[component]
 pub fn SignInMfa() -> impl IntoView {
     set_title("Sign-in code");
-    let use_recovery_code = RwSignal::new(false);
+    let factors = Session::get().second_factors();
+    // Not known after a reload of this page: then every way is offered.
+    let unknown = factors.is_empty();
+    let has_passkey = factors.contains(&SecondFactor::Passkey) || unknown;
+    let has_code = factors.contains(&SecondFactor::Totp) || unknown;
+    let way = RwSignal::new(if has_passkey && !has_code { Way::Passkey } else { Way::Code });
+    let switch = move |to: Way, label: &'static str| {
+        view! {
+            <p>
+                <button type="button" class="link-button" on:click=move |_| way.set(to)>{label}</button>
+            </p>
+        }
+    };
     view! {
         <section class="card narrow">
-            {move || if use_recovery_code.get() {
-                view! { <RecoveryCodeForm /> }.into_any()
-            } else {
-                view! { <AuthenticatorCodeForm /> }.into_any()
+            {move || match way.get() {
+                Way::Passkey => view! { <PasskeyForm /> }.into_any(),
+                Way::Code => view! { <AuthenticatorCodeForm /> }.into_any(),
+                Way::RecoveryCode => view! { <RecoveryCodeForm /> }.into_any(),
             }}
-            <p>
-                <button type="button" class="link-button" on:click=move |_| use_recovery_code.update(|on| *on = !*on)>
-                    {move || if use_recovery_code.get() {
-                        "Use a code from your authenticator app instead"
-                    } else {
-                        "Use your recovery code instead"
-                    }}
-                </button>
-            </p>
+            {move || (way.get() != Way::Passkey && has_passkey)
+                .then(|| switch(Way::Passkey, "Use your passkey instead"))}
+            {move || (way.get() != Way::Code && has_code)
+                .then(|| switch(Way::Code, "Use a code from your authenticator app instead"))}
+            {move || (way.get() != Way::RecoveryCode).then(|| switch(Way::RecoveryCode, "Use your recovery code instead"))}
             <p><a href="/sign-in">"Start again"</a></p>
         </section>
+    }
+}
+
+#[component]
+fn PasskeyForm() -> impl IntoView {
+    let session = Session::get();
+    let form = FormState::new();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        form.run(async move {
+            crate::passkey::sign_in().await?;
+            session.reload().await;
+            router::navigate("/");
+            Ok(())
+        });
+    };
+    view! {
+        <h1>"Use your passkey"</h1>
+        <form class="stack" on:submit=submit>
+            <p>"Your browser asks for the passkey or security key you added to your account."</p>
+            <ErrorAlert failure=form.failure() />
+            <button type="submit" disabled=move || form.is_busy()>"Use passkey"</button>
+        </form>
     }
 }
 

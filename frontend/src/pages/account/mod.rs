@@ -1,7 +1,8 @@
-//! The account page: profile, email, password, authenticator and sessions, one section each.
+//! The account page: profile, email, password, passkeys, authenticator and sessions, one section each.
 
 mod authenticator;
 mod email;
+mod passkeys;
 mod password;
 mod profile;
 mod sessions;
@@ -26,6 +27,7 @@ fn account_sections() -> Chunk {
             <profile::ProfileSection />
             <email::EmailSection />
             <password::PasswordSection />
+            <passkeys::PasskeysSection />
             <authenticator::AuthenticatorSection />
             <sessions::SessionsSection />
         </div>

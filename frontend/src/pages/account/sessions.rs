@@ -44,7 +44,28 @@ pub fn SessionsSection() -> impl IntoView {
     }
 }
 
-const HEADERS: &[&str] = &["Signed in", "Last seen", "IP address", "Browser", ""];
+const HEADERS: &[&str] = &["Signed in", "How", "Last seen", "IP address", "Browser", ""];
+
+/// `password+passkey` -> "Password and passkey"; the provider's name for single sign-on.
+fn how(session: &SessionInfo) -> String {
+    let Some(method) = &session.sign_in_method else { return "Unknown".to_owned() };
+    let words: Vec<String> = method
+        .split('+')
+        .map(|factor| match factor {
+            "password" => "password".to_owned(),
+            "totp" => "authenticator app".to_owned(),
+            "passkey" => "passkey".to_owned(),
+            "recovery_code" => "recovery code".to_owned(),
+            "invitation" => "invitation".to_owned(),
+            "enrolment_link" => "set-up link".to_owned(),
+            "oidc" => session.sign_in_provider.clone().unwrap_or_else(|| "single sign-on".to_owned()),
+            other => other.replace('_', " "),
+        })
+        .collect();
+    let text = words.join(" and ");
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
 
 fn session_row(session: SessionInfo, end_one: Callback<Uuid>) -> Vec<Cell> {
     let id = session.id;
@@ -58,8 +79,10 @@ fn session_row(session: SessionInfo, end_one: Callback<Uuid>) -> Vec<Cell> {
             run: Callback::new(move |()| end_one.run(id)),
         }])
     };
+    let how = how(&session);
     vec![
         Cell::Text(format_utc(&session.created_at)),
+        Cell::Text(how),
         Cell::Text(last_seen),
         Cell::Text(session.ip.unwrap_or_else(|| "Unknown".to_owned())),
         Cell::Text(session.user_agent.unwrap_or_else(|| "Unknown".to_owned())),
