@@ -47,13 +47,13 @@ build: tools-build build-frontend
 build-frontend: tools-build
     frontend/build.sh
 
-# Unit tests and API tests on SQLite.
-test-sqlite:
+# Unit tests and API tests on SQLite (the single sign-on tests start e2e/oidc/provider.mjs).
+test-sqlite: tools-oidc
     cargo test --quiet
 
 # The API tests again on a throwaway PostgreSQL cluster (one fresh database per test), then the
 # several-servers tests (two servers on one PostgreSQL and one S3 store).
-test-postgres: tools-postgres tools-python
+test-postgres: tools-postgres tools-python tools-oidc
     #!/usr/bin/env bash
     set -euo pipefail
     cleanup=()
@@ -223,6 +223,10 @@ tools-e2e:
     @just --quiet apt-install prometheus-alertmanager prometheus-alertmanager
     @just --quiet npm-install e2e
     @just --quiet npm-install e2e/sdk
+
+# The OpenID Provider the single sign-on tests run (npm oidc-provider, in e2e/node_modules).
+tools-oidc:
+    @just --quiet npm-install e2e
 
 # A Python venv with the SDK generator, icalendar and schemathesis (e2e/sdk/requirements.txt).
 tools-python:

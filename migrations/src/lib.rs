@@ -16,6 +16,7 @@ mod m20261202_000010_status_subscribers;
 mod m20261202_000011_project_webhooks;
 mod m20261202_000012_project_tokens;
 mod m20261203_000013_passkeys;
+mod m20261203_000014_single_sign_on;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_project_webhooks::Migration),
             Box::new(m20261202_000012_project_tokens::Migration),
             Box::new(m20261203_000013_passkeys::Migration),
+            Box::new(m20261203_000014_single_sign_on::Migration),
         ]
     }
 }

@@ -54,6 +54,8 @@ pub struct Context {
     pub proxies: crate::http::forwarded::TrustedProxies,
     /// The WebAuthn relying party (None: the public URL cannot carry passkeys).
     pub webauthn: Option<webauthn_rs::Webauthn>,
+    /// Talks to single sign-on providers.
+    pub oidc_http: reqwest::Client,
 }
 
 impl Context {
@@ -82,6 +84,7 @@ impl Context {
             packages: Arc::new(packages),
             proxies: settings.trusted_proxies()?,
             webauthn: crate::auth::webauthn::relying_party(&settings),
+            oidc_http: crate::auth::oidc::http_client(),
             deploy_targets: crate::deploy_targets::DeployTargets::from_settings(&settings)?,
             instance: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
             uploads: crate::upload_gate::UploadGate::new(settings.uploads_per_project as usize),

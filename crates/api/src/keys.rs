@@ -25,6 +25,10 @@ pub enum Purpose {
     OutboxBody,
     /// The unsubscribe links of status page subscriptions (a MAC of the subscription's id).
     StatusUnsubscribe,
+    /// Client secrets of single sign-on providers.
+    OidcClientSecret,
+    /// The PKCE verifier of a single sign-on round trip, between the redirect and the callback.
+    OidcFlow,
 }
 
 impl Purpose {
@@ -35,6 +39,8 @@ impl Purpose {
             Purpose::WebhookSecret => "portico/webhook-secret/v1",
             Purpose::OutboxBody => "portico/outbox-body/v1",
             Purpose::StatusUnsubscribe => "portico/status-unsubscribe/v1",
+            Purpose::OidcClientSecret => "portico/oidc-client-secret/v1",
+            Purpose::OidcFlow => "portico/oidc-flow/v1",
         }
     }
 }

@@ -131,6 +131,20 @@ pub async fn pending_for_email(
         .await?)
 }
 
+/// The oldest pending invitation (to the platform or a project) addressed to `email_key`.
+pub async fn oldest_pending_to(
+    db: &impl ConnectionTrait,
+    email_key: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<invitation::Model>> {
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::EmailKey.eq(email_key))
+        .filter(pending(now))
+        .order_by_asc(invitation::Column::CreatedAt)
+        .one(db)
+        .await?)
+}
+
 /// Pending project invitations addressed to `email_key`, in every project.
 pub async fn pending_project_invitations_to(
     db: &impl ConnectionTrait,

@@ -21,6 +21,7 @@ pub mod projects;
 pub mod schedules;
 pub mod sessions;
 pub mod settings;
+pub mod sso;
 pub mod status_subscribers;
 pub mod throttles;
 pub mod webhooks;

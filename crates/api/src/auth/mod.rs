@@ -4,6 +4,7 @@
 pub mod crypto;
 pub mod limits;
 pub mod monitoring;
+pub mod oidc;
 pub mod passwords;
 pub mod project_access;
 pub mod secrets;

@@ -3,6 +3,7 @@
 
 pub mod admin_invitations;
 pub mod admin_settings;
+pub mod admin_sso_providers;
 pub mod admin_users;
 pub mod alerts;
 pub mod audit;
@@ -21,6 +22,8 @@ pub mod passkeys;
 pub mod project_invitations;
 pub mod project_tokens;
 pub mod projects;
+pub mod sso_links;
+pub mod sso_sign_in;
 pub mod status;
 pub mod status_subscriptions;
 pub mod tokens;
@@ -101,6 +104,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::recovery)
             .service(passkey_sign_in::passkey_sign_in_options)
             .service(passkey_sign_in::passkey_sign_in)
+            .service(sso_sign_in::list_sign_in_providers)
+            .service(sso_sign_in::start_sso)
+            .service(sso_sign_in::sso_callback)
             .service(auth::sign_out)
             .service(auth::forgot_password)
             .service(auth::reset_password)
@@ -124,6 +130,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(passkeys::list_passkeys)
             .service(passkeys::rename_passkey)
             .service(passkeys::remove_passkey)
+            .service(sso_links::list_sso_links)
+            .service(sso_links::remove_sso_link)
             .service(me::list_sessions)
             .service(me::end_session)
             .service(me::end_other_sessions)
@@ -134,6 +142,10 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(admin_settings::get_admin_password_policy)
             .service(admin_settings::put_password_policy)
             .service(admin_users::list_users)
+            .service(admin_sso_providers::list_identity_providers)
+            .service(admin_sso_providers::create_identity_provider)
+            .service(admin_sso_providers::update_identity_provider)
+            .service(admin_sso_providers::delete_identity_provider)
             .service(admin_invitations::list_admin_invitations)
             .service(admin_users::invite_user)
             .service(admin_users::get_user)

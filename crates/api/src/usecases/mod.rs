@@ -32,6 +32,8 @@ pub mod schedules;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod sso_providers;
+pub mod sso_sign_in;
 pub mod status_subscriptions;
 pub mod tokens;
 pub mod webhooks;

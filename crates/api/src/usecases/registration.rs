@@ -3,7 +3,7 @@
 use portico_domain::identity::api::{InvitationSummary, NextStep, RegisterRequest, SignInStep};
 use portico_domain::identity::{SessionStage, SystemRole, UserName, parse_person_name};
 use portico_domain::problem::FieldError;
-use portico_store::entities::invitation;
+use portico_store::entities::{account, invitation};
 use portico_store::{accounts, audit, credentials, invitations};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionTrait};
 
@@ -95,36 +95,7 @@ pub async fn register(
     let hash = state.hasher.hash(&request.password).await?;
     let now = state.now();
     let txn = state.db.begin().await?;
-    // A project invitation stays open: membership begins when the new account accepts it, signed
-    // in (`my_invitations`). An account invitation is spent by registering.
-    let joins_project = invitation.project_id.is_some();
-    if !joins_project && !invitations::accept(&txn, invitation.id, now).await? {
-        return Err(RegistrationError::InvitationUsed);
-    }
-    let account = match invitation.account_id {
-        Some(account_id) => {
-            let account = accounts::find(&txn, account_id).await?.ok_or(RegistrationError::InvitationAccountGone)?;
-            let mut model = account.into_active_model();
-            model.first_name = Set(first_name);
-            model.last_name = Set(last_name);
-            model.updated_at = Set(now);
-            model.update(&txn).await?
-        }
-        None => {
-            let user_name = free_user_name(&txn, &invitation.email).await?;
-            let system_role = invitation.system_role.unwrap_or(SystemRole::User);
-            accounts::insert(
-                &txn,
-                accounts::NewAccount { user_name, email: invitation.email.clone(), first_name, last_name, system_role },
-                now,
-            )
-            .await
-            .map_err(|error| match error.unique_violation() {
-                Some(_) => RegistrationError::AccountExists,
-                None => error.into(),
-            })?
-        }
-    };
+    let account = open_account(&txn, &invitation, first_name, last_name, now).await?;
     credentials::set_password(&txn, account.id, &hash, PasswordScheme::Argon2id, now).await?;
     let issued = session::issue(
         &txn,
@@ -147,6 +118,46 @@ pub async fn register(
     .await?;
     txn.commit().await?;
     Ok((SignInStep::new(NextStep::MfaSetupRequired), issued))
+}
+
+/// The invited account, created (or completed, when the invitation made it) with these names. A
+/// project invitation stays open: membership begins when the new account accepts it, signed in
+/// (`my_invitations`). An account invitation is spent by this.
+pub(super) async fn open_account(
+    txn: &sea_orm::DatabaseTransaction,
+    invitation: &invitation::Model,
+    first_name: String,
+    last_name: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> RegistrationResult<account::Model> {
+    let joins_project = invitation.project_id.is_some();
+    if !joins_project && !invitations::accept(txn, invitation.id, now).await? {
+        return Err(RegistrationError::InvitationUsed);
+    }
+    match invitation.account_id {
+        Some(account_id) => {
+            let account = accounts::find(txn, account_id).await?.ok_or(RegistrationError::InvitationAccountGone)?;
+            let mut model = account.into_active_model();
+            model.first_name = Set(first_name);
+            model.last_name = Set(last_name);
+            model.updated_at = Set(now);
+            Ok(model.update(txn).await?)
+        }
+        None => {
+            let user_name = free_user_name(txn, &invitation.email).await?;
+            let system_role = invitation.system_role.unwrap_or(SystemRole::User);
+            accounts::insert(
+                txn,
+                accounts::NewAccount { user_name, email: invitation.email.clone(), first_name, last_name, system_role },
+                now,
+            )
+            .await
+            .map_err(|error| match error.unique_violation() {
+                Some(_) => RegistrationError::AccountExists,
+                None => error.into(),
+            })
+        }
+    }
 }
 
 /// A user name derived from the email that no other account has.

@@ -160,7 +160,7 @@ pub(super) async fn second_factors_of(
 
 /// Emails an MFA enrolment link to an account that proved its password but has no
 /// authenticator (imported accounts, abandoned set-ups), unless one went out recently.
-async fn send_enrolment_link(
+pub(super) async fn send_enrolment_link(
     state: &Context,
     client: &ClientInfo,
     account: &account::Model,

@@ -104,6 +104,14 @@ fn with_json(path: String, body: Value) -> Prepared {
     Prepared { path, body: Body::Json(body), caller: None }
 }
 
+/// A single sign-on provider named `slug` on the test OpenID Provider.
+fn provider_body(provider: &crate::support::oidc::Provider, slug: &str) -> Value {
+    json!({
+        "slug": slug, "display_name": "Test IdP", "issuer_url": provider.issuer, "client_id": provider.client_id,
+        "client_secret": provider.client_secret, "allowed_email_domains": ["example.test"],
+    })
+}
+
 fn id_of(value: &Value, field: &str) -> Uuid {
     value[field].as_str().unwrap_or_else(|| panic!("no `{field}` in {value}")).parse().unwrap()
 }
@@ -193,6 +201,9 @@ struct World {
     counter: u32,
     /// An unsubscribe token from a real announcement (unsubscribing twice answers the same).
     unsubscribe_token: Option<String>,
+    /// A real OpenID Provider, added as the single sign-on provider `test`.
+    provider: crate::support::oidc::Provider,
+    provider_id: Uuid,
 }
 
 impl World {
@@ -256,6 +267,10 @@ impl World {
 
         let policy =
             send_ok(&app, &admin, Method::GET, "/api/v1/admin/settings/password-policy", Value::Null, 200).await;
+        let provider = crate::support::oidc::start_provider().await;
+        let body = provider_body(&provider, "test");
+        let provider_id =
+            id_of(&send_ok(&app, &admin, Method::POST, "/api/v1/admin/identity-providers", body, 201).await, "id");
         let db = app.db().await;
         let mut world = World {
             app,
@@ -282,6 +297,8 @@ impl World {
             extra_members: Vec::new(),
             counter: 0,
             unsubscribe_token: None,
+            provider,
+            provider_id,
         };
         world.window = world.new_window().await;
         world.ensure_webhook().await;
@@ -679,6 +696,31 @@ impl World {
                 json!({"name": "Key", "credential": {"id": "not-a-credential"}}),
             ),
             "GET /api/v1/me/passkeys" => plain("/api/v1/me/passkeys".into()),
+            "GET /api/v1/me/sso-links" => plain("/api/v1/me/sso-links".into()),
+            "DELETE /api/v1/me/sso-links/{id}" => plain(format!("/api/v1/me/sso-links/{}", Uuid::new_v4())),
+            "GET /api/v1/auth/oidc/providers" => plain("/api/v1/auth/oidc/providers".into()),
+            "GET /api/v1/auth/oidc/{provider}/start" => plain("/api/v1/auth/oidc/test/start".into()),
+            "GET /api/v1/auth/oidc/{provider}/callback" => {
+                plain("/api/v1/auth/oidc/test/callback?code=not-a-code&state=not-a-state".into())
+            }
+            "GET /api/v1/admin/identity-providers" => plain("/api/v1/admin/identity-providers".into()),
+            "POST /api/v1/admin/identity-providers" => {
+                self.counter += 1;
+                let slug = format!("idp-{}", self.counter);
+                with_json("/api/v1/admin/identity-providers".into(), provider_body(&self.provider, &slug))
+            }
+            "PATCH /api/v1/admin/identity-providers/{id}" => with_json(
+                format!("/api/v1/admin/identity-providers/{}", self.provider_id),
+                json!({"display_name": "Test IdP"}),
+            ),
+            "DELETE /api/v1/admin/identity-providers/{id}" => {
+                self.counter += 1;
+                let body = provider_body(&self.provider, &format!("gone-{}", self.counter));
+                let created =
+                    send_ok(&self.app, &self.admin(), Method::POST, "/api/v1/admin/identity-providers", body, 201)
+                        .await;
+                plain(format!("/api/v1/admin/identity-providers/{}", id_of(&created, "id")))
+            }
             "PATCH /api/v1/me/passkeys/{id}" => {
                 with_json(format!("/api/v1/me/passkeys/{}", Uuid::new_v4()), json!({"name": "Renamed"}))
             }

@@ -20,6 +20,7 @@ mod identity_passkeys;
 mod identity_passwords;
 mod identity_profile;
 mod identity_sign_in;
+mod identity_sso;
 mod maintenance;
 mod members;
 mod module_graph;

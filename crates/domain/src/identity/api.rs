@@ -275,7 +275,7 @@ pub struct SessionInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     /// How it signed in: the factors joined by `+`, e.g. `password+totp`, `password+passkey`,
-    /// `passkey` (passwordless), `oidc+totp`, `oidc` (the provider's MFA trusted),
+    /// `passkey` (passwordless), `oidc+totp`, `oidc+provider_mfa` (the provider's MFA trusted),
     /// `invitation+totp`. None for sessions older than this field.
     pub sign_in_method: Option<String>,
     /// The identity provider it signed in through (single sign-on).

@@ -5,6 +5,7 @@ pub mod api;
 pub mod email;
 pub mod passkeys;
 pub mod password_policy;
+pub mod sso;
 pub mod totp;
 pub mod user_name;
 

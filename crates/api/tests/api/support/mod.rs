@@ -2,6 +2,7 @@
 //! helpers that act like users (register, enrol an authenticator, sign in).
 
 pub mod callers;
+pub mod oidc;
 pub mod packages;
 pub mod passkeys;
 pub mod process;
