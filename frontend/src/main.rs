@@ -35,7 +35,7 @@ enum Page {
     Unlock,
     Account,
     Recovered,
-    /// `/admin/<section>`: projects, users, maintenance, audit, password-policy.
+    /// `/admin/<section>`: projects, users, maintenance, audit, password-policy, single-sign-on.
     Administration,
     /// `/<project guid>/<section>` (dashboard, users, tokens, deployments, ...).
     Project,

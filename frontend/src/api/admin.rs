@@ -5,6 +5,7 @@ use portico_domain::admin::{
     AccountStatus, AdminInvitation, AdminInviteRequest, AdminUpdateUserRequest, AdminUser, AuditEvent,
 };
 use portico_domain::identity::PasswordPolicy;
+use portico_domain::identity::sso::{NewSsoProvider, SsoProvider};
 use portico_domain::maintenance::{CreateWindowRequest, MaintenanceWindow, UpdateWindowRequest};
 use portico_domain::paging::Page;
 use uuid::Uuid;
@@ -98,4 +99,19 @@ pub fn update_maintenance(id: Uuid, request: &UpdateWindowRequest) -> Call<()> {
 /// Cancels the window `id`.
 pub fn cancel_maintenance(id: Uuid) -> Call<()> {
     done(delete(&item("/api/v1/maintenance-windows", id, "")))
+}
+
+/// The single sign-on providers.
+pub fn identity_providers() -> Call<Json<Vec<SsoProvider>>> {
+    kept(get("/api/v1/admin/identity-providers"))
+}
+
+/// Adds a single sign-on provider (the server reads its discovery document first).
+pub fn add_identity_provider(request: &NewSsoProvider) -> Call<SsoProvider> {
+    json(post("/api/v1/admin/identity-providers", request))
+}
+
+/// Removes a provider and every account's link to it.
+pub fn remove_identity_provider(id: Uuid) -> Call<()> {
+    done(delete(&item("/api/v1/admin/identity-providers", id, "")))
 }

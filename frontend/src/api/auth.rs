@@ -7,6 +7,7 @@ use portico_domain::identity::api::{
 };
 
 use portico_domain::identity::passkeys::{PasskeyAssertion, PasskeyOptions};
+use portico_domain::identity::sso::SsoProviderSummary;
 
 use super::{Call, done, get, json, post, post_empty};
 
@@ -39,6 +40,17 @@ pub fn passkey_challenge() -> Call<PasskeyOptions> {
 /// Answers the passkey challenge: signed in.
 pub fn sign_in_with_passkey(request: &PasskeyAssertion) -> Call<SignInStep> {
     json(post("/api/v1/auth/passkey", request))
+}
+
+/// The single sign-on providers the sign-in page offers.
+pub fn sign_in_providers() -> Call<Vec<SsoProviderSummary>> {
+    json(get("/api/v1/auth/oidc/providers"))
+}
+
+/// Where a single sign-on through `slug` starts (a navigation, not a call: the server redirects
+/// to the provider).
+pub fn sso_start_path(slug: &str) -> String {
+    format!("/api/v1/auth/oidc/{slug}/start")
 }
 
 /// Follows an emailed MFA set-up link: opens a set-up session.

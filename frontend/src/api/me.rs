@@ -7,6 +7,7 @@ use portico_domain::identity::api::{
 use portico_domain::identity::passkeys::{
     AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest, RenamePasskeyRequest,
 };
+use portico_domain::identity::sso::SsoLink;
 use portico_domain::maintenance::SubscriptionRequest;
 use uuid::Uuid;
 
@@ -79,6 +80,16 @@ pub fn rename_passkey(id: Uuid, request: &RenamePasskeyRequest) -> Call<PasskeyI
 /// Removes a passkey (not the last second factor).
 pub fn remove_passkey(id: Uuid) -> Call<()> {
     done(delete(&item("/api/v1/me/passkeys", id, "")))
+}
+
+/// The identity providers the account signs in through.
+pub fn sso_links() -> Call<Json<Vec<SsoLink>>> {
+    kept(get("/api/v1/me/sso-links"))
+}
+
+/// Removes a single sign-on link.
+pub fn remove_sso_link(id: Uuid) -> Call<()> {
+    done(delete(&item("/api/v1/me/sso-links", id, "")))
 }
 
 /// Where and when the account is signed in.

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use portico_domain::identity::api::{NextStep, SignInRequest};
+use portico_domain::identity::sso::SsoProviderSummary;
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, Notice, TextField, set_title};
@@ -42,6 +43,13 @@ pub fn SignIn() -> impl IntoView {
         });
     };
 
+    let providers = RwSignal::new(Vec::<SsoProviderSummary>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = api::auth::sign_in_providers().await {
+            providers.set(list);
+        }
+    });
+    let sso_error = sso_error_message();
     let passkey_form = FormState::new();
     let with_passkey = move |_| {
         notice.set(None);
@@ -57,6 +65,7 @@ pub fn SignIn() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in to Portico"</h1>
             <Notice message=notice />
+            {sso_error.map(|message| view! { <div class="alert alert-error" role="alert"><p>{message}</p></div> })}
             <form class="stack" on:submit=submit>
                 <TextField id="identifier" label="Email or user name" value=identifier autocomplete="username" required=true />
                 <TextField
@@ -85,10 +94,38 @@ pub fn SignIn() -> impl IntoView {
                 <button type="button" class="secondary" on:click=with_passkey disabled=move || passkey_form.is_busy()>
                     "Sign in with a passkey"
                 </button>
+                {move || providers.get().into_iter().map(|provider| view! {
+                    <a class="button secondary" href=api::auth::sso_start_path(&provider.slug) rel="external">
+                        {format!("Sign in with {}", provider.display_name)}
+                    </a>
+                }).collect_view()}
             </div>
             <p><a href="/forgot-password">"Forgot your password?"</a></p>
         </section>
     }
+}
+
+/// Why a single sign-on came back refused (`/sign-in?sso_error=CODE`), in words.
+fn sso_error_message() -> Option<&'static str> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let code = search.trim_start_matches('?').split('&').find_map(|pair| pair.strip_prefix("sso_error="))?.to_owned();
+    Some(match code.as_str() {
+        "oidc_no_account" => {
+            "There is no Portico account or open invitation for your email address. Ask an administrator to invite you."
+        }
+        "oidc_email_unverified" => {
+            "Your identity provider has not verified your email address. Verify it there, or sign in with your password."
+        }
+        "oidc_email_domain_not_allowed" => {
+            "Your email address is not in a domain this identity provider may sign in. Sign in with your password."
+        }
+        "account_disabled" => "This account is disabled. Ask an administrator.",
+        "mfa_enrolment_link_required" => {
+            "Your account needs a second factor, set up through a link we have just emailed you."
+        }
+        "too_many_requests" | "locked_out" => "Too many failed sign-ins. Wait a few minutes and try again.",
+        _ => "Single sign-on did not work. Start again, or sign in with your password.",
+    })
 }
 
 /// An identifier with '@' is an email address; anything else is a user name.

@@ -1,4 +1,5 @@
-//! The account page: profile, email, password, passkeys, authenticator and sessions, one section each.
+//! The account page: profile, email, password, passkeys, authenticator, single sign-on
+//! links and sessions, one section each.
 
 mod authenticator;
 mod email;
@@ -6,6 +7,7 @@ mod passkeys;
 mod password;
 mod profile;
 mod sessions;
+mod sso_links;
 
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
@@ -29,6 +31,7 @@ fn account_sections() -> Chunk {
             <password::PasswordSection />
             <passkeys::PasskeysSection />
             <authenticator::AuthenticatorSection />
+            <sso_links::SsoLinksSection />
             <sessions::SessionsSection />
         </div>
     }

@@ -1,7 +1,8 @@
 //! Platform administration (system role Administrator): projects, user accounts, maintenance
-//! windows, the platform audit log and the password policy.
+//! windows, the platform audit log, the password policy and single sign-on providers.
 
 pub mod audit;
+mod identity_providers;
 mod maintenance;
 mod password_policy;
 mod project_form;
@@ -36,6 +37,7 @@ fn administration(section: Memo<String>) -> Chunk {
                 "maintenance" => view! { <maintenance::AdminMaintenance /> }.into_any(),
                 "audit" => view! { <audit::AdminAudit /> }.into_any(),
                 "password-policy" => view! { <password_policy::AdminPasswordPolicy /> }.into_any(),
+                "single-sign-on" => view! { <identity_providers::AdminIdentityProviders /> }.into_any(),
                 _ => view! { <NotFound /> }.into_any(),
             })}
         </div>
@@ -51,6 +53,7 @@ fn admin_nav() -> AnyView {
         ("maintenance", "Maintenance"),
         ("audit", "Audit log"),
         ("password-policy", "Password policy"),
+        ("single-sign-on", "Single sign-on"),
     ];
     view! {
         <nav class="subnav" aria-label="Administration">
