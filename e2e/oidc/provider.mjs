@@ -310,6 +310,7 @@ function page(title, body) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)}</title>
+<link rel="icon" href="data:,">
 <style>body{font-family:sans-serif;margin:2rem}button{display:block;margin:.5rem 0;padding:.5rem 1rem;font-size:1rem}</style>
 </head>
 <body>

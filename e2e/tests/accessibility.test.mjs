@@ -448,6 +448,18 @@ test('administration pages, and the invite-user form by keyboard', async () => {
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByRole('alert').first().waitFor();
     await check(page, 'admin password policy: custom, refused');
+    await visit(page, server, '/admin/single-sign-on', 'Single sign-on');
+    await page.getByText('No single sign-on providers yet.').waitFor();
+    const addProvider = page.getByRole('form', { name: 'Add a provider' });
+    await addProvider.getByLabel('Display name').fill('Nowhere');
+    await addProvider.getByLabel('Slug').fill('Not A Slug');
+    await addProvider.getByLabel('Issuer URL').fill('http://127.0.0.1:9');
+    await addProvider.getByLabel('Client ID').fill('x');
+    await addProvider.getByLabel('Client secret').fill('y');
+    await addProvider.getByLabel('Allowed email domains').fill('example.test');
+    await addProvider.getByRole('button', { name: 'Add provider' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await check(page, 'admin single sign-on: provider refused');
 
     // Maintenance windows: the list, the reschedule form, a refused window, the cancel question.
     await visit(page, server, '/admin/maintenance', 'Maintenance');

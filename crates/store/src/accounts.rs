@@ -144,7 +144,7 @@ pub async fn page(
     use sea_orm::sea_query::{Expr, Query};
     use sea_orm::{Condition, PaginatorTrait, QueryOrder, QuerySelect};
 
-    use crate::entities::{invitation, password};
+    use crate::entities::{invitation, oidc_link, password};
 
     let mut condition = Condition::all()
         .add(account::Column::Builtin.is_null().or(account::Column::Builtin.eq(BuiltinAccount::Administrator)));
@@ -160,6 +160,8 @@ pub async fn page(
                 .add(lower(account::Column::LastName).like(like(&pattern))),
         );
     }
+    // Registered: a password, or a single sign-on link (an account made through single sign-on
+    // has no password).
     let has_password = Expr::exists(
         Query::select()
             .expr(Expr::val(1))
@@ -169,7 +171,17 @@ pub async fn page(
                     .equals((account::Entity, account::Column::Id)),
             )
             .to_owned(),
-    );
+    )
+    .or(Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(oidc_link::Entity)
+            .and_where(
+                Expr::col((oidc_link::Entity, oidc_link::Column::AccountId))
+                    .equals((account::Entity, account::Column::Id)),
+            )
+            .to_owned(),
+    ));
     let open_invitation = Expr::exists(
         Query::select()
             .expr(Expr::val(1))

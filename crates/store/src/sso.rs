@@ -142,3 +142,14 @@ pub async fn take_flow(
     let deleted = oidc_flow::Entity::delete_by_id(id).exec(db).await?.rows_affected == 1;
     Ok((deleted && found.expires_at > now).then_some(found))
 }
+
+/// Which of `ids` have a single sign-on link.
+pub async fn accounts_with_link(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
+    Ok(oidc_link::Entity::find()
+        .filter(oidc_link::Column::AccountId.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|link| link.account_id)
+        .collect())
+}

@@ -44,7 +44,9 @@ pub async fn find_manageable(state: &Context, id: Uuid) -> AdminUsersResult<acco
 
 async fn to_dto(state: &Context, rows: Vec<account::Model>) -> AdminUsersResult<Vec<AdminUser>> {
     let ids: Vec<Uuid> = rows.iter().map(|a| a.id).collect();
-    let with_password = credentials::accounts_with_password(&state.db, &ids).await?;
+    // Registered: a password, or (made through single sign-on) a link to a provider.
+    let mut with_password = credentials::accounts_with_password(&state.db, &ids).await?;
+    with_password.extend(portico_store::sso::accounts_with_link(&state.db, &ids).await?);
     let mut with_mfa = credentials::accounts_with_authenticator(&state.db, &ids).await?;
     with_mfa.extend(portico_store::passkeys::accounts_with_passkey(&state.db, &ids).await?);
     let invited = invitations::accounts_with_open_invitation(&state.db, &ids, state.now()).await?;

@@ -208,12 +208,16 @@ async fn find_account(
     if !provider.domains().contains(&domain) {
         return Err(SsoError::DomainNotAllowed);
     }
-    if let Some(account) = accounts::find_by_email_key(&state.db, &email.key()).await? {
-        return Ok((Match::ByEmail(account), Some(email)));
-    }
-    match invitations::oldest_pending_to(&state.db, &email.key(), now).await? {
-        Some(invitation) => Ok((Match::Invited(invitation), Some(email))),
-        None => Err(SsoError::NoAccount),
+    let account = accounts::find_by_email_key(&state.db, &email.key()).await?;
+    let invitation = invitations::oldest_pending_to(&state.db, &email.key(), now).await?;
+    match (account, invitation) {
+        // An account an Administrator invited, not yet registered: its invitation is accepted.
+        (Some(account), Some(invitation)) if invitation.account_id == Some(account.id) => {
+            Ok((Match::Invited(invitation), Some(email)))
+        }
+        (Some(account), _) => Ok((Match::ByEmail(account), Some(email))),
+        (None, Some(invitation)) => Ok((Match::Invited(invitation), Some(email))),
+        (None, None) => Err(SsoError::NoAccount),
     }
 }
 

@@ -111,7 +111,7 @@ async fn a_provider_trusted_for_mfa_signs_in_fully_when_its_token_says_mfa() {
 
 #[tokio::test]
 async fn an_open_invitation_is_accepted_through_sso_without_a_password() {
-    let (app, _admin, provider) = with_provider(false).await;
+    let (app, admin, provider) = with_provider(false).await;
     app.create_invitation("erin@example.test", None).await;
     let erin = browser();
     let answer = single_sign_on(&app, &erin, &provider, "erin").await;
@@ -122,6 +122,16 @@ async fn an_open_invitation_is_accepted_through_sso_without_a_password() {
     let id = profile["id"].as_str().unwrap();
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM passwords WHERE account_id = '{id}'")).await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.registered'").await, 2);
+
+    // An account an Administrator invited (made, not yet registered) is completed the same way.
+    let invited =
+        admin.post("/api/v1/admin/users", json!({"email": "alice@example.test", "system_role": "user"})).await;
+    assert_eq!(invited.status(), 201);
+    let alice = browser();
+    let answer = single_sign_on(&app, &alice, &provider, "alice").await;
+    assert_eq!(location(&answer), "/setup-mfa", "{:?}", answer.text().await);
+    let listed: Value = admin.get("/api/v1/admin/users?search=alice").await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["status"], "active", "{listed}");
 }
 
 #[tokio::test]
