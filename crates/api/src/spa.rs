@@ -142,10 +142,15 @@ impl MethodTable {
     }
 
     fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
-        let mut allowed: Vec<&'static str> = self
-            .0
-            .iter()
-            .filter(|(template, _)| crate::openapi::path_matches(template, path))
+        // Where a fixed segment and a parameter both match (`/me/passkeys/options` and
+        // `/me/passkeys/{id}`), the address is the fixed one's.
+        let matching: Vec<&(String, Vec<&'static str>)> =
+            self.0.iter().filter(|(template, _)| crate::openapi::path_matches(template, path)).collect();
+        let parameters = |template: &str| template.matches('{').count();
+        let fewest = matching.iter().map(|(template, _)| parameters(template)).min().unwrap_or_default();
+        let mut allowed: Vec<&'static str> = matching
+            .into_iter()
+            .filter(|(template, _)| parameters(template) == fewest)
             .flat_map(|(_, methods)| methods.iter().copied())
             .collect();
         if allowed.is_empty() {
@@ -160,7 +165,7 @@ impl MethodTable {
     }
 }
 
-fn method_not_allowed(allow: &str, what: &str) -> HttpResponse {
+pub(crate) fn method_not_allowed(allow: &str, what: &str) -> HttpResponse {
     let mut response = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::session::{ProfileReader, SignedIn};
 use crate::context::Context;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::client::ClientInfo;
 use crate::http::json::JsonBody;
 use crate::usecases::passkeys;
@@ -78,6 +78,29 @@ pub async fn list_passkeys(
     Ok(web::Json(passkeys::list(&state, &current).await?))
 }
 
+/// The passkey id in the path, taken before the body and the session are. `options` is the
+/// POST-only sibling `/me/passkeys/options`, not an id: a PATCH or DELETE there is 405 (Allow:
+/// POST); anything else that is no UUID is 404.
+pub struct PasskeyId(Uuid);
+
+impl actix_web::FromRequest for PasskeyId {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let segment = request.match_info().get("id").unwrap_or_default();
+        std::future::ready(if segment == "options" {
+            let refusal = crate::spa::method_not_allowed("POST", "This address does not take that method");
+            Err(actix_web::error::InternalError::from_response("method not allowed", refusal).into())
+        } else {
+            segment
+                .parse()
+                .map(PasskeyId)
+                .map_err(|_| ApiError::not_found("passkey_not_found", "You have no passkey with this id.").into())
+        })
+    }
+}
+
 /// Rename a passkey.
 #[utoipa::path(
     tag = "me",
@@ -92,13 +115,13 @@ pub async fn list_passkeys(
 )]
 #[patch("/me/passkeys/{id}")]
 pub async fn rename_passkey(
+    PasskeyId(id): PasskeyId,
     state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    id: web::Path<Uuid>,
     body: JsonBody<RenamePasskeyRequest>,
 ) -> ApiResult<web::Json<PasskeyInfo>> {
-    Ok(web::Json(passkeys::rename(&state, &client, &current, id.into_inner(), &body.name).await?))
+    Ok(web::Json(passkeys::rename(&state, &client, &current, id, &body.name).await?))
 }
 
 /// Remove a passkey. The last second factor cannot go (reset MFA to start over).
@@ -114,11 +137,11 @@ pub async fn rename_passkey(
 )]
 #[delete("/me/passkeys/{id}")]
 pub async fn remove_passkey(
+    PasskeyId(id): PasskeyId,
     state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    passkeys::remove(&state, &client, &current, id.into_inner()).await?;
+    passkeys::remove(&state, &client, &current, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
