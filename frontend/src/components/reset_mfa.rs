@@ -21,8 +21,9 @@ pub fn ResetMfaForm() -> impl IntoView {
     let form = FormState::new();
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    // The lost-phone path: a session signed in with the recovery code has no code to give.
-    let needs_code = session.signed_in_account().is_some_and(|me| !me.recovery_code_used);
+    // The lost-phone path (a session signed in with the recovery code) and an account with
+    // passkeys but no authenticator app have no code to give.
+    let needs_code = session.signed_in_account().is_some_and(|me| !me.recovery_code_used && me.mfa_enrolled);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let body = ResetMfaRequest { password: password.get_untracked(), code: needs_code.then(|| entered_code(code)) };

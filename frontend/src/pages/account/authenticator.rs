@@ -8,12 +8,22 @@ use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, 
 
 #[component]
 pub fn AuthenticatorSection() -> impl IntoView {
+    let has_app = crate::session::Session::get().signed_in_account().is_some_and(|me| me.mfa_enrolled);
     view! {
         <section class="card" aria-labelledby="authenticator-title">
             <h2 id="authenticator-title">"Authenticator app"</h2>
             <h3 id="recovery-code">"Make a new recovery code"</h3>
-            <p>"The new code replaces your old one, which stops working. Enter a code from your authenticator app to confirm."</p>
-            <NewRecoveryCode />
+            {if has_app {
+                view! {
+                    <p>"The new code replaces your old one, which stops working. Enter a code from your authenticator app to confirm."</p>
+                    <NewRecoveryCode />
+                }.into_any()
+            } else {
+                view! {
+                    <p>"A new recovery code needs a code from an authenticator app, and your account uses passkeys only. \
+                        Keep the recovery code from your set-up; if it is lost, reset MFA and set up again."</p>
+                }.into_any()
+            }}
             <h3>"Reset MFA"</h3>
             <p>
                 "Lost your authenticator app, or want to move to another one? Resetting removes it and signs you out
