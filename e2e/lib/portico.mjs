@@ -1,5 +1,6 @@
 // Starts a real `portico serve` on a free port with a fresh data dir, and a browser.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -18,6 +19,18 @@ function serverEnv(extra) {
     if (!key.startsWith('PORTICO_')) env[key] = value;
   }
   return { ...env, ...extra };
+}
+
+/**
+ * A free loopback port, for a server whose public URL must be known before it starts (passkeys
+ * want a host name; a single sign-on provider must know the callback address).
+ */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export async function startServer(extraEnv = {}) {

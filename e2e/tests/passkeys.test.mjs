@@ -5,20 +5,10 @@
 // passkey as the second factor; a new member sets up MFA with a passkey instead of an app.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { screenshotDir } from '../lib/portico.mjs';
+import { screenshotDir, freePort } from '../lib/portico.mjs';
 import { withPortico, ADMIN } from '../lib/journey.mjs';
 import { PASSWORD, signUp, signOut, signInWithPassword, registerFromInvitation, waitForPath } from '../lib/accounts.mjs';
-
-/** A free loopback port: WebAuthn wants a host name, so the server's public URL is localhost:PORT. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A virtual platform authenticator in `page`'s browser context, verifying its user. */
 async function virtualAuthenticator(page) {

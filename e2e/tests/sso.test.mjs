@@ -6,20 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { repo, screenshotDir } from '../lib/portico.mjs';
+import { repo, screenshotDir, freePort } from '../lib/portico.mjs';
 import { withPortico, administrator, openAdministration } from '../lib/journey.mjs';
 import { setUpAuthenticator, signOut, enterAuthenticatorCode, waitForPath } from '../lib/accounts.mjs';
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The OpenID Provider, its client redirecting to `callback`; stopped by closing its stdin. */
 async function startProvider(callback) {

@@ -97,13 +97,30 @@ pub async fn confirm_enrolment(
     let Some(step) = totp::matching_step(&seed, code, now.timestamp().max(0) as u64) else {
         return Err(MfaError::InvalidCode);
     };
-    let recovery_code = secrets::new_recovery_code();
     let txn = state.db.begin().await?;
     if !credentials::confirm_authenticator(&txn, account.id, step as i64, now).await? {
         return Err(MfaError::MfaAlreadyEnrolled2);
     }
+    let (recovery_code, issued) = complete_enrolment(state, &txn, client, current, "totp", now).await?;
+    txn.commit().await?;
+    Ok((RecoveryCode { recovery_code }, issued))
+}
+
+/// Ends MFA set-up with its first second factor (`totp`, `passkey`), inside the use case's
+/// transaction: a recovery code (returned, to show once), no more set-up by password alone, and a
+/// signed-in session with a new id in place of the set-up one.
+pub(super) async fn complete_enrolment(
+    state: &Context,
+    txn: &DatabaseTransaction,
+    client: &ClientInfo,
+    current: &CurrentSession,
+    factor: &str,
+    now: DateTime<Utc>,
+) -> MfaResult<(String, IssuedSession)> {
+    let account = &current.account;
+    let recovery_code = secrets::new_recovery_code();
     credentials::set_recovery_code(
-        &txn,
+        txn,
         account.id,
         &secrets::hash(&secrets::normalize_recovery_code(&recovery_code)),
         now,
@@ -112,21 +129,28 @@ pub async fn confirm_enrolment(
     let mut model = (**account).clone().into_active_model();
     model.mfa_self_enrol_until = Set(None);
     model.updated_at = Set(now);
-    model.update(&txn).await?;
-    sessions::delete(&txn, current.session.id).await?;
+    model.update(txn).await?;
+    sessions::delete(txn, current.session.id).await?;
     let issued = session::issue(
-        &txn,
+        txn,
         &state.sessions,
         account.id,
         SessionStage::SignedIn,
-        HowSignedIn::then(&current.session, "totp"),
+        HowSignedIn::then(&current.session, factor),
         client.session_origin(),
         now,
     )
     .await?;
-    audit::record(&txn, event("mfa.enrolled", "success", client).actor(account.id).subject(account.id), now).await?;
-    txn.commit().await?;
-    Ok((RecoveryCode { recovery_code }, issued))
+    audit::record(
+        txn,
+        event("mfa.enrolled", "success", client)
+            .actor(account.id)
+            .subject(account.id)
+            .details(serde_json::json!({"factor": factor})),
+        now,
+    )
+    .await?;
+    Ok((recovery_code, issued))
 }
 
 /// A new recovery code in exchange for a current authenticator code; the old code dies.

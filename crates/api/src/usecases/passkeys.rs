@@ -9,16 +9,15 @@ use portico_domain::identity::passkeys::{
     self as rules, AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest,
 };
 use portico_store::entities::{passkey, webauthn_ceremony};
-use portico_store::{audit, ceremonies, credentials, passkeys, sessions};
-use sea_orm::{ActiveModelTrait, IntoActiveModel, Set, TransactionTrait};
+use portico_store::{audit, ceremonies, passkeys};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 use webauthn_rs::Webauthn;
 use webauthn_rs::prelude::{Passkey, PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::errors::{Failure, use_case_error};
 use crate::audit::{AuditEventExt, event};
-use crate::auth::secrets;
-use crate::auth::session::{self, CurrentSession, HowSignedIn, IssuedSession};
+use crate::auth::session::{CurrentSession, IssuedSession};
 use crate::auth::webauthn::CEREMONY_LIFETIME;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
@@ -176,41 +175,10 @@ pub async fn finish_registration(
     let mut added = AddedPasskey { passkey: info(&row), recovery_code: None };
     let mut issued = None;
     if enrolling {
-        let recovery_code = secrets::new_recovery_code();
-        credentials::set_recovery_code(
-            &txn,
-            account.id,
-            &secrets::hash(&secrets::normalize_recovery_code(&recovery_code)),
-            now,
-        )
-        .await?;
-        let mut model = (**account).clone().into_active_model();
-        model.mfa_self_enrol_until = Set(None);
-        model.updated_at = Set(now);
-        model.update(&txn).await?;
-        sessions::delete(&txn, current.session.id).await?;
-        issued = Some(
-            session::issue(
-                &txn,
-                &state.sessions,
-                account.id,
-                SessionStage::SignedIn,
-                HowSignedIn::then(&current.session, "passkey"),
-                client.session_origin(),
-                now,
-            )
-            .await?,
-        );
-        audit::record(
-            &txn,
-            event("mfa.enrolled", "success", client)
-                .actor(account.id)
-                .subject(account.id)
-                .details(serde_json::json!({"factor": "passkey"})),
-            now,
-        )
-        .await?;
+        let (recovery_code, session) =
+            super::mfa::complete_enrolment(state, &txn, client, current, "passkey", now).await?;
         added.recovery_code = Some(recovery_code);
+        issued = Some(session);
     }
     txn.commit().await?;
     Ok((added, issued))
