@@ -52,7 +52,9 @@ async fn run(ceremony: Ceremony, public_key: &serde_json::Value) -> Result<serde
         Ceremony::Create => ("parseCreationOptionsFromJSON", "create"),
         Ceremony::Get => ("parseRequestOptionsFromJSON", "get"),
     };
-    let options_json = JSON::parse(&public_key.to_string()).map_err(|_| unsupported())?;
+    // `serde_json::to_string`, not `Display`, which brings a pretty printer along.
+    let text = serde_json::to_string(public_key).map_err(|_| unsupported())?;
+    let options_json = JSON::parse(&text).map_err(|_| unsupported())?;
     let options = method(&class, parse)?.call1(&class, &options_json).map_err(refused)?;
     let request = Object::new();
     Reflect::set(&request, &JsValue::from_str("publicKey"), &options).map_err(|_| unsupported())?;

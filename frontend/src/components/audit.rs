@@ -58,11 +58,12 @@ fn details(value: &serde_json::Value) -> String {
             .filter(|(_, value)| !value.is_null())
             .map(|(key, value)| match value {
                 serde_json::Value::String(text) => format!("{key}: {text}"),
-                other => format!("{key}: {other}"),
+                // `serde_json::to_string`, not `Display`, which brings a pretty printer along.
+                other => format!("{key}: {}", serde_json::to_string(other).unwrap_or_default()),
             })
             .collect::<Vec<_>>()
             .join(", "),
         serde_json::Value::Null => String::new(),
-        other => other.to_string(),
+        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
