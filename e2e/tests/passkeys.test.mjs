@@ -2,7 +2,8 @@
 // `WebAuthn.addVirtualAuthenticator`, a platform authenticator with resident keys and user
 // verification) stands in for the fingerprint reader. The Administrator adds a passkey on the
 // account page, signs out, signs in with it alone (passwordless), then with the password and the
-// passkey as the second factor; a new member sets up MFA with a passkey instead of an app.
+// passkey as the second factor; a new member sets up MFA with a passkey instead of an app, and
+// resets it with the password and the passkey.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ test('a passkey is added, signs in passwordless and as the second factor', async
   }, { PORTICO_BIND: `127.0.0.1:${port}`, PORTICO_PUBLIC_URL: origin });
 });
 
-test('MFA is set up with a passkey instead of an authenticator app', async () => {
+test('MFA is set up with a passkey instead of an authenticator app, and reset with the passkey', async () => {
   await withPortico(async ({ server, mail, person }) => {
     const site = { ...server, url: origin };
     const page = await person('Administrator');
@@ -104,5 +105,13 @@ test('MFA is set up with a passkey instead of an authenticator app', async () =>
     assert.equal(await page.getByRole('button', { name: 'Use a code from your authenticator app instead' }).count(), 0);
     await page.getByRole('button', { name: 'Use passkey' }).click();
     await page.getByRole('heading', { name: 'Welcome, Ada Admin' }).waitFor();
+
+    // Reset MFA: the password, and the passkey confirms (there is no app code to give).
+    await page.goto(`${origin}/account`);
+    await page.getByText('your account uses passkeys only').waitFor();
+    await page.getByLabel('Your password', { exact: true }).last().fill(PASSWORD);
+    await page.getByRole('button', { name: 'Reset MFA' }).click();
+    await waitForPath(page, '/sign-in');
+    await page.getByRole('status').getByText('signed out everywhere').waitFor();
   }, { PORTICO_BIND: `127.0.0.1:${port}`, PORTICO_PUBLIC_URL: origin });
 });

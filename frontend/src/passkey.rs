@@ -95,3 +95,10 @@ pub async fn add(
     let credential = create(&options.public_key).await?;
     api::me::add_passkey(&CreatePasskeyRequest { name, credential }).await
 }
+
+/// One of the account's passkeys answers a confirmation challenge (for an MFA reset); the answer
+/// as JSON for the server.
+pub async fn confirmation() -> Result<serde_json::Value, ApiFailure> {
+    let options = api::me::passkey_confirmation_challenge().await?;
+    get(&options.public_key).await
+}

@@ -68,6 +68,11 @@ pub fn passkey_creation_options(request: &PasskeyOptionsRequest) -> Call<Passkey
     json(post("/api/v1/me/passkeys/options", request))
 }
 
+/// A challenge whose passkey answer confirms an MFA reset.
+pub fn passkey_confirmation_challenge() -> Call<PasskeyOptions> {
+    json(post_empty("/api/v1/me/passkeys/challenge"))
+}
+
 /// Adds the passkey the browser made; during set-up the answer carries the recovery code.
 pub fn add_passkey(request: &CreatePasskeyRequest) -> Call<AddedPasskey> {
     json(post("/api/v1/me/passkeys", request))

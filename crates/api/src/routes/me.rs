@@ -156,8 +156,9 @@ pub async fn regenerate_recovery_code(
     Ok(web::Json(mfa::regenerate_recovery_code(&state, &client, &current, &body.code).await?))
 }
 
-/// Reset MFA with the password and a current authenticator code (only the password after
-/// signing in with the recovery code): the authenticator and recovery code are removed and
+/// Reset MFA with the password and a current second factor: an authenticator `code`, or a
+/// `passkey` answer to `POST /me/passkeys/challenge` (only the password after signing in with
+/// the recovery code): the authenticator, the passkeys and the recovery code are removed and
 /// every session ends. Signing in within the next hour leads to set-up again; later, only an
 /// emailed enrolment link does.
 #[utoipa::path(
@@ -165,7 +166,7 @@ pub async fn regenerate_recovery_code(
     request_body = ResetMfaRequest,
     responses(
         (status = 204, description = "Removed; signed out everywhere"),
-        (status = 401, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_code`, or a passkey refusal (`passkey_challenge_invalid`, `passkey_invalid`, `passkey_counter_invalid`)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`wrong_password` or `second_factor_required`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("session_cookie" = [])),

@@ -127,6 +127,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(me::reset_mfa)
             .service(passkeys::passkey_options)
             .service(passkeys::add_passkey)
+            .service(passkeys::passkey_challenge)
             .service(passkeys::list_passkeys)
             .service(passkeys::rename_passkey)
             .service(passkeys::remove_passkey)

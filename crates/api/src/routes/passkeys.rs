@@ -64,6 +64,24 @@ pub async fn add_passkey(
     Ok(response.json(added))
 }
 
+/// A challenge for one of the caller's passkeys, whose answer (`passkey` in `DELETE /me/mfa`)
+/// confirms an MFA reset instead of an authenticator code. Good for one answer within 5 minutes.
+#[utoipa::path(
+    tag = "me",
+    responses(
+        (status = 200, description = "`{\"publicKey\": ...}` request options", body = PasskeyOptions),
+        (status = 409, description = "`no_passkey` or `passkeys_unavailable`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("session_cookie" = [])),
+)]
+#[post("/me/passkeys/challenge")]
+pub async fn passkey_challenge(
+    state: web::Data<Context>,
+    SignedIn(current): SignedIn,
+) -> ApiResult<web::Json<PasskeyOptions>> {
+    Ok(web::Json(passkeys::confirmation_challenge(&state, &current).await?))
+}
+
 /// The caller's passkeys.
 #[utoipa::path(
     tag = "me",
@@ -78,9 +96,9 @@ pub async fn list_passkeys(
     Ok(web::Json(passkeys::list(&state, &current).await?))
 }
 
-/// The passkey id in the path, taken before the body and the session are. `options` is the
-/// POST-only sibling `/me/passkeys/options`, not an id: a PATCH or DELETE there is 405 (Allow:
-/// POST); anything else that is no UUID is 404.
+/// The passkey id in the path, taken before the body and the session are. `options` and
+/// `challenge` are the POST-only siblings `/me/passkeys/options` and `/me/passkeys/challenge`, not
+/// ids: a PATCH or DELETE there is 405 (Allow: POST); anything else that is no UUID is 404.
 pub struct PasskeyId(Uuid);
 
 impl actix_web::FromRequest for PasskeyId {
@@ -89,7 +107,7 @@ impl actix_web::FromRequest for PasskeyId {
 
     fn from_request(request: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let segment = request.match_info().get("id").unwrap_or_default();
-        std::future::ready(if segment == "options" {
+        std::future::ready(if segment == "options" || segment == "challenge" {
             let refusal = crate::spa::method_not_allowed("POST", "This address does not take that method");
             Err(actix_web::error::InternalError::from_response("method not allowed", refusal).into())
         } else {

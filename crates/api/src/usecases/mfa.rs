@@ -9,8 +9,8 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel, Set, Trans
 use totp_rs::{Algorithm, TOTP};
 
 use super::errors::{Failure, use_case_error};
-use super::second_factor;
 use super::{display_name, human_duration, link, require_account_email};
+use super::{passkey_check, second_factor};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::crypto;
 use crate::auth::limits::{self, reauthentication_key};
@@ -29,12 +29,12 @@ use_case_error! {
         InvalidCode => (Unauthorized, "invalid_code", "The code is not right. Check the time on your phone and enter the current code."),
         MfaAlreadyEnrolled2 => (Conflict, "mfa_already_enrolled", "This authenticator app is already set up."),
         MfaNotEnrolled => (Conflict, "mfa_not_enrolled", "Set up an authenticator app first."),
-        SecondFactorRequired => (Forbidden, "second_factor_required", "Enter a current code from your authenticator app as well as your password. Lost the phone? \
-                 Sign in with your recovery code instead."),
+        SecondFactorRequired => (Forbidden, "second_factor_required", "Confirm with a current code from your authenticator app, or with your passkey, as well as your password. \
+                 Lost them? Sign in with your recovery code instead."),
         WrongPassword => (Forbidden, "wrong_password", "The password is not right."),
         MfaAlreadyEnrolled3 => (Conflict, "mfa_already_enrolled", "An authenticator app is already set up for this account. Sign in with it."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::second_factor::SecondFactorError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::second_factor::SecondFactorError, super::passkey_check::PasskeyCheckError }
 }
 
 pub type MfaResult<T> = Result<T, MfaError>;
@@ -203,29 +203,39 @@ pub async fn reset_own(
 ) -> MfaResult<()> {
     super::bounded_password(&request.password, "password")?;
     let account = &current.account;
-    // An account with passkeys only has no code to give: its password (and the phishing-proof
-    // sign-in the session came from) is the proof.
-    let no_code_to_give =
-        credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none());
-    let code = match (&request.code, current.session.recovery_code_used || no_code_to_give) {
-        (_, true) => None,
-        (Some(code), false) => Some(code.trim()),
-        (None, false) => {
-            return Err(MfaError::SecondFactorRequired);
-        }
+    enum Proof<'a> {
+        /// Signed in with the recovery code: the password alone.
+        LostFactor,
+        Code(&'a str),
+        Passkey(serde_json::Value),
+    }
+    let proof = match (current.session.recovery_code_used, &request.code, &request.passkey) {
+        (true, _, _) => Proof::LostFactor,
+        (false, Some(code), _) => Proof::Code(code.trim()),
+        (false, None, Some(assertion)) => Proof::Passkey(assertion.clone()),
+        (false, None, None) => return Err(MfaError::SecondFactorRequired),
     };
     confirm_password(state, account, &request.password).await?;
     let now = state.now();
-    let checked = match code {
-        Some(code) => Some(second_factor::check(state, account, code, now).await?),
-        None => None,
+    let (checked_code, checked_passkey) = match proof {
+        Proof::LostFactor => (None, None),
+        Proof::Code(code) => (Some(second_factor::check(state, account, code, now).await?), None),
+        Proof::Passkey(assertion) => {
+            let checked =
+                passkey_check::check(state, client, current, passkey_check::CONFIRMATION, "mfa.reset", assertion)
+                    .await?;
+            (None, Some(checked))
+        }
     };
     let txn = state.db.begin().await?;
-    if let Some(checked) = &checked
+    if let Some(checked) = &checked_code
         && !checked.consume(&txn).await?
     {
         txn.commit().await?;
         return Err(checked.failed(state, client, account, now).await.into());
+    }
+    if let Some(checked) = &checked_passkey {
+        checked.record(&txn, now).await?;
     }
     credentials::remove_mfa(&txn, account.id).await?;
     let mut model = (**account).clone().into_active_model();
@@ -245,7 +255,10 @@ pub async fn reset_own(
         )
         .await?;
     txn.commit().await?;
-    if let Some(checked) = &checked {
+    if let Some(checked) = &checked_code {
+        checked.succeeded(state).await?;
+    }
+    if let Some(checked) = &checked_passkey {
         checked.succeeded(state).await?;
     }
     state.mailer.wake();

@@ -20,6 +20,7 @@ pub mod maintenance;
 pub mod members;
 pub mod mfa;
 pub mod my_invitations;
+pub mod passkey_check;
 pub mod passkey_sign_in;
 pub mod passkeys;
 pub mod passwords;

@@ -1,8 +1,6 @@
 //! Passkeys and security keys on the caller's account: adding one (also as the first second
 //! factor, during MFA set-up), listing, renaming and removing them.
 
-use base64::Engine;
-use chrono::{DateTime, Utc};
 use portico_domain::identity::SessionStage;
 use portico_domain::identity::api::SecondFactor;
 use portico_domain::identity::passkeys::{
@@ -12,20 +10,18 @@ use portico_store::entities::{passkey, webauthn_ceremony};
 use portico_store::{audit, ceremonies, passkeys};
 use sea_orm::TransactionTrait;
 use uuid::Uuid;
-use webauthn_rs::Webauthn;
 use webauthn_rs::prelude::{Passkey, PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::errors::{Failure, use_case_error};
+use super::passkey_check::{credential_key, from_json, parse_credential, relying_party, remember_ceremony, to_json};
 use crate::audit::{AuditEventExt, event};
 use crate::auth::session::{CurrentSession, IssuedSession};
-use crate::auth::webauthn::CEREMONY_LIFETIME;
 use crate::context::Context;
 use crate::http::client::ClientInfo;
 
 use_case_error! {
     /// Why adding, renaming or removing a passkey was refused.
     pub enum PasskeyError {
-        PasskeysUnavailable => (Conflict, "passkeys_unavailable", "Passkeys need Portico's public URL to name a host (PORTICO_PUBLIC_URL), not an IP address. Ask your administrator."),
         PasswordRequired => (Forbidden, "password_required", "Enter your password to add a passkey."),
         ChallengeInvalid => (Conflict, "passkey_challenge_invalid", "This passkey request is unknown, used or more than 5 minutes old. Start adding the passkey again."),
         PasskeyRejected => (Unprocessable, "passkey_invalid", "The passkey's answer did not check out (wrong site, no user verification, or a changed challenge). Try again."),
@@ -33,63 +29,15 @@ use_case_error! {
         PasskeyNotFound => (NotFound, "passkey_not_found", "You have no passkey with this id."),
         LastSecondFactor => (Conflict, "last_second_factor", "This is your only second factor. Add another passkey or an authenticator app before removing it."),
     }
-    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::mfa::MfaError, super::second_factor::SecondFactorError }
+    from { crate::auth::project_access::AccessError, crate::auth::limits::ThrottleError, super::LinkError, crate::auth::passwords::Busy, super::windows::MaintenanceInProgress, super::mfa::MfaError, super::second_factor::SecondFactorError, super::passkey_check::PasskeyCheckError }
 }
 
 pub type PasskeyResult<T> = Result<T, PasskeyError>;
 
-pub(super) const REGISTRATION: &str = "registration";
-
-/// The relying party, or why there is none.
-pub(super) fn relying_party(state: &Context) -> PasskeyResult<&Webauthn> {
-    state.webauthn.as_ref().ok_or(PasskeyError::PasskeysUnavailable)
-}
-
-/// A credential id as stored and compared: base64url without padding.
-pub(super) fn credential_key(id: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id)
-}
-
-pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
-    serde_json::to_string(value).map_err(Failure::internal)
-}
-
-pub(super) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Failure> {
-    serde_json::from_str(text).map_err(Failure::internal)
-}
-
-/// The browser's JSON of a credential, parsed, or a 422 naming the field.
-pub(super) fn parse_credential<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Failure> {
-    serde_json::from_value(value).map_err(|e| {
-        Failure::invalid_field("credential", format!("is not what navigator.credentials gave back (its toJSON()): {e}"))
-    })
-}
+const REGISTRATION: &str = "registration";
 
 pub(super) fn info(row: &passkey::Model) -> PasskeyInfo {
     PasskeyInfo { id: row.id, name: row.name.clone(), created_at: row.created_at, last_used_at: row.last_used_at }
-}
-
-/// Stores a ceremony's state for `CEREMONY_LIFETIME`; returns its id.
-pub(super) async fn remember_ceremony<S: serde::Serialize>(
-    state: &Context,
-    purpose: &str,
-    current: Option<&CurrentSession>,
-    ceremony_state: &S,
-    now: DateTime<Utc>,
-) -> PasskeyResult<Uuid> {
-    let lifetime = chrono::Duration::from_std(CEREMONY_LIFETIME).map_err(Failure::internal)?;
-    Ok(ceremonies::insert(
-        &state.db,
-        ceremonies::NewCeremony {
-            purpose,
-            session_id: current.map(|c| c.session.id),
-            account_id: current.map(|c| c.account.id),
-            state: &to_json(ceremony_state)?,
-            expires_at: now + lifetime,
-        },
-        now,
-    )
-    .await?)
 }
 
 /// Creation options for a new passkey. A signed-in account gives its password again (a stolen
@@ -136,7 +84,7 @@ pub async fn finish_registration(
 ) -> PasskeyResult<(AddedPasskey, Option<IssuedSession>)> {
     let webauthn = relying_party(state)?;
     let name = rules::parse_name(&request.name).map_err(|message| Failure::invalid_field("name", message))?;
-    let credential: RegisterPublicKeyCredential = parse_credential(request.credential)?;
+    let credential: RegisterPublicKeyCredential = parse_credential("credential", request.credential)?;
     let account = &current.account;
     let now = state.now();
     // Taken (deleted) before it is checked: a challenge is answered once, rightly or not.
@@ -182,6 +130,11 @@ pub async fn finish_registration(
     }
     txn.commit().await?;
     Ok((added, issued))
+}
+
+/// A challenge for one of the account's passkeys, whose answer confirms an MFA reset.
+pub async fn confirmation_challenge(state: &Context, current: &CurrentSession) -> PasskeyResult<PasskeyOptions> {
+    Ok(super::passkey_check::challenge(state, current, super::passkey_check::CONFIRMATION).await?)
 }
 
 pub async fn list(state: &Context, current: &CurrentSession) -> PasskeyResult<Vec<PasskeyInfo>> {

@@ -696,6 +696,7 @@ impl World {
                 json!({"name": "Key", "credential": {"id": "not-a-credential"}}),
             ),
             "GET /api/v1/me/passkeys" => plain("/api/v1/me/passkeys".into()),
+            "POST /api/v1/me/passkeys/challenge" => with_json("/api/v1/me/passkeys/challenge".into(), json!({})),
             "GET /api/v1/me/sso-links" => plain("/api/v1/me/sso-links".into()),
             "DELETE /api/v1/me/sso-links/{id}" => plain(format!("/api/v1/me/sso-links/{}", Uuid::new_v4())),
             "GET /api/v1/auth/oidc/providers" => plain("/api/v1/auth/oidc/providers".into()),

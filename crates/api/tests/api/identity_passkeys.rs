@@ -321,12 +321,20 @@ async fn an_mfa_reset_removes_passkeys_too() {
     assert!(reset.status().is_success(), "{:?}", reset.text().await);
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 0);
 
-    // The user's own reset (password only: a passkey-only account has no code to give).
+    // The user's own reset: the password and the passkey's answer (a password alone is not enough).
     let mut other_key = Authenticator::new();
     let other = passkey_only_user(&app, "other@example.test", &mut other_key).await;
-    let own = other.delete("/api/v1/me/mfa", Some(json!({"password": PASSWORD}))).await;
+    let refused = other.delete("/api/v1/me/mfa", Some(json!({"password": PASSWORD}))).await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(problem(refused).await["code"], "second_factor_required");
+    let challenge: Value = other.post("/api/v1/me/passkeys/challenge", json!({})).await.json().await.unwrap();
+    let answer = other_key.get(&challenge);
+    let wrong_password = other.delete("/api/v1/me/mfa", Some(json!({"password": "not-it", "passkey": answer}))).await;
+    assert_eq!(problem(wrong_password).await["code"], "wrong_password");
+    let own = other.delete("/api/v1/me/mfa", Some(json!({"password": PASSWORD, "passkey": answer}))).await;
     assert_eq!(own.status(), 204, "{:?}", own.text().await);
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 0);
+    assert_eq!(audit_count(&app, "mfa.reset", "success").await, 1);
 }
 
 #[tokio::test]
@@ -340,4 +348,20 @@ async fn passkeys_are_off_when_the_public_url_is_an_ip_address() {
     let options = post_as(&visitor, &app.url("/api/v1/auth/passkey/options"), json!({})).await;
     assert_eq!(options.status(), 409);
     assert_eq!(problem(options).await["code"], "passkeys_unavailable");
+}
+
+#[tokio::test]
+async fn a_passkey_answer_confirms_only_its_own_session_s_reset() {
+    let app = spawn_passkey_app().await;
+    let mut key = Authenticator::new();
+    let user = passkey_only_user(&app, "new@example.test", &mut key).await;
+    let challenge: Value = user.post("/api/v1/me/passkeys/challenge", json!({})).await.json().await.unwrap();
+    let answer = key.get(&challenge);
+    let confirmed = user.delete("/api/v1/me/mfa", Some(json!({"password": PASSWORD, "passkey": answer}))).await;
+    assert_eq!(confirmed.status(), 204, "{:?}", confirmed.text().await);
+    // The same answer in another account's session: no challenge of that session, refused.
+    let other = passkey_only_user(&app, "other@example.test", &mut Authenticator::new()).await;
+    let stolen = other.delete("/api/v1/me/mfa", Some(json!({"password": PASSWORD, "passkey": answer}))).await;
+    assert_eq!(stolen.status(), 401);
+    assert_eq!(problem(stolen).await["code"], "passkey_challenge_invalid");
 }

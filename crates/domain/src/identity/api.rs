@@ -141,9 +141,10 @@ pub struct ChangeEmailRequest {
     pub password: String,
 }
 
-/// Removing the authenticator asks for the password and a current code from it; a session that
-/// signed in with the recovery code (the lost phone) needs the password only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Resetting MFA asks for the password and a current second factor (a code from the app, or an
+/// answer of a passkey); a session that signed in with the recovery code (the lost phone) needs
+/// the password only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResetMfaRequest {
@@ -151,6 +152,11 @@ pub struct ResetMfaRequest {
     /// A code from the authenticator app, not used before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Or the answer of one of the account's passkeys to `POST /me/passkeys/challenge` (its
+    /// `toJSON()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub passkey: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

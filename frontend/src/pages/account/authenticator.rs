@@ -21,7 +21,7 @@ pub fn AuthenticatorSection() -> impl IntoView {
             } else {
                 view! {
                     <p>"A new recovery code needs a code from an authenticator app, and your account uses passkeys only. \
-                        Keep the recovery code from your set-up; if it is lost, reset MFA and set up again."</p>
+                        Keep the recovery code from your set-up; if it is lost, reset MFA below (your passkey confirms it) and set up again."</p>
                 }.into_any()
             }}
             <h3>"Reset MFA"</h3>
