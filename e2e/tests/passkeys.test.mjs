@@ -106,9 +106,13 @@ test('MFA is set up with a passkey instead of an authenticator app, and reset wi
     await page.getByRole('button', { name: 'Use passkey' }).click();
     await page.getByRole('heading', { name: 'Welcome, Ada Admin' }).waitFor();
 
-    // Reset MFA: the password, and the passkey confirms (there is no app code to give).
+    // A new recovery code, then Reset MFA: the passkey confirms both (there is no app code to give).
     await page.goto(`${origin}/account`);
-    await page.getByText('your account uses passkeys only').waitFor();
+    await page.getByText('Your browser asks for your passkey to confirm.').waitFor();
+    await page.getByRole('button', { name: 'Make a new recovery code' }).click();
+    await page.getByRole('heading', { name: 'Your recovery code' }).waitFor();
+    const newCode = (await page.getByTestId('recovery-code').textContent()).trim();
+    assert.notEqual(newCode, recoveryCode, 'a new code replaces the one from set-up');
     await page.getByLabel('Your password', { exact: true }).last().fill(PASSWORD);
     await page.getByRole('button', { name: 'Reset MFA' }).click();
     await waitForPath(page, '/sign-in');

@@ -1,8 +1,8 @@
 //! `/api/v1/me`: the signed-in account, its profile, email, password, authenticator and sessions.
 
 use portico_domain::identity::api::{
-    ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, RecoveryCode, ResetMfaRequest, SessionInfo,
-    TotpEnrolment, UpdateProfileRequest,
+    ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, NewRecoveryCodeRequest, RecoveryCode, ResetMfaRequest,
+    SessionInfo, TotpEnrolment, UpdateProfileRequest,
 };
 use portico_domain::identity::passkeys::{
     AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest, RenamePasskeyRequest,
@@ -54,7 +54,7 @@ pub fn confirm_totp_enrolment(request: &CodeRequest) -> Call<RecoveryCode> {
 }
 
 /// A new recovery code (the old one stops working), for a current code.
-pub fn new_recovery_code(request: &CodeRequest) -> Call<RecoveryCode> {
+pub fn new_recovery_code(request: &NewRecoveryCodeRequest) -> Call<RecoveryCode> {
     json(post("/api/v1/me/mfa/recovery-code", request))
 }
 

@@ -2,8 +2,8 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use portico_domain::identity::api::{
-    ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, RecoveryCode, ResetMfaRequest, SessionInfo,
-    TotpEnrolment, UpdateProfileRequest,
+    ChangeEmailRequest, ChangePasswordRequest, CodeRequest, Me, NewRecoveryCodeRequest, RecoveryCode, ResetMfaRequest,
+    SessionInfo, TotpEnrolment, UpdateProfileRequest,
 };
 use portico_domain::problem::Problem;
 use uuid::Uuid;
@@ -136,13 +136,16 @@ pub async fn confirm_totp(
     Ok(HttpResponse::Ok().cookie(issued.cookie(&state.sessions)).json(recovery_code))
 }
 
-/// A new recovery code for a current authenticator code; the old recovery code dies.
+/// A new recovery code for a current second factor: an authenticator `code`, or (an account with
+/// passkeys only) a `passkey` answer to `POST /me/passkeys/challenge`; the old recovery code dies.
 #[utoipa::path(
     tag = "me",
-    request_body = CodeRequest,
+    request_body = NewRecoveryCodeRequest,
     responses(
         (status = 200, description = "The new recovery code", body = RecoveryCode),
-        (status = 401, description = "`invalid_code`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_code`, or a passkey refusal", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`second_factor_required`: neither `code` nor `passkey`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`mfa_not_enrolled`: a `code` from an account without an authenticator app", body = Problem, content_type = "application/problem+json"),
     ),
     security(("session_cookie" = [])),
 )]
@@ -151,9 +154,9 @@ pub async fn regenerate_recovery_code(
     state: web::Data<Context>,
     client: ClientInfo,
     SignedIn(current): SignedIn,
-    body: JsonBody<CodeRequest>,
+    body: JsonBody<NewRecoveryCodeRequest>,
 ) -> ApiResult<web::Json<RecoveryCode>> {
-    Ok(web::Json(mfa::regenerate_recovery_code(&state, &client, &current, &body.code).await?))
+    Ok(web::Json(mfa::regenerate_recovery_code(&state, &client, &current, body.into_inner()).await?))
 }
 
 /// Reset MFA with the password and a current second factor: an authenticator `code`, or a

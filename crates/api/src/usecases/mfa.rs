@@ -1,7 +1,9 @@
 //! The authenticator app and the recovery code: set-up, regeneration, reset.
 
 use chrono::{DateTime, Duration, Utc};
-use portico_domain::identity::api::{NextStep, RecoveryCode, ResetMfaRequest, SignInStep, TotpEnrolment};
+use portico_domain::identity::api::{
+    NewRecoveryCodeRequest, NextStep, RecoveryCode, ResetMfaRequest, SignInStep, TotpEnrolment,
+};
 use portico_domain::identity::{SessionStage, totp};
 use portico_store::entities::account;
 use portico_store::{accounts, audit, credentials, links, sessions, throttles};
@@ -153,24 +155,45 @@ pub(super) async fn complete_enrolment(
     Ok((recovery_code, issued))
 }
 
-/// A new recovery code in exchange for a current authenticator code; the old code dies.
+/// A new recovery code in exchange for a current second factor (a code from the app, or a
+/// passkey's answer to the confirmation challenge); the old code dies.
 pub async fn regenerate_recovery_code(
     state: &Context,
     client: &ClientInfo,
     current: &CurrentSession,
-    code: &str,
+    request: NewRecoveryCodeRequest,
 ) -> MfaResult<RecoveryCode> {
     let account = &current.account;
-    if credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none()) {
-        return Err(MfaError::MfaNotEnrolled);
-    }
     let now = state.now();
-    let checked = second_factor::check(state, account, code, now).await?;
+    let (checked_code, checked_passkey) = match (request.code, request.passkey) {
+        (Some(code), _) => {
+            if credentials::authenticator_of(&state.db, account.id).await?.is_none_or(|a| a.confirmed_at.is_none()) {
+                return Err(MfaError::MfaNotEnrolled);
+            }
+            (Some(second_factor::check(state, account, &code, now).await?), None)
+        }
+        (None, Some(assertion)) => {
+            let action = "mfa.recovery_code_regenerated";
+            (
+                None,
+                Some(
+                    passkey_check::check(state, client, current, passkey_check::CONFIRMATION, action, assertion)
+                        .await?,
+                ),
+            )
+        }
+        (None, None) => return Err(MfaError::SecondFactorRequired),
+    };
     let recovery_code = secrets::new_recovery_code();
     let txn = state.db.begin().await?;
-    if !checked.consume(&txn).await? {
+    if let Some(checked) = &checked_code
+        && !checked.consume(&txn).await?
+    {
         txn.commit().await?;
         return Err(checked.failed(state, client, account, now).await.into());
+    }
+    if let Some(checked) = &checked_passkey {
+        checked.record(&txn, now).await?;
     }
     credentials::set_recovery_code(
         &txn,
@@ -186,7 +209,12 @@ pub async fn regenerate_recovery_code(
     )
     .await?;
     txn.commit().await?;
-    checked.succeeded(state).await?;
+    if let Some(checked) = &checked_code {
+        checked.succeeded(state).await?;
+    }
+    if let Some(checked) = &checked_passkey {
+        checked.succeeded(state).await?;
+    }
     Ok(RecoveryCode { recovery_code })
 }
 

@@ -365,3 +365,31 @@ async fn a_passkey_answer_confirms_only_its_own_session_s_reset() {
     assert_eq!(stolen.status(), 401);
     assert_eq!(problem(stolen).await["code"], "passkey_challenge_invalid");
 }
+
+#[tokio::test]
+async fn a_passkey_only_account_makes_a_new_recovery_code_with_its_passkey() {
+    let app = spawn_passkey_app().await;
+    let mut key = Authenticator::new();
+    let mut user = passkey_only_user(&app, "new@example.test", &mut key).await;
+    let unconfirmed = user.post("/api/v1/me/mfa/recovery-code", json!({})).await;
+    assert_eq!(problem(unconfirmed).await["code"], "second_factor_required");
+    let no_app = user.post("/api/v1/me/mfa/recovery-code", json!({"code": "123456"})).await;
+    assert_eq!(problem(no_app).await["code"], "mfa_not_enrolled");
+
+    let challenge: Value = user.post("/api/v1/me/passkeys/challenge", json!({})).await.json().await.unwrap();
+    let answer = key.get(&challenge);
+    let made = user.post("/api/v1/me/mfa/recovery-code", json!({"passkey": answer})).await;
+    assert_eq!(made.status(), 200, "{:?}", made.text().await);
+    let new_code = made.json::<Value>().await.unwrap()["recovery_code"].as_str().unwrap().to_owned();
+    let replayed = user.post("/api/v1/me/mfa/recovery-code", json!({"passkey": answer})).await;
+    assert_eq!(problem(replayed).await["code"], "passkey_challenge_invalid", "the answer worked once");
+
+    // The old code is dead, the new one signs in.
+    let old_code = user.recovery_code.clone();
+    user.client = browser();
+    user.password_step().await;
+    let old = user.post("/api/v1/auth/recovery", json!({"recovery_code": old_code})).await;
+    assert_eq!(problem(old).await["code"], "invalid_recovery_code");
+    let new = user.post("/api/v1/auth/recovery", json!({"recovery_code": new_code})).await;
+    assert_eq!(new.status(), 200);
+}

@@ -141,6 +141,21 @@ pub struct ChangeEmailRequest {
     pub password: String,
 }
 
+/// `POST /me/mfa/recovery-code`: a current second factor confirms the new recovery code: a code
+/// from the authenticator app, or (an account with passkeys only) a passkey's answer to
+/// `POST /me/passkeys/challenge`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRecoveryCodeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "123456"))]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub passkey: Option<serde_json::Value>,
+}
+
 /// Resetting MFA asks for the password and a current second factor (a code from the app, or an
 /// answer of a passkey); a session that signed in with the recovery code (the lost phone) needs
 /// the password only.

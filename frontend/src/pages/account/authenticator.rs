@@ -1,7 +1,8 @@
-//! The authenticator app: a new recovery code (for a current code), or reset MFA (for the password).
+//! The second factor: a new recovery code (confirmed by a current code from the app, or by a
+//! passkey for an account with passkeys only), or reset MFA (with the password too).
 
 use leptos::prelude::*;
-use portico_domain::identity::api::CodeRequest;
+use portico_domain::identity::api::NewRecoveryCodeRequest;
 
 use crate::api;
 use crate::components::{ErrorAlert, FormState, RecoveryCodePanel, ResetMfaForm, TotpCodeField, dynamic, entered_code};
@@ -16,14 +17,13 @@ pub fn AuthenticatorSection() -> impl IntoView {
             {if has_app {
                 view! {
                     <p>"The new code replaces your old one, which stops working. Enter a code from your authenticator app to confirm."</p>
-                    <NewRecoveryCode />
                 }.into_any()
             } else {
                 view! {
-                    <p>"A new recovery code needs a code from an authenticator app, and your account uses passkeys only. \
-                        Keep the recovery code from your set-up; if it is lost, reset MFA below (your passkey confirms it) and set up again."</p>
+                    <p>"The new code replaces your old one, which stops working. Your browser asks for your passkey to confirm."</p>
                 }.into_any()
             }}
+            <NewRecoveryCode has_app />
             <h3>"Reset MFA"</h3>
             <p>
                 "Lost your authenticator app, or want to move to another one? Resetting removes it and signs you out
@@ -35,15 +35,20 @@ pub fn AuthenticatorSection() -> impl IntoView {
 }
 
 #[component]
-fn NewRecoveryCode() -> impl IntoView {
+fn NewRecoveryCode(has_app: bool) -> impl IntoView {
     let form = FormState::new();
     let code = RwSignal::new(String::new());
     let recovery_code = RwSignal::new(None::<String>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let request = CodeRequest { code: entered_code(code) };
+        let typed = has_app.then(|| entered_code(code));
         form.run(async move {
-            let answer = api::me::new_recovery_code(&request).await?;
+            // An account with passkeys only confirms with one of them.
+            let passkey = match typed {
+                Some(_) => None,
+                None => Some(crate::passkey::confirmation().await?),
+            };
+            let answer = api::me::new_recovery_code(&NewRecoveryCodeRequest { code: typed, passkey }).await?;
             code.set(String::new());
             recovery_code.set(Some(answer.recovery_code));
             Ok(())
@@ -53,12 +58,14 @@ fn NewRecoveryCode() -> impl IntoView {
         Some(code) => view! { <RecoveryCodePanel code /> }.into_any(),
         None => view! {
             <form class="stack narrow-form" on:submit=submit>
-                <TotpCodeField
-                    id="recovery-code-totp"
-                    label="Code from your authenticator app"
-                    value=code
-                    form=form
-                />
+                {has_app.then(|| view! {
+                    <TotpCodeField
+                        id="recovery-code-totp"
+                        label="Code from your authenticator app"
+                        value=code
+                        form=form
+                    />
+                })}
                 <ErrorAlert failure=form.failure() />
                 <div class="actions">
                     <button type="submit" disabled=move || form.is_busy()>"Make a new recovery code"</button>
