@@ -2,7 +2,6 @@
 //! factor, during MFA set-up), listing, renaming and removing them.
 
 use portico_domain::identity::SessionStage;
-use portico_domain::identity::api::SecondFactor;
 use portico_domain::identity::passkeys::{
     self as rules, AddedPasskey, CreatePasskeyRequest, PasskeyInfo, PasskeyOptions, PasskeyOptionsRequest,
 };
@@ -36,7 +35,7 @@ pub type PasskeyResult<T> = Result<T, PasskeyError>;
 
 const REGISTRATION: &str = "registration";
 
-pub(super) fn info(row: &passkey::Model) -> PasskeyInfo {
+fn info(row: &passkey::Model) -> PasskeyInfo {
     PasskeyInfo { id: row.id, name: row.name.clone(), created_at: row.created_at, last_used_at: row.last_used_at }
 }
 
@@ -177,8 +176,7 @@ pub async fn remove(state: &Context, client: &ClientInfo, current: &CurrentSessi
     let txn = state.db.begin().await?;
     let row = passkeys::find_owned(&txn, account.id, id).await?.ok_or(PasskeyError::PasskeyNotFound)?;
     passkeys::delete_owned(&txn, account.id, id).await?;
-    let has_totp = super::sign_in::second_factors_of(&txn, account.id).await?.contains(&SecondFactor::Totp);
-    if !has_totp && passkeys::count(&txn, account.id).await? == 0 {
+    if super::sign_in::second_factors_of(&txn, account.id).await?.is_empty() {
         return Err(PasskeyError::LastSecondFactor);
     }
     audit::record(
